@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package ketenhub needs to build, test, run the demo and the benchmark.
+set -euo pipefail
+PKGS=(
+  build-essential cmake pkg-config ninja-build git clang-format
+  libqpid-proton-cpp12-dev libqpid-proton11-dev python3-qpid-proton
+  libxml2-dev libxml2-utils libxslt1-dev xsltproc
+  libxmlsec1-dev libxmlsec1-openssl xmlsec1
+  libssl-dev openssl
+  libboost1.81-dev libboost-json1.81-dev
+  libcurl4-openssl-dev curl
+  libsqlite3-dev sqlite3
+  libyaml-cpp-dev
+  libgtest-dev libgmock-dev googletest
+  rabbitmq-server
+  procps psmisc
+)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+# Do not let the package start a system-wide broker: tests start their own private nodes.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+  $SUDO chmod +x /usr/sbin/policy-rc.d
+  trap '$SUDO rm -f /usr/sbin/policy-rc.d' EXIT
+fi
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

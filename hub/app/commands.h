@@ -1,0 +1,18 @@
+#pragma once
+// One entry point per subcommand; main.cc dispatches. Each returns the process exit code
+// (0 ok, 1 failure with a one-line reason on stderr, 2 usage error).
+#include <string>
+#include <vector>
+
+namespace hub::app {
+
+using Args = std::vector<std::string>;  // arguments after the subcommand name
+
+int runMain(const Args& args);          // run --config hub.yaml
+int configCheckMain(const Args& args);  // config check --config hub.yaml
+int routeTestMain(const Args& args);    // route test --config hub.yaml EVENT.json ...
+int verifyMain(const Args& args);       // verify FILE [--ca CA.pem]
+int sendMain(const Args& args);         // send EVENT.json --url amqp://... (cmd_send.cc)
+int partnerSimMain(const Args& args);   // partner-sim --listen ... (cmd_partner_sim.cc)
+
+}  // namespace hub::app

@@ -1,0 +1,144 @@
+#pragma once
+// Immutable configuration structs (SPEC §3). Loaded once by loader.h, shared as
+// std::shared_ptr<const HubConfig>, swapped atomically on reload. All paths are absolute after load.
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hub {
+
+using Millis = std::chrono::milliseconds;
+
+struct TlsConfig {
+  std::string profile = "ncsc-sufficient";  // or "ncsc-good"
+  std::vector<std::string> ca_files;        // trust anchors (several at once)
+  std::string client_cert;                  // PEM, optional
+  std::string client_key;                   // PEM, optional (mode 0600)
+  std::vector<std::string> spki_pins;       // base64 SHA-256 of the SPKI, optional
+  std::string expected_oin;                 // server cert subject:serialNumber, optional
+};
+
+struct BreakerConfig {
+  int failure_threshold = 5;  // consecutive failures that open the circuit
+  Millis open_for{30000};     // how long it stays open before a half-open probe
+};
+
+struct PartnerConfig {
+  std::string code;       // "om", "igj", ...
+  std::string name;       // "Openbaar Ministerie"
+  std::string adapter;    // "rest-xml" | "digikoppeling-wus"
+  std::string endpoint;   // https URL
+  TlsConfig tls;
+  int concurrency = 4;
+  BreakerConfig breaker;
+  Millis connect_timeout{5000};
+  Millis request_timeout{30000};
+  std::string securemail_address;  // optional
+  std::string postal_address;      // optional
+  std::string source;              // file:line where defined
+};
+
+struct RetryPolicy {
+  Millis initial{1000};
+  double factor = 2.0;
+  Millis max{300000};
+};
+
+struct DeliveryRule {
+  std::string partner;
+  std::string product;
+  RetryPolicy retry;
+  Millis deadline{1800000};
+  std::vector<std::string> fallback;  // channel names, in order
+  std::string source;                 // file:line
+};
+
+struct Route {
+  std::string event_type;
+  std::vector<DeliveryRule> deliveries;
+  std::string source;  // file:line
+};
+
+struct ListenSource {
+  std::string name;
+  std::string url;      // amqp://127.0.0.1:5672 or amqps://
+  std::string address;  // link target, e.g. wvggz.events
+  std::string tls_cert, tls_key, tls_ca;  // optional (amqps)
+  std::vector<std::string> sasl_mechanisms;  // e.g. ANONYMOUS, PLAIN, EXTERNAL
+};
+
+struct ConnectSource {
+  std::string name;
+  std::vector<std::string> urls;  // first is primary, the rest failover
+  std::string address;            // e.g. /amq/queue/ketenhub.events
+  std::string user;
+  std::string password_file;      // never the password itself in hub.yaml
+  std::string tls_ca, tls_cert, tls_key;
+  Millis reconnect_initial{500};
+  Millis reconnect_max{30000};
+};
+
+struct IntakeConfig {
+  std::vector<ListenSource> listen;
+  std::vector<ConnectSource> connect;
+  uint64_t max_message_bytes = 4 * 1024 * 1024;
+  int max_json_depth = 64;
+  int credit_window = 200;
+};
+
+struct StoreConfig {
+  std::string sqlite_path;
+  int group_commit_max = 512;  // max operations per transaction
+};
+
+struct SigningConfig {
+  std::string key;          // PEM private key (mode 0600)
+  std::string certificate;  // PEM certificate (chain)
+};
+
+struct AdminConfig {
+  std::string listen = "127.0.0.1:8081";
+  std::string tokens_file;
+};
+
+struct EngineConfig {
+  int workers = 0;                  // 0 = number of cores
+  RetryPolicy retry;                // default retry policy
+  Millis deadline_crisis{1800000};  // default operational deadline, crisis measures and IBS
+  Millis deadline_other{14400000};  // default operational deadline, others
+};
+
+struct HubIdentity {
+  std::string name;
+  std::string oin;  // 20 digits
+  std::string contact_email;
+  std::string contact_phone;
+};
+
+struct HubConfig {
+  std::string config_file;  // absolute path of hub.yaml
+  std::string base_dir;     // directory of hub.yaml
+  HubIdentity hub;
+  IntakeConfig intake;
+  StoreConfig store;
+  SigningConfig signing;
+  AdminConfig admin;
+  EngineConfig engine;
+  std::string routes_dir, mappings_dir, schemas_dir;
+  std::map<std::string, PartnerConfig> partners;
+  std::vector<Route> routes;
+
+  const Route* findRoute(const std::string& event_type) const {
+    for (const auto& r : routes)
+      if (r.event_type == event_type) return &r;
+    return nullptr;
+  }
+};
+
+using HubConfigConstSharedPtr = std::shared_ptr<const HubConfig>;
+
+}  // namespace hub
