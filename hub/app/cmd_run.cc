@@ -1,0 +1,128 @@
+// ketenhub run --config hub.yaml: the hub. Wiring only: store, scheduler, intake sources, admin.
+// Signals: SIGTERM/SIGINT stop gracefully; SIGHUP reloads the configuration atomically.
+#include <csignal>
+#include <iostream>
+#include <memory>
+#include <vector>
+
+#include "adapters/amqp/connect_intake.h"
+#include "adapters/amqp/listen_intake.h"
+#include "hub/admin/admin_server.h"
+#include "hub/app/args.h"
+#include "hub/app/runtime_loader.h"
+#include "hub/engine/intake_service.h"
+#include "hub/engine/scheduler.h"
+#include "hub/log/log.h"
+#include "hub/store/sqlite_store.h"
+
+namespace hub::app {
+namespace {
+
+int defaultWorkers(const HubConfig& cfg) {
+  if (cfg.engine.workers > 0) return cfg.engine.workers;
+  // Attempts block on the network; signing needs the cores: a few workers per core.
+  unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  return static_cast<int>(std::min(32u, cores * 4));
+}
+
+}  // namespace
+
+int runMain(const Args& args) {
+  ArgParser p(args, {"--config"}, {});
+  if (!p.ok()) return usage(p.error());
+  auto file = p.get("--config");
+  if (!file) return usage("run needs --config hub.yaml");
+
+  // Block the signals we handle before any thread starts; the main thread waits for them.
+  sigset_t sigs;
+  sigemptyset(&sigs);
+  for (int s : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&sigs, s);
+  pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  RuntimeLoad load = loadRuntime(*file);
+  for (const auto& w : load.warnings) log::warn("config warning", {{"detail", w}});
+  if (!load.runtime) {
+    for (const auto& e : load.errors) std::cerr << "error: " << e << "\n";
+    return fail("configuration has " + std::to_string(load.errors.size()) + " error(s)");
+  }
+  auto rt = load.runtime;
+  const auto& cfg = *rt->cfg;
+
+  SystemTimeSource clock;
+  auto store = store::SqliteStore::open({cfg.store.sqlite_path, cfg.store.group_commit_max}, clock);
+  if (!store) return fail(store.error().message);
+  auto recovered = (*store)->recoverInFlight();
+  if (!recovered) return fail(recovered.error().message);
+  if (*recovered > 0) log::warn("recovered interrupted deliveries", {{"count", *recovered}});
+
+  stats::Stats stats;
+  engine::Scheduler scheduler(rt, **store, clock, stats, defaultWorkers(cfg));
+  engine::IntakeService intake(rt, **store, scheduler, stats);
+  scheduler.start();
+
+  std::vector<std::unique_ptr<amqp::ListenIntake>> listeners;
+  std::vector<std::unique_ptr<amqp::ConnectIntake>> connectors;
+  std::vector<const IntakeSource*> sources;
+  auto stopAll = [&] {
+    for (auto& l : listeners) l->stop();
+    for (auto& c : connectors) c->stop();
+    scheduler.stop();
+    (*store)->stop();
+  };
+  for (const auto& src : cfg.intake.listen) {
+    auto l = std::make_unique<amqp::ListenIntake>(src, cfg.intake, intake);
+    if (auto r = l->start(); !r) {
+      stopAll();
+      return fail("intake " + src.name + ": " + r.error().message);
+    }
+    log::info("intake listening", {{"source", src.name}, {"port", l->boundPort()},
+                                   {"address", src.address}});
+    sources.push_back(l.get());
+    listeners.push_back(std::move(l));
+  }
+  for (const auto& src : cfg.intake.connect) {
+    auto c = std::make_unique<amqp::ConnectIntake>(src, cfg.intake, intake);
+    if (auto r = c->start(); !r) {
+      stopAll();
+      return fail("intake " + src.name + ": " + r.error().message);
+    }
+    log::info("intake connecting", {{"source", src.name}, {"address", src.address}});
+    sources.push_back(c.get());
+    connectors.push_back(std::move(c));
+  }
+
+  admin::AdminServer admin_server(cfg.admin, **store, scheduler, stats, sources);
+  if (auto r = admin_server.start(); !r) {
+    stopAll();
+    return fail("admin: " + r.error().message);
+  }
+  log::info("ketenhub running", {{"hub", cfg.hub.name}, {"admin_port", admin_server.port()},
+                                 {"partners", cfg.partners.size()}});
+
+  for (;;) {
+    int sig = 0;
+    sigwait(&sigs, &sig);
+    if (sig == SIGHUP) {
+      RuntimeLoad next = loadRuntime(*file);
+      if (!next.runtime) {
+        log::error("reload rejected; the running configuration stays",
+                   {{"errors", next.errors.size()},
+                    {"first", next.errors.empty() ? "" : next.errors.front()}});
+        continue;
+      }
+      scheduler.setRuntime(next.runtime);
+      intake.setRuntime(next.runtime);
+      log::info("configuration reloaded");
+      continue;
+    }
+    log::info("stopping", {{"signal", sig}});
+    break;
+  }
+  admin_server.stop();
+  stopAll();
+  log::info("stopped");
+  return 0;
+}
+
+}  // namespace hub::app

@@ -1,0 +1,35 @@
+#pragma once
+// Collects every configuration error at once, each naming file:line:col and the key path.
+#include <string>
+#include <vector>
+
+namespace hub::config {
+
+struct Position {
+  std::string file;  // as shown to the user (relative to the hub.yaml directory when possible)
+  int line = 0;      // 1-based; 0 = unknown
+  int column = 0;    // 1-based
+};
+
+class Diagnostics {
+ public:
+  void error(const Position& pos, const std::string& key_path, const std::string& message);
+  void warning(const Position& pos, const std::string& key_path, const std::string& message);
+  // For errors that belong to no position (e.g. a missing file).
+  void error(const std::string& message) { errors_.push_back(message); }
+  bool ok() const { return errors_.empty(); }
+  const std::vector<std::string>& errors() const { return errors_; }
+  const std::vector<std::string>& warnings() const { return warnings_; }
+  std::string joined() const;
+
+ private:
+  static std::string format(const Position& pos, const std::string& key_path,
+                            const std::string& message);
+  std::vector<std::string> errors_;
+  std::vector<std::string> warnings_;
+};
+
+// "did you mean" helper: the closest candidate within edit distance 2, or empty.
+std::string closest(const std::string& word, const std::vector<std::string>& candidates);
+
+}  // namespace hub::config

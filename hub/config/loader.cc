@@ -1,0 +1,166 @@
+#include "hub/config/loader.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "hub/config/yaml_reader.h"
+
+namespace fs = std::filesystem;
+
+namespace hub::config {
+
+std::string resolvePath(const std::string& base_dir, const std::string& p) {
+  if (p.empty()) return p;
+  fs::path path(p);
+  if (path.is_absolute()) return path.lexically_normal().string();
+  return (fs::path(base_dir) / path).lexically_normal().string();
+}
+
+namespace {
+
+bool isOin(const std::string& s) {
+  return s.size() == 20 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+void readHub(MapReader& root, HubConfig& cfg) {
+  MapReader h = root.child("hub", true);
+  cfg.hub.name = h.str("name", true);
+  cfg.hub.oin = h.str("oin", true);
+  if (h.has("oin") && !isOin(cfg.hub.oin)) h.error("oin", "an OIN has exactly 20 digits");
+  MapReader c = h.child("contact");
+  cfg.hub.contact_email = c.str("email", false);
+  cfg.hub.contact_phone = c.str("phone", false);
+  c.finish();
+  h.finish();
+}
+
+void readIntake(MapReader& root, HubConfig& cfg) {
+  MapReader in = root.child("intake", true);
+  auto& ic = cfg.intake;
+  ic.max_message_bytes = static_cast<uint64_t>(
+      in.integer("max_message_bytes", static_cast<int>(ic.max_message_bytes), 1024, 64 << 20));
+  ic.max_json_depth = in.integer("max_json_depth", ic.max_json_depth, 2, 256);
+  ic.credit_window = in.integer("credit_window", ic.credit_window, 1, 10000);
+  in.eachItem("listen", false, [&](MapReader& r, size_t) {
+    ListenSource s;
+    s.name = r.str("name", true);
+    s.url = r.str("url", true);
+    if (r.has("url") && s.url.rfind("amqp://", 0) != 0 && s.url.rfind("amqps://", 0) != 0)
+      r.error("url", "expected amqp://HOST:PORT or amqps://HOST:PORT");
+    s.address = r.str("address", true);
+    s.tls_cert = resolvePath(cfg.base_dir, r.str("tls_certificate", false));
+    s.tls_key = resolvePath(cfg.base_dir, r.str("tls_key", false));
+    s.tls_ca = resolvePath(cfg.base_dir, r.str("tls_ca", false));
+    s.sasl_mechanisms = r.strList("sasl_mechanisms");
+    ic.listen.push_back(std::move(s));
+  });
+  in.eachItem("connect", false, [&](MapReader& r, size_t) {
+    ConnectSource s;
+    s.name = r.str("name", true);
+    s.urls = r.strList("urls");
+    if (s.urls.empty()) r.error("urls", "at least one broker URL is required");
+    s.address = r.str("address", true);
+    s.user = r.str("user", false);
+    s.password_file = resolvePath(cfg.base_dir, r.str("password_file", false));
+    s.tls_ca = resolvePath(cfg.base_dir, r.str("tls_ca", false));
+    s.tls_cert = resolvePath(cfg.base_dir, r.str("tls_certificate", false));
+    s.tls_key = resolvePath(cfg.base_dir, r.str("tls_key", false));
+    s.reconnect_initial = r.duration("reconnect_initial", s.reconnect_initial);
+    s.reconnect_max = r.duration("reconnect_max", s.reconnect_max);
+    ic.connect.push_back(std::move(s));
+  });
+  if (in.valid() && ic.listen.empty() && ic.connect.empty())
+    in.error("", "configure at least one intake source under listen or connect");
+  std::vector<std::string> names;
+  for (const auto& s : ic.listen) names.push_back(s.name);
+  for (const auto& s : ic.connect) names.push_back(s.name);
+  std::sort(names.begin(), names.end());
+  auto dup = std::adjacent_find(names.begin(), names.end());
+  if (dup != names.end()) in.error("", "intake source name '" + *dup + "' is used twice");
+  in.finish();
+}
+
+void readRest(MapReader& root, HubConfig& cfg) {
+  MapReader st = root.child("store", true);
+  cfg.store.sqlite_path = resolvePath(cfg.base_dir, st.str("sqlite", true));
+  cfg.store.group_commit_max = st.integer("group_commit_max", cfg.store.group_commit_max, 1, 100000);
+  st.finish();
+
+  MapReader sg = root.child("signing", true);
+  cfg.signing.key = resolvePath(cfg.base_dir, sg.str("key", true));
+  cfg.signing.certificate = resolvePath(cfg.base_dir, sg.str("certificate", true));
+  sg.finish();
+
+  MapReader ad = root.child("admin");
+  cfg.admin.listen = ad.str("listen", false, cfg.admin.listen);
+  cfg.admin.tokens_file = resolvePath(cfg.base_dir, ad.str("tokens_file", false));
+  if (cfg.admin.listen.rfind("127.", 0) != 0 && cfg.admin.listen.rfind("[::1]", 0) != 0 &&
+      cfg.admin.listen.rfind("localhost:", 0) != 0)
+    ad.error("listen", "the admin listener must bind to loopback (127.0.0.0/8 or [::1])");
+  ad.finish();
+
+  MapReader en = root.child("engine");
+  cfg.engine.workers = en.integer("workers", 0, 0, 256);
+  cfg.engine.retry = readRetry(en.child("retry"), cfg.engine.retry);
+  MapReader dl = en.child("deadline");
+  cfg.engine.deadline_crisis = dl.duration("crisis", cfg.engine.deadline_crisis);
+  cfg.engine.deadline_other = dl.duration("other", cfg.engine.deadline_other);
+  dl.finish();
+  en.finish();
+
+  MapReader pa = root.child("paths");
+  cfg.routes_dir = resolvePath(cfg.base_dir, pa.str("routes", false, "routes"));
+  cfg.mappings_dir = resolvePath(cfg.base_dir, pa.str("mappings", false, "mappings"));
+  cfg.schemas_dir = resolvePath(cfg.base_dir, pa.str("schemas", false, "schemas"));
+  pa.finish();
+}
+
+std::string shownName(const std::string& base_dir, const std::string& file) {
+  auto rel = fs::path(file).lexically_relative(base_dir);
+  if (!rel.empty() && rel.string().rfind("..", 0) != 0) return rel.string();
+  return file;
+}
+
+}  // namespace
+
+HubConfigConstSharedPtr loadConfig(const std::string& hub_yaml, const LoadOptions& opts,
+                                   Diagnostics& diag) {
+  auto cfg = std::make_shared<HubConfig>();
+  std::error_code ec;
+  cfg->config_file = fs::absolute(hub_yaml, ec).lexically_normal().string();
+  cfg->base_dir = fs::path(cfg->config_file).parent_path().string();
+  std::string shown = fs::path(hub_yaml).filename().string();
+  YAML::Node doc = loadYamlFile(cfg->config_file, shown, diag);
+  if (!doc.IsDefined()) return nullptr;
+  MapReader root(doc, shown, "", diag);
+  if (!root.valid()) {
+    diag.error(shown + ": expected a mapping at the top level");
+    return nullptr;
+  }
+  readHub(root, *cfg);
+  readIntake(root, *cfg);
+  readRest(root, *cfg);
+  root.finish();
+
+  // Partners first: routes refer to them.
+  std::string partners = (fs::path(cfg->routes_dir) / "partners.yaml").string();
+  loadPartners(partners, shownName(cfg->base_dir, partners), cfg->base_dir, opts, *cfg, diag);
+  std::vector<std::string> route_files;
+  if (fs::is_directory(cfg->routes_dir, ec)) {
+    for (const auto& e : fs::directory_iterator(cfg->routes_dir, ec)) {
+      auto name = e.path().filename().string();
+      if (e.path().extension() != ".yaml" || name == "partners.yaml" || name == "required.yaml")
+        continue;
+      route_files.push_back(e.path().string());
+    }
+  } else {
+    diag.error(shown + ": paths.routes: directory '" + cfg->routes_dir + "' does not exist");
+  }
+  std::sort(route_files.begin(), route_files.end());
+  for (const auto& f : route_files) loadRoutes(f, shownName(cfg->base_dir, f), opts, *cfg, diag);
+  if (cfg->routes.empty() && diag.ok()) diag.error(shown + ": no routes configured");
+  if (!diag.ok()) return nullptr;
+  return cfg;
+}
+
+}  // namespace hub::config

@@ -1,0 +1,136 @@
+// routes/partners.yaml and routes/<domain>.yaml.
+#include <algorithm>
+#include <set>
+
+#include "hub/config/loader.h"
+#include "hub/config/yaml_reader.h"
+
+namespace hub::config {
+namespace {
+
+std::vector<std::string> keysOf(const std::map<std::string, PartnerConfig>& m) {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : m) out.push_back(k);
+  return out;
+}
+
+bool isCode(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+  });
+}
+
+std::string listed(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+  return s;
+}
+
+}  // namespace
+
+void loadPartners(const std::string& file, const std::string& shown, const std::string& base_dir,
+                  const LoadOptions& opts, HubConfig& cfg, Diagnostics& diag) {
+  YAML::Node doc = loadYamlFile(file, shown, diag);
+  if (!doc.IsDefined()) return;
+  MapReader root(doc, shown, "", diag);
+  root.eachEntry("partners", true, [&](const std::string& code, MapReader& r, Position pos) {
+    PartnerConfig p;
+    p.code = code;
+    p.source = shown + ":" + std::to_string(pos.line);
+    if (!isCode(code)) r.error("", "partner code must be lower-case letters, digits, - or _");
+    p.name = r.str("name", true);
+    p.adapter = r.str("adapter", true);
+    if (r.has("adapter") && std::find(opts.known_adapters.begin(), opts.known_adapters.end(),
+                                      p.adapter) == opts.known_adapters.end()) {
+      std::string msg = "unknown adapter '" + p.adapter + "'";
+      std::string hint = closest(p.adapter, opts.known_adapters);
+      msg += hint.empty() ? "; known: " + listed(opts.known_adapters)
+                          : "; did you mean '" + hint + "'?";
+      r.error("adapter", msg);
+    }
+    p.endpoint = r.str("endpoint", true);
+    if (r.has("endpoint") && p.endpoint.rfind("https://", 0) != 0)
+      r.error("endpoint", "partner endpoints must be https:// URLs");
+    MapReader t = r.child("tls", true);
+    p.tls.profile = t.str("profile", false, p.tls.profile);
+    if (p.tls.profile != "ncsc-sufficient" && p.tls.profile != "ncsc-good")
+      t.error("profile", "unknown TLS profile '" + p.tls.profile +
+                             "'; known: ncsc-sufficient, ncsc-good");
+    for (auto& ca : t.strList("ca")) p.tls.ca_files.push_back(resolvePath(base_dir, ca));
+    if (t.valid() && p.tls.ca_files.empty())
+      t.error("ca", "at least one trust anchor (CA bundle) is required");
+    p.tls.client_cert = resolvePath(base_dir, t.str("client_certificate", false));
+    p.tls.client_key = resolvePath(base_dir, t.str("client_key", false));
+    if (p.tls.client_cert.empty() != p.tls.client_key.empty())
+      t.error("client_key", "client_certificate and client_key go together");
+    p.tls.spki_pins = t.strList("pins");
+    for (const auto& pin : p.tls.spki_pins)
+      if (pin.size() != 44 || pin.back() != '=')
+        t.error("pins", "a pin is the base64 SHA-256 of the SubjectPublicKeyInfo (44 characters)");
+    p.tls.expected_oin = t.str("expected_oin", false);
+    t.finish();
+    p.concurrency = r.integer("concurrency", p.concurrency, 1, 256);
+    MapReader cb = r.child("circuit_breaker");
+    p.breaker.failure_threshold = cb.integer("failures", p.breaker.failure_threshold, 1, 1000);
+    p.breaker.open_for = cb.duration("open_for", p.breaker.open_for);
+    cb.finish();
+    MapReader to = r.child("timeouts");
+    p.connect_timeout = to.duration("connect", p.connect_timeout);
+    p.request_timeout = to.duration("request", p.request_timeout);
+    to.finish();
+    p.securemail_address = r.str("securemail", false);
+    p.postal_address = r.str("postal_address", false);
+    cfg.partners[code] = std::move(p);
+  });
+  root.finish();
+}
+
+void loadRoutes(const std::string& file, const std::string& shown, const LoadOptions& opts,
+                HubConfig& cfg, Diagnostics& diag) {
+  YAML::Node doc = loadYamlFile(file, shown, diag);
+  if (!doc.IsDefined()) return;
+  MapReader root(doc, shown, "", diag);
+  root.eachItem("routes", true, [&](MapReader& r, size_t) {
+    Route route;
+    route.event_type = r.str("event_type", true);
+    route.source = shown + ":" + std::to_string(r.position().line);
+    if (const Route* prev = cfg.findRoute(route.event_type); prev && !route.event_type.empty())
+      r.error("event_type", "event type '" + route.event_type + "' already routed at " +
+                                prev->source);
+    bool crisis = route.event_type.find("crisismaatregel") != std::string::npos ||
+                  route.event_type.find("inbewaringstelling") != std::string::npos;
+    std::set<std::pair<std::string, std::string>> seen;
+    r.eachItem("deliver", true, [&](MapReader& d, size_t) {
+      DeliveryRule rule;
+      rule.source = shown + ":" + std::to_string(d.position().line);
+      rule.partner = d.str("partner", true);
+      if (d.has("partner") && !cfg.partners.count(rule.partner)) {
+        std::string msg = "unknown partner '" + rule.partner + "'";
+        std::string hint = closest(rule.partner, keysOf(cfg.partners));
+        if (!hint.empty()) msg += "; did you mean '" + hint + "'?";
+        d.error("partner", msg);
+      }
+      rule.product = d.str("product", true);
+      if (d.has("product") && !isCode(rule.product))
+        d.error("product", "product names are lower-case letters, digits and -");
+      if (!seen.insert({rule.partner, rule.product}).second)
+        d.error("product", "delivery " + rule.partner + "/" + rule.product + " listed twice");
+      rule.retry = readRetry(d.child("retry"), cfg.engine.retry);
+      rule.deadline = d.duration("deadline", crisis ? cfg.engine.deadline_crisis
+                                                    : cfg.engine.deadline_other);
+      rule.fallback = d.strList("fallback");
+      for (const auto& ch : rule.fallback)
+        if (std::find(opts.known_channels.begin(), opts.known_channels.end(), ch) ==
+            opts.known_channels.end())
+          d.error("fallback", "fallback channel '" + ch + "' is not available in this build" +
+                                  (opts.known_channels.empty()
+                                       ? std::string(" (none are yet)")
+                                       : "; known: " + listed(opts.known_channels)));
+      route.deliveries.push_back(std::move(rule));
+    });
+    cfg.routes.push_back(std::move(route));
+  });
+  root.finish();
+}
+
+}  // namespace hub::config

@@ -1,0 +1,123 @@
+#include "hub/engine/intake_processor.h"
+
+#include <atomic>
+
+#include "hub/core/error_codes.h"
+#include "hub/engine/delivery_id.h"
+#include "hub/xml/document.h"
+#include "hub/xml/json_to_xml.h"
+
+namespace hub::engine {
+namespace {
+
+IntakeRecord quarantine(Envelope env, const std::string& code, const std::string& what) {
+  IntakeRecord r;
+  r.env = std::move(env);
+  r.quarantined = true;
+  r.reason = code + ": " + what;
+  return r;
+}
+
+std::string synthesizedId(const Envelope& env) {
+  static std::atomic<uint64_t> counter{0};
+  return "urn:ketenhub:missing-message-id:" + std::to_string(env.received_at_ms) + "-" +
+         std::to_string(counter.fetch_add(1));
+}
+
+bool isJsonType(const std::string& ct) {
+  return ct.empty() || ct.rfind("application/json", 0) == 0;
+}
+bool isXmlType(const std::string& ct) { return ct.rfind("application/xml", 0) == 0; }
+
+// The zaaknummer in the body must equal the case-id property (it keys ordering and audit).
+std::string bodyZaaknummer(const xml::Document& doc);
+
+}  // namespace
+
+std::vector<PlannedDelivery> planDeliveries(const Runtime& rt, const Route& route,
+                                            const std::string& message_id, int64_t now_ms,
+                                            std::vector<std::string>& history) {
+  std::vector<PlannedDelivery> out;
+  for (const auto& rule : route.deliveries) {
+    PlannedDelivery d;
+    d.delivery_id = deliveryId(message_id, rule.partner, rule.product);
+    d.partner = rule.partner;
+    d.product = rule.product;
+    d.deadline_at = now_ms + rule.deadline.count();
+    history.push_back("planned " + rule.partner + "/" + rule.product + " delivery " +
+                      d.delivery_id);
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+IntakeRecord processEnvelope(const Runtime& rt, Envelope env) {
+  const auto& cfg = *rt.cfg;
+  if (env.message_id.empty()) {
+    env.message_id = synthesizedId(env);
+    return quarantine(std::move(env), errc::kMissingProperty,
+                      "properties.message-id: required property is missing");
+  }
+  if (env.oversize)
+    return quarantine(std::move(env), errc::kTooLarge,
+                      "body: " + std::to_string(env.oversize_bytes) + " bytes exceeds " +
+                          "intake.max_message_bytes " + std::to_string(cfg.intake.max_message_bytes));
+  if (env.body.size() > cfg.intake.max_message_bytes) {
+    env.oversize_bytes = env.body.size();
+    env.body.clear();
+    return quarantine(std::move(env), errc::kTooLarge,
+                      "body: " + std::to_string(env.oversize_bytes) + " bytes exceeds " +
+                          "intake.max_message_bytes " + std::to_string(cfg.intake.max_message_bytes));
+  }
+  for (auto [name, value] : {std::pair{"event-type", &env.event_type},
+                             std::pair{"case-id", &env.case_id}, std::pair{"actor", &env.actor}}) {
+    if (value->empty())
+      return quarantine(std::move(env), errc::kMissingProperty,
+                        std::string("application-properties.") + name +
+                            ": required property is missing");
+  }
+  const Route* route = cfg.findRoute(env.event_type);
+  auto schema_it = rt.event_schemas.find(env.event_type);
+  if (!route || schema_it == rt.event_schemas.end())
+    return quarantine(std::move(env), errc::kUnknownEventType,
+                      "application-properties.event-type: no route for event type '" +
+                          env.event_type + "'");
+
+  std::string xml_text;
+  if (isJsonType(env.content_type)) {
+    auto x = xml::jsonToXml(env.body, xml::JsonLimits{static_cast<size_t>(cfg.intake.max_json_depth)});
+    if (!x) return quarantine(std::move(env), x.error().code, "body: " + x.error().message);
+    xml_text = std::move(*x);
+  } else if (isXmlType(env.content_type)) {
+    xml_text = env.body;
+  } else {
+    return quarantine(std::move(env), errc::kUnsupportedContentType,
+                      "properties.content-type: '" + env.content_type +
+                          "' is not application/json or application/xml");
+  }
+  auto doc = xml::Document::parseUntrusted(xml_text, cfg.intake.max_message_bytes * 4);
+  if (!doc) return quarantine(std::move(env), doc.error().code, "body: " + doc.error().message);
+  if (doc->rootName() != "event")
+    return quarantine(std::move(env), errc::kSchemaViolation,
+                      "body: root element is '" + doc->rootName() + "', expected 'event'");
+  if (auto v = schema_it->second->validate(*doc); !v)
+    return quarantine(std::move(env), errc::kSchemaViolation,
+                      "schemas/events/" + env.event_type + ".xsd: " + v.error().message);
+  std::string zaak = bodyZaaknummer(*doc);
+  if (!zaak.empty() && zaak != env.case_id)
+    return quarantine(std::move(env), errc::kCaseMismatch,
+                      "/event/zaaknummer: differs from application-properties.case-id");
+
+  IntakeRecord rec;
+  rec.history.push_back("accepted event type " + env.event_type + " from source " + env.source);
+  rec.deliveries = planDeliveries(rt, *route, env.message_id, env.received_at_ms, rec.history);
+  rec.event_xml = std::move(xml_text);
+  rec.env = std::move(env);
+  return rec;
+}
+
+namespace {
+std::string bodyZaaknummer(const xml::Document& doc) { return doc.childText("zaaknummer"); }
+}  // namespace
+
+}  // namespace hub::engine

@@ -1,0 +1,29 @@
+#pragma once
+// A fixed pool of worker threads running posted tasks (map, sign, deliver).
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace hub::engine {
+
+class WorkerPool {
+ public:
+  explicit WorkerPool(int threads);
+  ~WorkerPool();
+  void post(std::function<void()> task);
+  void stop();  // runs what is queued, then joins
+  int size() const { return static_cast<int>(threads_.size()); }
+
+ private:
+  void loop();
+  std::mutex mu_;  // guards tasks_, stopping_
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> tasks_;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace hub::engine

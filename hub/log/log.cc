@@ -1,0 +1,60 @@
+#include "hub/log/log.h"
+
+#include <atomic>
+#include <boost/json/serialize.hpp>
+#include <boost/json/string.hpp>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <mutex>
+
+namespace hub::log {
+namespace {
+std::atomic<int> g_min{static_cast<int>(Level::kInfo)};
+std::mutex g_mu;
+
+const char* levelName(Level l) {
+  switch (l) {
+    case Level::kDebug: return "debug";
+    case Level::kInfo: return "info";
+    case Level::kWarn: return "warn";
+    case Level::kError: return "error";
+  }
+  return "info";
+}
+
+std::string timestamp() {
+  auto now = std::chrono::system_clock::now();
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+  std::time_t secs = ms / 1000;
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(ms % 1000));
+  return buf;
+}
+
+std::string quote(std::string_view s) { return boost::json::serialize(boost::json::string(s)); }
+}  // namespace
+
+void setMinLevel(Level l) { g_min = static_cast<int>(l); }
+
+void write(Level l, std::string_view msg, std::initializer_list<Field> fields) {
+  if (static_cast<int>(l) < g_min.load()) return;
+  std::string line = "{\"time\":\"" + timestamp() + "\",\"level\":\"" + levelName(l) +
+                     "\",\"msg\":" + quote(msg);
+  for (const auto& f : fields) {
+    line += ',';
+    line += quote(f.key);
+    line += ':';
+    line += f.is_number ? f.value : quote(f.value);
+  }
+  line += "}\n";
+  std::lock_guard<std::mutex> lock(g_mu);
+  std::fwrite(line.data(), 1, line.size(), stdout);
+  std::fflush(stdout);
+}
+
+}  // namespace hub::log

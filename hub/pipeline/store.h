@@ -1,0 +1,88 @@
+#pragma once
+// The store: the spine of the hub. Every state change is committed before it is acted on.
+// Writes go through submit*() and are group-committed by one writer thread; callbacks run on
+// the writer thread after the commit (keep them short). Reads are for the scheduler thread.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hub/core/delivery_state.h"
+#include "hub/core/envelope.h"
+#include "hub/core/result.h"
+
+namespace hub {
+
+struct PlannedDelivery {
+  std::string delivery_id;
+  std::string partner;
+  std::string product;
+  int64_t deadline_at = 0;        // operational deadline (unix ms): then fall back
+  int64_t legal_deadline_at = 0;  // 0 = none computed
+};
+
+struct IntakeRecord {
+  Envelope env;
+  bool quarantined = false;
+  std::string reason;      // quarantine reason: "<code>: <where>: <what>"
+  std::string event_xml;   // the event's XML form (accepted events)
+  std::vector<PlannedDelivery> deliveries;
+  std::vector<std::string> history;  // routing notes, e.g. why a delivery was not planned
+};
+
+enum class IntakeStatus { kStored, kDuplicate, kQuarantined };
+
+// A delivery claimed for an attempt, with what the worker needs to build the product.
+struct DueDelivery {
+  int64_t seq = 0;
+  std::string delivery_id, partner, product, case_id;
+  int attempts = 0;  // attempts before this one
+  int64_t deadline_at = 0, created_at = 0;
+  std::string message_id, event_type, actor, correlation_id, event_xml;
+  int64_t received_at = 0;
+};
+
+struct AttemptResult {
+  int64_t seq = 0;
+  int attempt = 0;  // 1-based number of this attempt
+  int64_t started_at = 0, finished_at = 0;
+  std::string outcome;  // delivered | transient_error | permanent_error
+  int http_status = 0;
+  std::string reason;
+  DeliveryState new_state = DeliveryState::kRetryWait;
+  int64_t next_at = 0;   // for retry_wait
+  std::string channel;   // channel used for this attempt, e.g. "rest-xml"
+  std::string receipt;   // bounded
+};
+
+struct StateCount {
+  std::string partner;
+  std::string state;
+  int64_t count = 0;
+  int64_t oldest_created_at = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  virtual void submitIntake(IntakeRecord rec, std::function<void(Result<IntakeStatus>)> done) = 0;
+  // Moves pending/retry_wait deliveries to in_flight (attempts+1). done gets the seqs claimed.
+  virtual void submitClaim(std::vector<int64_t> seqs,
+                           std::function<void(Result<std::vector<int64_t>>)> done) = 0;
+  virtual void submitResult(AttemptResult res, std::function<void(Result<void>)> done) = 0;
+  // Marks overdue waiting deliveries of a partner dead (no channel left); returns how many.
+  virtual void submitExpire(std::string partner, int64_t now_ms, std::string reason,
+                            std::function<void(Result<int64_t>)> done) = 0;
+  // False while commits fail (disk full, I/O error): intake must stop granting credit.
+  virtual bool writable() const = 0;
+
+  // Scheduler-thread reads.
+  virtual Result<std::vector<DueDelivery>> due(const std::string& partner, int64_t now_ms,
+                                               int limit) = 0;
+  virtual Result<std::optional<int64_t>> nextDueAt() = 0;
+  virtual Result<std::vector<StateCount>> counts() = 0;
+};
+
+}  // namespace hub

@@ -1,0 +1,104 @@
+#include "hub/store/schema.h"
+
+#include <string>
+#include <vector>
+
+namespace hub::store {
+namespace {
+
+// Never edit a released migration: append a new one.
+const std::vector<std::string>& migrations() {
+  static const std::vector<std::string> m = {
+      // 1: events, deliveries, attempts, event history.
+      R"sql(
+CREATE TABLE events (
+  id             INTEGER PRIMARY KEY,
+  message_id     TEXT NOT NULL UNIQUE,
+  event_type     TEXT NOT NULL DEFAULT '',
+  case_id        TEXT NOT NULL DEFAULT '',
+  actor          TEXT NOT NULL DEFAULT '',
+  correlation_id TEXT NOT NULL DEFAULT '',
+  content_type   TEXT NOT NULL DEFAULT '',
+  source         TEXT NOT NULL DEFAULT '',
+  peer           TEXT NOT NULL DEFAULT '',
+  received_at    INTEGER NOT NULL,
+  state          TEXT NOT NULL,          -- accepted | quarantined
+  reason         TEXT,
+  body           BLOB,
+  event_xml      TEXT,
+  duplicates     INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX events_state ON events(state, received_at);
+CREATE INDEX events_case ON events(case_id);
+CREATE TABLE deliveries (
+  seq               INTEGER PRIMARY KEY,  -- commit order = event order per (partner, case)
+  delivery_id       TEXT NOT NULL UNIQUE,
+  event_id          INTEGER NOT NULL REFERENCES events(id),
+  partner           TEXT NOT NULL,
+  product           TEXT NOT NULL,
+  case_id           TEXT NOT NULL,
+  state             TEXT NOT NULL,
+  attempts          INTEGER NOT NULL DEFAULT 0,
+  next_at           INTEGER NOT NULL,
+  deadline_at       INTEGER NOT NULL,
+  legal_deadline_at INTEGER,
+  created_at        INTEGER NOT NULL,
+  updated_at        INTEGER NOT NULL,
+  final_at          INTEGER,
+  channel           TEXT,
+  reason            TEXT,
+  receipt           TEXT
+);
+CREATE INDEX deliveries_due ON deliveries(partner, next_at) WHERE state IN ('pending','retry_wait');
+CREATE INDEX deliveries_case ON deliveries(partner, case_id, seq);
+CREATE INDEX deliveries_state ON deliveries(state, partner);
+CREATE TABLE attempts (
+  delivery_seq INTEGER NOT NULL REFERENCES deliveries(seq),
+  attempt      INTEGER NOT NULL,
+  started_at   INTEGER NOT NULL,
+  finished_at  INTEGER NOT NULL,
+  channel      TEXT NOT NULL,
+  outcome      TEXT NOT NULL,
+  http_status  INTEGER NOT NULL DEFAULT 0,
+  reason       TEXT,
+  PRIMARY KEY (delivery_seq, attempt)
+);
+CREATE TABLE event_history (
+  event_id INTEGER NOT NULL REFERENCES events(id),
+  at       INTEGER NOT NULL,
+  note     TEXT NOT NULL
+);
+CREATE INDEX event_history_event ON event_history(event_id);
+)sql",
+  };
+  return m;
+}
+
+}  // namespace
+
+Result<void> migrate(Db& db) {
+  if (auto r = db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"); !r)
+    return r;
+  auto q = db.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_version");
+  if (!q) return unexpected(q.error());
+  auto row = q->step();
+  if (!row) return unexpected(row.error());
+  int current = static_cast<int>(q->int64(0));
+  q->reset();
+  const auto& m = migrations();
+  if (current > static_cast<int>(m.size()))
+    return unexpected("store", "database schema version " + std::to_string(current) +
+                                   " is newer than this build (" + std::to_string(m.size()) + ")");
+  for (int v = current + 1; v <= static_cast<int>(m.size()); ++v) {
+    std::string sql = "BEGIN IMMEDIATE;" + m[v - 1] +
+                      ";INSERT INTO schema_version(version) VALUES (" + std::to_string(v) +
+                      ");COMMIT;";
+    if (auto r = db.exec(sql); !r) {
+      (void)db.exec("ROLLBACK");
+      return unexpected("store", "migration " + std::to_string(v) + ": " + r.error().message);
+    }
+  }
+  return {};
+}
+
+}  // namespace hub::store

@@ -1,0 +1,103 @@
+#pragma once
+// SqliteStore: the embedded default store. WAL, synchronous=FULL, one writer thread that
+// group-commits every queued operation in one transaction (one fsync for many messages).
+// When a commit fails the batch is kept and retried with backoff; writable() turns false so
+// intake stops granting credit, and nothing is acknowledged that was not committed.
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <variant>
+
+#include "hub/core/time_source.h"
+#include "hub/pipeline/store.h"
+#include "hub/store/sqlite_db.h"
+
+namespace hub::store {
+
+class SqliteStore final : public Store {
+ public:
+  struct Options {
+    std::string path;
+    int group_commit_max = 512;
+  };
+  static Result<std::unique_ptr<SqliteStore>> open(const Options& opts, const TimeSource& clock);
+  ~SqliteStore() override;
+  void stop();  // drains and joins the writer; pending callbacks get an error
+
+  void submitIntake(IntakeRecord rec, std::function<void(Result<IntakeStatus>)> done) override;
+  void submitClaim(std::vector<int64_t> seqs,
+                   std::function<void(Result<std::vector<int64_t>>)> done) override;
+  void submitResult(AttemptResult res, std::function<void(Result<void>)> done) override;
+  void submitExpire(std::string partner, int64_t now_ms, std::string reason,
+                    std::function<void(Result<int64_t>)> done) override;
+  bool writable() const override { return writable_.load(); }
+
+  Result<std::vector<DueDelivery>> due(const std::string& partner, int64_t now_ms,
+                                       int limit) override;
+  Result<std::optional<int64_t>> nextDueAt() override;
+  Result<std::vector<StateCount>> counts() override;
+
+  // Crash recovery at start-up: in_flight deliveries go back to pending (attempt recorded as
+  // interrupted). Returns how many.
+  Result<int64_t> recoverInFlight();
+
+ private:
+  struct IntakeOp {
+    IntakeRecord rec;
+    std::function<void(Result<IntakeStatus>)> done;
+    IntakeStatus status = IntakeStatus::kStored;
+  };
+  struct ClaimOp {
+    std::vector<int64_t> seqs;
+    std::function<void(Result<std::vector<int64_t>>)> done;
+    std::vector<int64_t> claimed;
+  };
+  struct ResultOp {
+    AttemptResult res;
+    std::function<void(Result<void>)> done;
+  };
+  struct ExpireOp {
+    std::string partner;
+    int64_t now_ms;
+    std::string reason;
+    std::function<void(Result<int64_t>)> done;
+    int64_t count = 0;
+  };
+  using Op = std::variant<IntakeOp, ClaimOp, ResultOp, ExpireOp>;
+
+  SqliteStore(const Options& opts, const TimeSource& clock, Db writer, Db reader);
+  Result<void> prepareStatements();
+  void writerLoop();
+  Result<void> apply(Op& op);
+  Result<void> applyIntake(IntakeOp& op);
+  Result<void> applyClaim(ClaimOp& op);
+  Result<void> applyResult(ResultOp& op);
+  Result<void> applyExpire(ExpireOp& op);
+  void enqueue(Op op);
+  static void fail(Op& op, const Error& e);
+  static void succeed(Op& op);
+
+  Options opts_;
+  const TimeSource& clock_;
+  // Only used on the writer thread (after construction).
+  Db wdb_;
+  struct WriterStmts {
+    Stmt insert_event, mark_duplicate, insert_delivery, insert_history, claim, finish,
+        insert_attempt, expire_select, begin, commit, rollback;
+  } ws_;
+  // Only used on the scheduler thread (reads).
+  Db rdb_;
+  Stmt due_stmt_, next_due_stmt_;
+  std::mutex read_mu_;
+
+  std::mutex mu_;  // guards queue_, stopping_
+  std::condition_variable cv_;
+  std::deque<Op> queue_;
+  bool stopping_ = false;
+  std::atomic<bool> writable_{true};
+  std::thread writer_;
+};
+
+}  // namespace hub::store

@@ -1,0 +1,64 @@
+// Every config error message has a fixture: tests/config_errors/<case>/ holds a hub.yaml (with
+// routes/) and expected.txt with the exact error lines the loader must print, in order.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "hub/config/loader.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+hub::config::LoadOptions opts() {
+  hub::config::LoadOptions o;
+  o.known_adapters = {"rest-xml", "digikoppeling-wus"};
+  return o;
+}
+
+std::string readFile(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+TEST(ConfigErrors, FixturesMatchExactly) {
+  fs::path root = fs::path(KETENHUB_SOURCE_DIR) / "tests" / "config_errors";
+  int cases = 0;
+  for (const auto& dir : fs::directory_iterator(root)) {
+    if (!dir.is_directory()) continue;
+    ++cases;
+    hub::config::Diagnostics diag;
+    auto cfg = hub::config::loadConfig((dir.path() / "hub.yaml").string(), opts(), diag);
+    EXPECT_EQ(cfg, nullptr) << dir.path();
+    EXPECT_EQ(diag.joined(), readFile(dir.path() / "expected.txt")) << "fixture " << dir.path();
+  }
+  EXPECT_GE(cases, 5);
+}
+
+TEST(ConfigLoader, LoadsTheDemoConfiguration) {
+  hub::config::Diagnostics diag;
+  auto cfg = hub::config::loadConfig(
+      (fs::path(KETENHUB_SOURCE_DIR) / "deploy" / "local" / "hub.yaml").string(), opts(), diag);
+  ASSERT_NE(cfg, nullptr) << diag.joined();
+  EXPECT_EQ(cfg->hub.oin, "00000099000000000001");
+  ASSERT_EQ(cfg->intake.listen.size(), 1u);
+  EXPECT_EQ(cfg->intake.listen[0].address, "wvggz.events");
+  ASSERT_TRUE(cfg->partners.count("om"));
+  const auto& om = cfg->partners.at("om");
+  EXPECT_EQ(om.adapter, "rest-xml");
+  EXPECT_EQ(om.concurrency, 16);
+  EXPECT_EQ(om.breaker.open_for, hub::Millis(30000));
+  ASSERT_EQ(om.tls.ca_files.size(), 1u);
+  EXPECT_TRUE(fs::path(om.tls.ca_files[0]).is_absolute());
+  const hub::Route* r = cfg->findRoute("wvggz.crisismaatregel.genomen");
+  ASSERT_NE(r, nullptr);
+  ASSERT_EQ(r->deliveries.size(), 1u);
+  EXPECT_EQ(r->deliveries[0].deadline, hub::Millis(30 * 60 * 1000));
+  EXPECT_EQ(r->deliveries[0].retry.initial, hub::Millis(1000));
+}
+
+}  // namespace

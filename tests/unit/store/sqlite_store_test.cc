@@ -1,0 +1,219 @@
+// Store transitions on a real SQLite file in a temp dir.
+#include <gtest/gtest.h>
+
+#include <condition_variable>
+#include <filesystem>
+#include <future>
+#include <mutex>
+
+#include "hub/store/sqlite_store.h"
+
+namespace fs = std::filesystem;
+using namespace hub;
+
+namespace {
+
+class FakeClock : public TimeSource {
+ public:
+  int64_t nowMs() const override { return now; }
+  int64_t now = 1'000'000;
+};
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("ketenhub-store-" + std::to_string(::getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    open();
+  }
+  void TearDown() override {
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+  void open() {
+    auto s = store::SqliteStore::open({(dir_ / "hub.db").string(), 64}, clock_);
+    ASSERT_TRUE(s) << s.error().message;
+    store_ = std::move(*s);
+  }
+
+  static IntakeRecord event(const std::string& msg, const std::string& case_id,
+                            std::vector<std::string> partners, int64_t at = 1'000'000) {
+    IntakeRecord r;
+    r.env.message_id = msg;
+    r.env.event_type = "wvggz.crisismaatregel.genomen";
+    r.env.case_id = case_id;
+    r.env.actor = "burgemeester:0344:test";
+    r.env.body = "{}";
+    r.env.received_at_ms = at;
+    r.event_xml = "<event/>";
+    for (const auto& p : partners)
+      r.deliveries.push_back({msg + "/" + p, p, "product", at + 60'000, 0});
+    r.history.push_back("planned");
+    return r;
+  }
+
+  Result<IntakeStatus> intake(IntakeRecord r) {
+    std::promise<Result<IntakeStatus>> p;
+    store_->submitIntake(std::move(r), [&](Result<IntakeStatus> s) { p.set_value(std::move(s)); });
+    return p.get_future().get();
+  }
+  std::vector<int64_t> claim(std::vector<int64_t> seqs) {
+    std::promise<Result<std::vector<int64_t>>> p;
+    store_->submitClaim(seqs, [&](Result<std::vector<int64_t>> s) { p.set_value(std::move(s)); });
+    auto r = p.get_future().get();
+    EXPECT_TRUE(r);
+    return r ? *r : std::vector<int64_t>{};
+  }
+  void result(AttemptResult res) {
+    std::promise<Result<void>> p;
+    store_->submitResult(res, [&](Result<void> s) { p.set_value(std::move(s)); });
+    EXPECT_TRUE(p.get_future().get());
+  }
+  std::vector<DueDelivery> due(const std::string& partner, int limit = 100) {
+    auto r = store_->due(partner, clock_.now, limit);
+    EXPECT_TRUE(r);
+    return r ? *r : std::vector<DueDelivery>{};
+  }
+
+  fs::path dir_;
+  FakeClock clock_;
+  std::unique_ptr<store::SqliteStore> store_;
+};
+
+TEST_F(StoreTest, StoresEventAndPlansDeliveries) {
+  auto r = intake(event("m1", "Z1", {"om", "igj"}));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(*r, IntakeStatus::kStored);
+  auto d = due("om");
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].delivery_id, "m1/om");
+  EXPECT_EQ(d[0].message_id, "m1");
+  EXPECT_EQ(d[0].event_xml, "<event/>");
+  EXPECT_EQ(d[0].attempts, 0);
+  EXPECT_EQ(due("igj").size(), 1u);
+}
+
+TEST_F(StoreTest, DuplicateMessageIdIsCountedNotPlannedAgain) {
+  ASSERT_EQ(*intake(event("m1", "Z1", {"om"})), IntakeStatus::kStored);
+  ASSERT_EQ(*intake(event("m1", "Z1", {"om"})), IntakeStatus::kDuplicate);
+  EXPECT_EQ(due("om").size(), 1u);
+}
+
+TEST_F(StoreTest, QuarantinedEventHasNoDeliveries) {
+  auto rec = event("bad", "Z1", {});
+  rec.quarantined = true;
+  rec.reason = "not_json: body: line 1";
+  EXPECT_EQ(*intake(rec), IntakeStatus::kQuarantined);
+  EXPECT_TRUE(due("om").empty());
+}
+
+TEST_F(StoreTest, ClaimMovesToInFlightOnce) {
+  ASSERT_TRUE(intake(event("m1", "Z1", {"om"})));
+  auto d = due("om");
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(claim({d[0].seq}), std::vector<int64_t>{d[0].seq});
+  EXPECT_TRUE(claim({d[0].seq}).empty());  // already in flight
+  EXPECT_TRUE(due("om").empty());
+}
+
+TEST_F(StoreTest, RetryWaitBecomesDueAtNextAt) {
+  ASSERT_TRUE(intake(event("m1", "Z1", {"om"})));
+  auto d = due("om");
+  claim({d[0].seq});
+  AttemptResult res;
+  res.seq = d[0].seq;
+  res.attempt = 1;
+  res.started_at = res.finished_at = clock_.now;
+  res.outcome = "transient_error";
+  res.http_status = 503;
+  res.reason = "HTTP 503";
+  res.new_state = DeliveryState::kRetryWait;
+  res.next_at = clock_.now + 2000;
+  res.channel = "rest-xml";
+  result(res);
+  EXPECT_TRUE(due("om").empty());
+  auto next = store_->nextDueAt();
+  ASSERT_TRUE(next && next->has_value());
+  EXPECT_EQ(**next, clock_.now + 2000);
+  clock_.now += 2000;
+  auto again = due("om");
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].attempts, 1);
+}
+
+TEST_F(StoreTest, SameCaseWaitsForEarlierDeliveryOtherCasesDoNot) {
+  ASSERT_TRUE(intake(event("m1", "Z1", {"om"})));
+  ASSERT_TRUE(intake(event("m2", "Z1", {"om"})));  // later event, same case
+  ASSERT_TRUE(intake(event("m3", "Z2", {"om"})));  // other case
+  auto d = due("om");
+  ASSERT_EQ(d.size(), 2u);
+  EXPECT_EQ(d[0].message_id, "m1");
+  EXPECT_EQ(d[1].message_id, "m3");
+  claim({d[0].seq});
+  // m1 in flight: m2 still waits.
+  for (const auto& x : due("om")) EXPECT_NE(x.message_id, "m2");
+  AttemptResult res;
+  res.seq = d[0].seq;
+  res.attempt = 1;
+  res.outcome = "delivered";
+  res.new_state = DeliveryState::kDelivered;
+  res.channel = "rest-xml";
+  result(res);
+  bool m2 = false;
+  for (const auto& x : due("om")) m2 |= x.message_id == "m2";
+  EXPECT_TRUE(m2);
+}
+
+TEST_F(StoreTest, RecoverInFlightAfterRestart) {
+  ASSERT_TRUE(intake(event("m1", "Z1", {"om"})));
+  auto d = due("om");
+  claim({d[0].seq});
+  store_.reset();  // "crash" after the claim commit
+  open();
+  auto n = store_->recoverInFlight();
+  ASSERT_TRUE(n);
+  EXPECT_EQ(*n, 1);
+  auto again = due("om");
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].attempts, 1);
+}
+
+TEST_F(StoreTest, ExpireMarksOverdueDead) {
+  ASSERT_TRUE(intake(event("m1", "Z1", {"om"})));
+  std::promise<Result<int64_t>> p;
+  store_->submitExpire("om", clock_.now + 60'000, "deadline passed",
+                       [&](Result<int64_t> r) { p.set_value(std::move(r)); });
+  auto r = p.get_future().get();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(*r, 1);
+  EXPECT_TRUE(due("om").empty());
+  auto counts = store_->counts();
+  ASSERT_TRUE(counts);
+  ASSERT_EQ(counts->size(), 1u);
+  EXPECT_EQ((*counts)[0].state, "dead");
+}
+
+TEST_F(StoreTest, GroupCommitsConcurrentSubmissions) {
+  constexpr int kN = 2000;
+  std::mutex mu;
+  std::condition_variable cv;
+  int done = 0, stored = 0;
+  for (int i = 0; i < kN; ++i) {
+    store_->submitIntake(event("m" + std::to_string(i), "Z" + std::to_string(i), {"om"}),
+                         [&](Result<IntakeStatus> r) {
+                           std::lock_guard<std::mutex> lock(mu);
+                           ++done;
+                           stored += r && *r == IntakeStatus::kStored;
+                           cv.notify_all();
+                         });
+  }
+  std::unique_lock<std::mutex> lock(mu);
+  cv.wait(lock, [&] { return done == kN; });
+  EXPECT_EQ(stored, kN);
+  EXPECT_TRUE(store_->writable());
+  EXPECT_EQ(due("om", 5000).size(), static_cast<size_t>(kN));
+}
+
+}  // namespace
