@@ -1,0 +1,32 @@
+#pragma once
+// The validated, immutable settings of one partner's HTTPS client, made once from its
+// PartnerConfig (the factory validates once; requests never re-read files).
+#include <string>
+
+#include "hub/config/config.h"
+#include "hub/core/result.h"
+
+namespace hub::curl {
+
+struct ClientSettings {
+  std::string partner;          // partner code, for messages
+  std::string url;              // https only
+  std::string ca_bundle;        // every trust anchor file, concatenated PEM
+  std::string client_cert_pem;  // empty: no client certificate
+  std::string client_key_pem;
+  std::string pinned_public_keys;  // "sha256//a;sha256//b" or empty
+  size_t pin_count = 0;
+  std::string profile;       // TLS profile name (hub/tls/tls_profile.h)
+  std::string expected_oin;  // empty: no check
+  long connect_timeout_ms = 0;
+  long request_timeout_ms = 0;
+  int concurrency = 1;
+};
+
+// Every problem is reported at once, one per line, each naming the partner and the key.
+Result<ClientSettings> makeClientSettings(const PartnerConfig& cfg);
+
+// "sha256//<base64>" from "<base64>" or "sha256//<base64>" (44 base64 characters of a SHA-256).
+Result<std::string> normalizePin(const std::string& pin);
+
+}  // namespace hub::curl

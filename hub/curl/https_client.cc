@@ -1,0 +1,337 @@
+#include "hub/curl/https_client.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <string_view>
+
+#include "hub/core/c_ptr.h"
+#include "hub/core/error_codes.h"
+#include "hub/curl/peer_identity.h"
+#include "hub/tls/tls_profile.h"
+
+namespace hub::curl {
+
+using engine::HttpResult;
+using engine::TransportError;
+
+namespace {
+
+using EasyPtr = CPtr<CURL, curl_easy_cleanup>;
+using SlistPtr = CPtr<curl_slist, curl_slist_free_all>;
+
+// Enough for the classifier to bound the receipt without cutting a UTF-8 sequence.
+constexpr size_t kMaxBodyBytes = engine::kMaxReceiptBytes + 4;
+constexpr size_t kMaxHeaderValue = 256;
+
+const SystemTimeSource& systemClock() {
+  static const SystemTimeSource clock;
+  return clock;
+}
+
+bool headerIs(std::string_view line, std::string_view name) {
+  if (line.size() <= name.size() || line[name.size()] != ':') return false;
+  for (size_t i = 0; i < name.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(line[i])) != name[i]) return false;
+  }
+  return true;
+}
+
+std::string headerValue(std::string_view line, size_t name_len) {
+  std::string_view v = line.substr(name_len + 1);
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == '\r' || v.back() == '\n' || v.back() == ' ')) {
+    v.remove_suffix(1);
+  }
+  return std::string(v.substr(0, kMaxHeaderValue));
+}
+
+std::string stripPrefix(std::string s, std::string_view prefix) {
+  if (s.rfind(prefix, 0) == 0) s.erase(0, prefix.size());
+  return s;
+}
+
+}  // namespace
+
+// One easy handle with its buffers. Used by one thread at a time (between acquire and release);
+// never moves while alive (curl holds pointers to it).
+struct HttpsClient::Handle {
+  EasyPtr easy;
+  char error[CURL_ERROR_SIZE] = {};
+  std::string profile;
+  PeerIdentityCheck identity;
+  std::string ctx_error;  // the TLS profile could not be applied
+  // Per-request response state.
+  std::string body;
+  std::optional<std::string> retry_after;
+  std::optional<std::string> date;
+
+  void reset() {
+    error[0] = '\0';
+    identity.mismatch.clear();
+    ctx_error.clear();
+    body.clear();
+    retry_after.reset();
+    date.reset();
+  }
+};
+
+namespace {
+
+size_t onBody(char* data, size_t size, size_t count, void* user) {
+  auto* h = static_cast<HttpsClient::Handle*>(user);
+  const size_t n = size * count;
+  if (h->body.size() < kMaxBodyBytes)
+    h->body.append(data, std::min(n, kMaxBodyBytes - h->body.size()));
+  return n;  // the rest is read and dropped: the connection stays reusable
+}
+
+size_t onHeader(char* data, size_t size, size_t count, void* user) {
+  auto* h = static_cast<HttpsClient::Handle*>(user);
+  const size_t n = size * count;
+  std::string_view line(data, n);
+  if (line.rfind("HTTP/", 0) == 0) {  // a new response (after 1xx): forget the previous one
+    h->retry_after.reset();
+    h->date.reset();
+  } else if (headerIs(line, "retry-after")) {
+    h->retry_after = headerValue(line, 11);
+  } else if (headerIs(line, "date")) {
+    h->date = headerValue(line, 4);
+  }
+  return n;
+}
+
+CURLcode onSslCtx(CURL*, void* ssl_ctx, void* user) {
+  auto* h = static_cast<HttpsClient::Handle*>(user);
+  auto* ctx = static_cast<ssl_ctx_st*>(ssl_ctx);
+  auto applied = tls::applyProfile(ctx, h->profile, tls::Role::kClient);
+  if (!applied) {
+    h->ctx_error = applied.error().message;
+    return CURLE_SSL_CIPHER;
+  }
+  if (!h->identity.expected_oin.empty()) installPeerIdentityCheck(ctx, &h->identity);
+  return CURLE_OK;
+}
+
+TransportError transportError(CURLcode code, long os_errno) {
+  switch (code) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      return TransportError::kDns;
+    case CURLE_COULDNT_CONNECT:
+      return os_errno == ECONNREFUSED ? TransportError::kConnectRefused : TransportError::kConnect;
+    case CURLE_OPERATION_TIMEDOUT:
+      return TransportError::kTimeout;
+    case CURLE_PEER_FAILED_VERIFICATION:
+      return TransportError::kTlsVerify;
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+      return TransportError::kTlsPin;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_SSL_ENGINE_SETFAILED:
+    case CURLE_SSL_ENGINE_INITFAILED:
+    case CURLE_SSL_SHUTDOWN_FAILED:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_CLIENTCERT:
+      return TransportError::kTlsHandshake;
+    case CURLE_SEND_ERROR:
+      return TransportError::kSend;
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+      return TransportError::kReceive;
+    default:
+      return TransportError::kOther;
+  }
+}
+
+bool isTls(TransportError e) {
+  return e == TransportError::kTlsVerify || e == TransportError::kTlsPin ||
+         e == TransportError::kTlsPeerIdentity || e == TransportError::kTlsHandshake;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<HttpsClient>> HttpsClient::create(const PartnerConfig& cfg,
+                                                         const TimeSource* clock) {
+  const curl_version_info_data* info = curl_version_info(CURLVERSION_NOW);
+  if (info == nullptr || info->ssl_version == nullptr ||
+      std::string_view(info->ssl_version).rfind("OpenSSL", 0) != 0) {
+    return unexpected(errc::kTls, "libcurl is not built with OpenSSL (CURLOPT_SSL_CTX_FUNCTION)");
+  }
+  auto settings = makeClientSettings(cfg);
+  if (!settings) return unexpected(settings.error());
+  std::unique_ptr<HttpsClient> client(
+      new HttpsClient(std::move(*settings), clock ? *clock : systemClock()));
+  // Make one handle now: every option is checked at start-up, not on the first delivery.
+  auto first = client->newHandle();
+  if (!first) return unexpected(first.error());
+  client->idle_.push_back(std::move(*first));
+  client->handles_ = 1;
+  return client;
+}
+
+HttpsClient::HttpsClient(ClientSettings settings, const TimeSource& clock)
+    : settings_(std::move(settings)), clock_(clock) {}
+
+HttpsClient::~HttpsClient() = default;
+
+const std::string& HttpsClient::partner() const { return settings_.partner; }
+
+uint64_t HttpsClient::connectionsOpened() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return connections_;
+}
+
+Result<std::unique_ptr<HttpsClient::Handle>> HttpsClient::newHandle() const {
+  auto h = std::make_unique<Handle>();
+  h->easy.reset(curl_easy_init());
+  if (!h->easy) return unexpected(errc::kTransport, "curl_easy_init failed");
+  h->profile = settings_.profile;
+  h->identity.expected_oin = settings_.expected_oin;
+  const auto& s = settings_;
+  CURL* e = h->easy.get();
+  curl_blob ca{const_cast<char*>(s.ca_bundle.data()), s.ca_bundle.size(), CURL_BLOB_COPY};
+  bool ok = true;
+  auto set = [&](CURLcode rc) { ok = ok && rc == CURLE_OK; };
+  set(curl_easy_setopt(e, CURLOPT_URL, s.url.c_str()));
+  set(curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "https"));
+  set(curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L));
+  set(curl_easy_setopt(e, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1)));
+  set(curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L));
+  set(curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L));
+  set(curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L));
+  set(curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, s.connect_timeout_ms));
+  set(curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, s.request_timeout_ms));
+  set(curl_easy_setopt(e, CURLOPT_MAXCONNECTS, 1L));
+  set(curl_easy_setopt(e, CURLOPT_USERAGENT, "ketenhub/0.1"));
+  set(curl_easy_setopt(e, CURLOPT_ERRORBUFFER, h->error));
+  set(curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, onBody));
+  set(curl_easy_setopt(e, CURLOPT_WRITEDATA, h.get()));
+  set(curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, onHeader));
+  set(curl_easy_setopt(e, CURLOPT_HEADERDATA, h.get()));
+  // TLS: only the partner's trust anchors (never the system store), peer and host verified.
+  set(curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L));
+  set(curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L));
+  set(curl_easy_setopt(e, CURLOPT_CAINFO, nullptr));
+  set(curl_easy_setopt(e, CURLOPT_CAPATH, nullptr));
+  set(curl_easy_setopt(e, CURLOPT_CAINFO_BLOB, &ca));
+  set(curl_easy_setopt(e, CURLOPT_SSL_CTX_FUNCTION, onSslCtx));
+  set(curl_easy_setopt(e, CURLOPT_SSL_CTX_DATA, h.get()));
+  if (!s.client_cert_pem.empty()) {
+    curl_blob cert{const_cast<char*>(s.client_cert_pem.data()), s.client_cert_pem.size(),
+                   CURL_BLOB_COPY};
+    curl_blob key{const_cast<char*>(s.client_key_pem.data()), s.client_key_pem.size(),
+                  CURL_BLOB_COPY};
+    set(curl_easy_setopt(e, CURLOPT_SSLCERTTYPE, "PEM"));
+    set(curl_easy_setopt(e, CURLOPT_SSLCERT_BLOB, &cert));
+    set(curl_easy_setopt(e, CURLOPT_SSLKEYTYPE, "PEM"));
+    set(curl_easy_setopt(e, CURLOPT_SSLKEY_BLOB, &key));
+  }
+  if (!s.pinned_public_keys.empty()) {
+    set(curl_easy_setopt(e, CURLOPT_PINNEDPUBLICKEY, s.pinned_public_keys.c_str()));
+  }
+  if (!ok) {
+    return unexpected(errc::kTransport,
+                      "partner '" + s.partner + "': libcurl refused an option (too old?)");
+  }
+  return h;
+}
+
+std::unique_ptr<HttpsClient::Handle> HttpsClient::acquire() {
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait(lock, [&] { return !idle_.empty() || handles_ < settings_.concurrency; });
+  if (!idle_.empty()) {
+    auto h = std::move(idle_.back());  // LIFO: the most recently used connection is warmest
+    idle_.pop_back();
+    return h;
+  }
+  ++handles_;
+  lock.unlock();
+  auto h = newHandle();
+  if (h) return std::move(*h);
+  lock.lock();
+  --handles_;
+  cv_.notify_one();
+  return nullptr;
+}
+
+void HttpsClient::release(std::unique_ptr<Handle> handle) {
+  std::lock_guard<std::mutex> lock(mu_);
+  idle_.push_back(std::move(handle));
+  cv_.notify_one();
+}
+
+HttpResult HttpsClient::post(const std::string& body, const Headers& headers) {
+  HttpResult r;
+  std::unique_ptr<Handle> h = acquire();
+  if (!h) {
+    r.transport = TransportError::kOther;
+    r.curl_error = "cannot create a curl handle";
+    return r;
+  }
+  h->reset();
+  SlistPtr list;
+  auto append = [&list](const std::string& line) {
+    curl_slist* next = curl_slist_append(list.get(), line.c_str());
+    if (next) {
+      (void)list.release();
+      list.reset(next);
+    }
+    return next != nullptr;
+  };
+  bool ok = append("Expect:");  // no 100-continue round trip for large bodies
+  for (const auto& [name, value] : headers) ok = ok && append(name + ": " + value);
+  CURL* e = h->easy.get();
+  if (ok) {
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, list.get());
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, body.data());
+  }
+  CURLcode rc = ok ? curl_easy_perform(e) : CURLE_OUT_OF_MEMORY;
+  r.received_at_ms = clock_.nowMs();
+  long status = 0, os_errno = 0, connects = 0;
+  curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+  curl_easy_getinfo(e, CURLINFO_OS_ERRNO, &os_errno);
+  curl_easy_getinfo(e, CURLINFO_NUM_CONNECTS, &connects);
+  curl_easy_setopt(e, CURLOPT_HTTPHEADER, nullptr);
+  curl_easy_setopt(e, CURLOPT_POSTFIELDS, nullptr);
+
+  r.curl_code = static_cast<int>(rc);
+  if (rc == CURLE_OK) {
+    r.http_status = static_cast<int>(status);
+    r.body = std::move(h->body);
+    r.retry_after = std::move(h->retry_after);
+    r.date = std::move(h->date);
+  } else {
+    r.transport = transportError(rc, os_errno);
+    r.curl_error = h->error[0] != '\0' ? h->error : curl_easy_strerror(rc);
+    if (!h->identity.mismatch.empty()) {
+      r.transport = TransportError::kTlsPeerIdentity;
+      r.curl_error = h->identity.mismatch;
+    } else if (!h->ctx_error.empty()) {
+      r.curl_error = "TLS profile: " + h->ctx_error;
+    } else if (r.transport == TransportError::kTlsPin) {
+      r.curl_error = "server public key matches none of the " +
+                     std::to_string(settings_.pin_count) + " configured pins";
+    } else {
+      r.curl_error = stripPrefix(stripPrefix(r.curl_error, "SSL certificate problem: "), "SSL: ");
+    }
+    r.tls_error = isTls(r.transport);
+  }
+  release(std::move(h));
+  if (connects > 0) {
+    std::lock_guard<std::mutex> lock(mu_);
+    connections_ += static_cast<uint64_t>(connects);
+  }
+  return r;
+}
+
+}  // namespace hub::curl

@@ -1,0 +1,71 @@
+#pragma once
+// HTTPS with mutual TLS to one partner (SPEC §5), through libcurl.
+//
+// Built once per partner by create(), which validates everything up front: https URL, trust
+// anchors (several PEM files, concatenated into one in-memory bundle: CURLOPT_CAINFO_BLOB; the
+// system store is never used), client certificate and key (read once into memory), SPKI pins
+// (CURLOPT_PINNEDPUBLICKEY "sha256//a;sha256//b"), TLS profile name.
+//
+// Every connection: peer and host verification on; the NCSC profile applied to the SSL_CTX from
+// CURLOPT_SSL_CTX_FUNCTION (versions, TLS 1.2 ciphers, TLS 1.3 suites, groups, sigalgs); when
+// tls.expected_oin is set, the server leaf's subject serialNumber is checked inside the handshake
+// (peer_identity.h), so a wrong partner never receives the body. HTTP/1.1, keep-alive, TCP_NODELAY,
+// no redirects, no signals, connect and total timeouts from the PartnerConfig.
+//
+// Thread-safety: post() may be called from any number of threads. The client keeps a pool of at
+// most `concurrency` curl easy handles (LIFO, so the warmest connection is used first); each
+// handle owns its connection cache, so connections are reused across requests. A post() that
+// finds every handle busy waits for one. Destroy the client only when no post() is running.
+// Bodies are never logged.
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "hub/config/config.h"
+#include "hub/core/result.h"
+#include "hub/core/time_source.h"
+#include "hub/curl/client_settings.h"
+#include "hub/engine/outcome_classifier.h"
+
+namespace hub::curl {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+class HttpsClient {
+ public:
+  // clock: stamps HttpResult::received_at_ms; nullptr = the system clock.
+  static Result<std::unique_ptr<HttpsClient>> create(const PartnerConfig& cfg,
+                                                     const TimeSource* clock = nullptr);
+  ~HttpsClient();
+  HttpsClient(const HttpsClient&) = delete;
+  HttpsClient& operator=(const HttpsClient&) = delete;
+
+  // One POST to the partner's endpoint. Never throws; a failure is described in the result.
+  engine::HttpResult post(const std::string& body, const Headers& headers);
+
+  const std::string& partner() const;
+  // New connections opened so far (sum of CURLINFO_NUM_CONNECTS), for tests and metrics.
+  uint64_t connectionsOpened() const;
+
+  struct Handle;  // one curl easy handle and its per-request state (defined in the .cc)
+
+ private:
+  HttpsClient(ClientSettings settings, const TimeSource& clock);
+  Result<std::unique_ptr<Handle>> newHandle() const;
+  std::unique_ptr<Handle> acquire();
+  void release(std::unique_ptr<Handle> handle);
+
+  const ClientSettings settings_;
+  const TimeSource& clock_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<Handle>> idle_;  // guarded by mu_
+  int handles_ = 0;                            // created and alive; guarded by mu_
+  uint64_t connections_ = 0;                   // guarded by mu_
+};
+
+}  // namespace hub::curl

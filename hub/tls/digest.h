@@ -1,0 +1,21 @@
+#pragma once
+// Message digests (OpenSSL EVP, one-shot) for code outside hub/tls that must not include OpenSSL:
+// delivery ids (SHA-1 for UUIDv5), PDF manifests and keyed hashes (SHA-256).
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace hub::tls {
+
+using Sha1Digest = std::array<uint8_t, 20>;
+using Sha256Digest = std::array<uint8_t, 32>;
+
+Sha1Digest sha1(std::string_view data);
+Sha256Digest sha256(std::string_view data);
+
+// Lowercase hex, two characters per byte.
+std::string hexEncode(std::span<const uint8_t> bytes);
+
+}  // namespace hub::tls
