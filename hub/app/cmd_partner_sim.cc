@@ -1,0 +1,158 @@
+// ketenhub partner-sim: a chain partner's HTTPS endpoint for the demo, tests and benchmarks
+// (SPEC §8). Checks the client certificate (mutual TLS), the headers, the XML-DSig and the schema,
+// stores what it accepted and injects faults. Wiring only: the logic is in hub/sim.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include "hub/app/args.h"
+#include "hub/app/commands.h"
+#include "hub/log/log.h"
+#include "hub/sim/content_checker.h"
+#include "hub/sim/https_server.h"
+#include "hub/sim/partner_sim.h"
+#include "hub/sim/received_store.h"
+#include "hub/sim/sim_options.h"
+#include "hub/tls/server_context.h"
+
+namespace hub::app {
+namespace {
+
+const char* kSimUsage =
+    "usage: ketenhub partner-sim --listen 127.0.0.1:PORT --cert C --key K --ca CA [options]\n"
+    "  --listen HOST:PORT      port 0 picks a free port (printed, and written to --port-file)\n"
+    "  --cert C --key K        the partner's TLS server certificate and key (PEM)\n"
+    "  --ca CA                 CAs trusted for client certificates (mutual TLS, required)\n"
+    "  --partner CODE          partner code (om, igj, ...), needed with --schemas\n"
+    "  --adapter rest-xml      the only adapter so far\n"
+    "  --verify-ca CA          CAs trusted for XML signatures (default: --ca)\n"
+    "  --no-verify-signature   accept unsigned or unverifiable documents\n"
+    "  --schemas DIR           validate against DIR/<partner>/<X-Product>.xsd\n"
+    "  --out DIR               store DIR/<X-Message-Id>.xml and DIR/received.jsonl\n"
+    "  --status CODE           answer CODE to every delivery (Retry-After: 1 on 503/429)\n"
+    "  --fail-first N          answer 503 to the first N deliveries\n"
+    "  --fail-rate R           answer 503 with probability R (0..1)\n"
+    "  --delay-ms N            wait N ms before answering a delivery\n"
+    "  --tls-profile P         ncsc-sufficient (default), ncsc-good; for negative tests only:\n"
+    "                          legacy-cbc, tls11-only, tls12-only\n"
+    "  --port-file F           write the port to F once listening\n"
+    "Deliveries: POST to any path (e.g. /om/kennisgevingen); GET /healthz answers ok.\n"
+    "Logs: JSON lines on stderr.\n";
+
+// Written to a temp file and renamed, so a polling script never reads a half-written port.
+bool writePortFile(const std::string& path, uint16_t port) {
+  std::string tmp = path + ".tmp";
+  std::FILE* f = std::fopen(tmp.c_str(), "w");
+  if (f == nullptr) return false;
+  bool ok = std::fprintf(f, "%u\n", static_cast<unsigned>(port)) > 0;
+  ok = std::fclose(f) == 0 && ok;
+  return ok && std::rename(tmp.c_str(), path.c_str()) == 0;
+}
+
+// hub::log writes to stdout; the partner-sim keeps stdout for its one "listening" line and sends
+// the log to stderr. Returns a stream on the original stdout.
+std::FILE* moveLogToStderr() {
+  std::fflush(stdout);
+  int fd = ::dup(STDOUT_FILENO);
+  if (fd < 0 || ::dup2(STDERR_FILENO, STDOUT_FILENO) < 0) return nullptr;
+  return ::fdopen(fd, "w");
+}
+
+}  // namespace
+
+int partnerSimMain(const Args& args) {
+  ArgParser p(args,
+              {"--listen", "--cert", "--key", "--ca", "--partner", "--adapter", "--verify-ca",
+               "--schemas", "--out", "--fail-rate", "--status", "--delay-ms", "--fail-first",
+               "--tls-profile", "--port-file"},
+              {"--no-verify-signature", "--help"});
+  if (!p.ok()) return usage("partner-sim: " + p.error());
+  if (p.has("--help")) {
+    std::cout << kSimUsage;
+    return 0;
+  }
+  if (!p.positionals().empty()) {
+    return usage("partner-sim: unexpected argument '" + p.positionals()[0] + "'");
+  }
+  std::map<std::string, std::string> values;
+  for (const char* flag : {"--listen", "--cert", "--key", "--ca", "--partner", "--adapter",
+                           "--verify-ca", "--schemas", "--out", "--fail-rate", "--status",
+                           "--delay-ms", "--fail-first", "--tls-profile", "--port-file"}) {
+    if (auto v = p.get(flag)) values[flag] = *v;
+  }
+  auto opts = sim::buildSimOptions(values, p.has("--no-verify-signature"));
+  if (!opts) return usage("partner-sim: " + opts.error().message);
+
+  std::signal(SIGPIPE, SIG_IGN);
+  std::FILE* announce = moveLogToStderr();
+  if (announce == nullptr) return fail("partner-sim: cannot set up stdout/stderr");
+
+  tls::ServerTlsOptions tls_options{opts->cert_path, opts->key_path, opts->ca_path,
+                                    opts->tls_profile, /*allow_test_profiles=*/true};
+  auto tls_ctx = tls::makeServerContext(tls_options);
+  if (!tls_ctx) return fail("partner-sim: " + tls_ctx.error().message);
+
+  auto checker = sim::ContentChecker::create(
+      {opts->partner, opts->verify_signature ? opts->verify_ca_path : "", opts->schemas_dir});
+  if (!checker) return fail("partner-sim: " + checker.error().message);
+
+  std::unique_ptr<sim::ReceivedStore> store;
+  if (!opts->out_dir.empty()) {
+    auto s = sim::ReceivedStore::open(opts->out_dir);
+    if (!s) return fail("partner-sim: " + s.error().message);
+    store = std::move(*s);
+  }
+
+  std::mutex random_mu;
+  std::mt19937_64 random_engine{std::random_device{}()};
+  sim::PartnerSimDeps deps;
+  deps.checker = checker->get();
+  deps.sink = store.get();
+  deps.random01 = [&] {
+    std::lock_guard<std::mutex> lock(random_mu);
+    return std::uniform_real_distribution<double>(0.0, 1.0)(random_engine);
+  };
+  deps.sleep = [](std::chrono::milliseconds ms) { std::this_thread::sleep_for(ms); };
+  deps.now = [] { return std::chrono::system_clock::now(); };
+  sim::PartnerSim partner_sim(opts->partner, opts->faults, std::move(deps));
+
+  auto server = sim::HttpsServer::listen(
+      {opts->host, opts->port}, std::move(*tls_ctx),
+      [&partner_sim](const sim::SimRequest& req, const sim::PeerInfo& peer) {
+        return partner_sim.handle(req, peer);
+      });
+  if (!server) return fail("partner-sim: " + server.error().message);
+  uint16_t port = (*server)->port();
+  if (!opts->port_file.empty() && !writePortFile(opts->port_file, port)) {
+    return fail("partner-sim: cannot write port file " + opts->port_file);
+  }
+  if (!opts->verify_signature) {
+    log::warn("signature verification disabled (--no-verify-signature)");
+  }
+  log::info("partner-sim started", {{"listen", opts->host + ":" + std::to_string(port)},
+                                    {"partner", opts->partner},
+                                    {"tls_profile", opts->tls_profile},
+                                    {"verify_signature", opts->verify_signature ? "true" : "false"},
+                                    {"verify_ca", opts->verify_ca_path},
+                                    {"schemas", opts->schemas_dir},
+                                    {"out", opts->out_dir}});
+  std::string host =
+      opts->host.find(':') != std::string::npos ? "[" + opts->host + "]" : opts->host;
+  std::fprintf(announce, "partner-sim listening on %s:%u\n", host.c_str(),
+               static_cast<unsigned>(port));
+  std::fflush(announce);
+
+  (*server)->run();
+  log::info("partner-sim stopped", {{"deliveries", partner_sim.deliveryRequests()}});
+  std::fclose(announce);
+  return 0;
+}
+
+}  // namespace hub::app

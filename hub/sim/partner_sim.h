@@ -1,0 +1,72 @@
+#pragma once
+// The partner-sim's request logic: route, fault injection, header checks, body checks, store,
+// answer. No sockets and no clocks of its own: the body checker, the sink, randomness, sleeping
+// and time are injected (tests use fakes).
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "hub/core/result.h"
+#include "hub/sim/fault_plan.h"
+#include "hub/sim/http_types.h"
+#include "hub/sim/records.h"
+#include "hub/sim/request_check.h"
+
+namespace hub::sim {
+
+struct CheckedBody {
+  bool verified = false;
+  std::string signer_oin;
+};
+
+// Parses, verifies and validates a delivered document. Error messages are one line and start
+// with the failed check: "xml: ...", "signature: ...", "schema: ...". Thread-safe.
+class BodyChecker {
+ public:
+  virtual ~BodyChecker() = default;
+  virtual Result<CheckedBody> check(std::string_view body,
+                                    const DeliveryHeaders& headers) const = 0;
+  // Whether X-Product must be present (schemas are chosen by product).
+  virtual bool needsProduct() const = 0;
+};
+
+// Keeps an accepted delivery (document + one received.jsonl line). Thread-safe.
+class Sink {
+ public:
+  virtual ~Sink() = default;
+  virtual Result<void> store(const ReceivedRecord& record, std::string_view body) = 0;
+};
+
+struct PartnerSimDeps {
+  const BodyChecker* checker = nullptr;
+  Sink* sink = nullptr;              // nullptr: nothing is stored (no --out)
+  std::function<double()> random01;  // uniform [0, 1), thread-safe
+  std::function<void(std::chrono::milliseconds)> sleep;
+  std::function<std::chrono::system_clock::time_point()> now;
+};
+
+class PartnerSim {
+ public:
+  PartnerSim(std::string partner, FaultOptions faults, PartnerSimDeps deps);
+
+  // Thread-safe; called once per HTTP request.
+  SimResponse handle(const SimRequest& request, const PeerInfo& peer);
+
+  uint64_t deliveryRequests() const { return delivery_requests_.load(); }
+
+ private:
+  SimResponse handleDelivery(const SimRequest& request, const PeerInfo& peer);
+
+  const std::string partner_;
+  const FaultOptions faults_;
+  const PartnerSimDeps deps_;
+  std::atomic<uint64_t> delivery_requests_{0};
+};
+
+// "400 Bad Request"-style reason phrase for a status code.
+std::string_view statusText(int status);
+
+}  // namespace hub::sim

@@ -1,0 +1,119 @@
+#include "hub/sim/sim_options.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+
+#include "hub/core/error_codes.h"
+#include "hub/sim/request_check.h"
+#include "hub/tls/test_profiles.h"
+#include "hub/tls/tls_profile.h"
+
+namespace hub::sim {
+namespace {
+
+Unexpected<Error> usageError(const std::string& msg) { return unexpected(errc::kConfig, msg); }
+
+Result<long> parseInteger(const std::string& flag, const std::string& s, long lo, long hi) {
+  long v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || v < lo || v > hi) {
+    return usageError(flag + " needs a whole number from " + std::to_string(lo) + " to " +
+                      std::to_string(hi) + ", got '" + s + "'");
+  }
+  return v;
+}
+
+Result<double> parseRate(const std::string& flag, const std::string& s) {
+  char* end = nullptr;
+  double v = std::strtod(s.c_str(), &end);
+  if (s.empty() || end != s.c_str() + s.size() || !std::isfinite(v) || v < 0 || v > 1) {
+    return usageError(flag + " needs a number from 0 to 1, got '" + s + "'");
+  }
+  return v;
+}
+
+std::string get(const std::map<std::string, std::string>& m, const std::string& k) {
+  auto it = m.find(k);
+  return it == m.end() ? std::string() : it->second;
+}
+
+}  // namespace
+
+Result<std::pair<std::string, uint16_t>> parseListen(std::string_view value) {
+  size_t colon = value.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) {
+    return usageError("--listen needs HOST:PORT (e.g. 127.0.0.1:0), got '" + std::string(value) +
+                      "'");
+  }
+  std::string host(value.substr(0, colon));
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  auto port = parseInteger("--listen port", std::string(value.substr(colon + 1)), 0, 65535);
+  if (!port) return unexpected(port.error());
+  return std::make_pair(host, static_cast<uint16_t>(*port));
+}
+
+Result<SimOptions> buildSimOptions(const std::map<std::string, std::string>& values,
+                                   bool no_verify_signature) {
+  SimOptions o;
+  for (const char* required : {"--listen", "--cert", "--key", "--ca"}) {
+    if (get(values, required).empty()) return usageError(std::string("missing ") + required);
+  }
+  auto listen = parseListen(get(values, "--listen"));
+  if (!listen) return unexpected(listen.error());
+  o.host = listen->first;
+  o.port = listen->second;
+  o.cert_path = get(values, "--cert");
+  o.key_path = get(values, "--key");
+  o.ca_path = get(values, "--ca");
+  o.partner = get(values, "--partner");
+  if (!o.partner.empty() && !isSafeName(o.partner)) {
+    return usageError("--partner needs a partner code like 'om', got '" + o.partner + "'");
+  }
+  if (auto a = get(values, "--adapter"); !a.empty()) o.adapter = a;
+  if (o.adapter != "rest-xml") {
+    return usageError("--adapter '" + o.adapter + "' is not supported (supported: rest-xml)");
+  }
+  o.verify_ca_path = get(values, "--verify-ca");
+  o.verify_signature = !no_verify_signature;
+  if (no_verify_signature && !o.verify_ca_path.empty()) {
+    return usageError("--verify-ca and --no-verify-signature exclude each other");
+  }
+  if (o.verify_signature && o.verify_ca_path.empty()) o.verify_ca_path = o.ca_path;
+  o.schemas_dir = get(values, "--schemas");
+  if (!o.schemas_dir.empty() && o.partner.empty()) {
+    return usageError("--schemas needs --partner (schemas are read from DIR/<partner>/)");
+  }
+  o.out_dir = get(values, "--out");
+  o.port_file = get(values, "--port-file");
+  if (auto p = get(values, "--tls-profile"); !p.empty()) o.tls_profile = p;
+  if (!tls::isKnownProfile(o.tls_profile) && !tls::isTestProfile(o.tls_profile)) {
+    return usageError("unknown --tls-profile '" + o.tls_profile +
+                      "' (ncsc-sufficient, ncsc-good, legacy-cbc, tls11-only, tls12-only)");
+  }
+  if (auto s = get(values, "--status"); !s.empty()) {
+    auto v = parseInteger("--status", s, 100, 599);
+    if (!v) return unexpected(v.error());
+    o.faults.status = static_cast<int>(*v);
+  }
+  if (auto s = get(values, "--fail-first"); !s.empty()) {
+    auto v = parseInteger("--fail-first", s, 0, 1000000000);
+    if (!v) return unexpected(v.error());
+    o.faults.fail_first = static_cast<int>(*v);
+  }
+  if (auto s = get(values, "--fail-rate"); !s.empty()) {
+    auto v = parseRate("--fail-rate", s);
+    if (!v) return unexpected(v.error());
+    o.faults.fail_rate = *v;
+  }
+  if (auto s = get(values, "--delay-ms"); !s.empty()) {
+    auto v = parseInteger("--delay-ms", s, 0, 600000);
+    if (!v) return unexpected(v.error());
+    o.faults.delay_ms = static_cast<int>(*v);
+  }
+  return o;
+}
+
+}  // namespace hub::sim
