@@ -1,0 +1,52 @@
+#pragma once
+// Signer: enveloped XML-DSig (SPEC §4) with the hub's key, loaded once and shared by all worker
+// threads. Each sign() call duplicates the loaded key (cheap: the OpenSSL key is reference
+// counted) and hands the copy to its own signature context.
+//
+// The signature: ds:Signature appended as the last child of the root element, Reference URI="",
+// transforms enveloped-signature + exclusive c14n, CanonicalizationMethod exclusive c14n,
+// DigestMethod SHA-256, SignatureMethod rsa-sha256 or ecdsa-sha256 (by key type),
+// KeyInfo/X509Data/X509Certificate with the signing certificate.
+#include <memory>
+#include <string>
+
+#include "hub/core/result.h"
+#include "hub/xml/document.h"
+
+struct _xmlSecKey;
+
+namespace hub::dsig {
+
+class Signer {
+ public:
+  // key_pem, cert_pem: paths of PEM files. errc::kConfig when the key file is readable by group
+  // or others (names file and mode), cannot be read, is encrypted, is not RSA >= 2048 or ECDSA
+  // P-256, or does not match the certificate. Requires a DsigRuntime.
+  static Result<std::shared_ptr<const Signer>> load(const std::string& key_pem,
+                                                    const std::string& cert_pem);
+
+  // Signs `doc` in place and returns the serialized signed document. errc::kSigning on failure
+  // (the document is then left unsigned). Thread-safe.
+  Result<std::string> sign(xml::Document& doc) const;
+
+  // "rsa-2048", "rsa-3072", "rsa-4096", "ecdsa-p256".
+  std::string keyAlgorithm() const { return algorithm_; }
+
+  struct KeyFree {
+    void operator()(_xmlSecKey* k) const;
+  };
+
+ private:
+  Signer(_xmlSecKey* key, std::string cert_base64, std::string algorithm, bool ecdsa)
+      : key_(key),
+        cert_base64_(std::move(cert_base64)),
+        algorithm_(std::move(algorithm)),
+        ecdsa_(ecdsa) {}
+
+  std::unique_ptr<_xmlSecKey, KeyFree> key_;  // never handed out; duplicated per sign() call
+  std::string cert_base64_;                   // DER of the certificate, base64 (X509Certificate)
+  std::string algorithm_;
+  bool ecdsa_;
+};
+
+}  // namespace hub::dsig

@@ -1,0 +1,47 @@
+#pragma once
+// jsonToXml: the ONE documented, lossless rule that turns a JSON event body into the event's XML
+// form (SPEC §3). Full text with examples: docs/json-to-xml.md.
+//
+//  1. The top level must be a JSON object; it becomes the root element <event>, which declares
+//     xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance". No other namespace is used (elements
+//     are in no namespace).
+//  2. Object member "k": v  ->  element <k> holding v. Member order is kept.
+//  3. Array "k": [v1, v2]  ->  repeated sibling elements <k>v1</k><k>v2</k> (no wrapper).
+//  4. Empty array "k": []  ->  <k json:array="empty" xmlns:json="urn:ketenhub:json"/>, so that it
+//     differs from an absent key (a schema that accepts an empty list must allow that attribute).
+//  5. An array directly inside an array ([[1],[2]]) has no element name: input error.
+//  6. String -> text, escaped (&amp; &lt; &gt;; CR as &#13; so that it survives XML line-end
+//     normalisation). Number -> its exact lexical form from the input (1.50 stays 1.50, 1E3 stays
+//     1E3). true/false -> text "true"/"false". null -> <k xsi:nil="true"/>.
+//  7. Empty object {} and empty string "" both give <k></k>; like number vs string and true vs
+//     "true", the event schema (the type of <k>) tells them apart: lossless given the schema.
+//
+// Strict input (each an error whose message starts with the JSON pointer of the culprit, "(root)"
+// for the top level): not JSON -> errc::kNotJson with line, column and byte offset; everything else
+// -> errc::kInvalidInput: a key that is not an XML NCName or starts with "xml" (any case) — the
+// pointer then names the object and the message quotes the key; duplicate keys; invalid UTF-8;
+// characters XML 1.0 cannot carry (C0 controls other than tab, LF, CR; U+FFFE, U+FFFF; lone
+// surrogates from \u escapes); numbers that do not fit a finite double (1e999, -1e999) or underflow
+// to zero (1e-999); nesting of objects/arrays deeper than JsonLimits::max_depth (the root object is
+// depth 1). No element values are echoed in messages (they may hold personal data).
+//
+// Hot path: SAX parse (boost::json::basic_parser) straight into the output string, no DOM.
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "hub/core/result.h"
+
+namespace hub::xml {
+
+struct JsonLimits {
+  size_t max_depth = 64;
+};
+
+inline constexpr const char* kXsiNamespace = "http://www.w3.org/2001/XMLSchema-instance";
+inline constexpr const char* kJsonNamespace = "urn:ketenhub:json";
+
+// Returns the XML text (UTF-8, no XML declaration) or errc::kNotJson / errc::kInvalidInput.
+Result<std::string> jsonToXml(std::string_view json, const JsonLimits& limits = {});
+
+}  // namespace hub::xml

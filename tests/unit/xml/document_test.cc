@@ -1,0 +1,101 @@
+#include "hub/xml/document.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "hub/core/error_codes.h"
+
+namespace hub::xml {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
+
+TEST(Document, ParsesAndSerializesWithDeclaration) {
+  auto doc = Document::parseUntrusted("<a x=\"1\"><b>t&amp;</b></a>");
+  ASSERT_TRUE(doc.has_value()) << doc.error().message;
+  EXPECT_EQ(doc->rootName(), "a");
+  EXPECT_EQ(doc->serialize(),
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a x=\"1\"><b>t&amp;</b></a>\n");
+  Document moved = std::move(*doc);
+  EXPECT_EQ(moved.rootName(), "a");
+}
+
+TEST(Document, RefusesAnyDtd) {
+  auto r = Document::parseUntrusted("<!DOCTYPE a><a/>");
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, errc::kForbiddenDtd);
+  auto ext = Document::parseUntrusted("<!DOCTYPE a SYSTEM \"http://example.invalid/a.dtd\"><a/>");
+  ASSERT_FALSE(ext.has_value());
+  EXPECT_EQ(ext.error().code, errc::kForbiddenDtd);
+  auto trusted = Document::parseTrusted("<!DOCTYPE a [<!ELEMENT a ANY>]><a/>");
+  ASSERT_FALSE(trusted.has_value());
+  EXPECT_EQ(trusted.error().code, errc::kForbiddenDtd);
+}
+
+TEST(Document, ExternalEntityIsRefusedAndNeverExpanded) {
+  const std::string xxe =
+      "<?xml version=\"1.0\"?>\n"
+      "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>\n"
+      "<x>&e;</x>";
+  auto r = Document::parseUntrusted(xxe);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, errc::kForbiddenDtd);
+  EXPECT_THAT(r.error().message, Not(HasSubstr("root:")));
+}
+
+TEST(Document, BillionLaughsIsRefused) {
+  std::string bomb = "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n<!ENTITY lol \"lol\">\n";
+  for (int i = 1; i <= 9; ++i) {
+    bomb += "<!ENTITY lol" + std::to_string(i) + " \"";
+    for (int k = 0; k < 10; ++k)
+      bomb += "&lol" + (i == 1 ? std::string() : std::to_string(i - 1)) + ";";
+    bomb += "\">\n";
+  }
+  bomb += "]>\n<lolz>&lol9;</lolz>";
+  auto r = Document::parseUntrusted(bomb);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, errc::kForbiddenDtd);
+}
+
+TEST(Document, MalformedNamesLineAndColumn) {
+  auto r = Document::parseUntrusted("<a>\n  <b>\n</a>");
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, errc::kNotXml);
+  EXPECT_THAT(r.error().message, StartsWith("line 3 col "));
+  EXPECT_THAT(r.error().message, HasSubstr("mismatch"));
+  auto empty = Document::parseUntrusted("");
+  ASSERT_FALSE(empty.has_value());
+  EXPECT_EQ(empty.error().code, errc::kNotXml);
+  auto text = Document::parseUntrusted("just text");
+  ASSERT_FALSE(text.has_value());
+  EXPECT_EQ(text.error().code, errc::kNotXml);
+  auto undefined_entity = Document::parseUntrusted("<a>&nbsp;</a>");
+  ASSERT_FALSE(undefined_entity.has_value());
+  EXPECT_EQ(undefined_entity.error().code, errc::kNotXml);
+  auto bad_prefix = Document::parseUntrusted("<p:a/>");
+  ASSERT_FALSE(bad_prefix.has_value());
+  EXPECT_EQ(bad_prefix.error().code, errc::kNotXml);
+}
+
+TEST(Document, TooLarge) {
+  auto r = Document::parseUntrusted("<a>0123456789</a>", 10);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, errc::kTooLarge);
+  EXPECT_TRUE(Document::parseUntrusted("<a/>", 4).has_value());
+}
+
+TEST(Document, NoNetworkForXInclude) {
+  // XInclude is never processed: the element stays an element.
+  auto r = Document::parseUntrusted(
+      "<a xmlns:xi=\"http://www.w3.org/2001/XInclude\"><xi:include href=\"file:///etc/passwd\" "
+      "parse=\"text\"/></a>");
+  ASSERT_TRUE(r.has_value());
+  EXPECT_THAT(r->serialize(), HasSubstr("xi:include"));
+}
+
+}  // namespace
+}  // namespace hub::xml
