@@ -1,0 +1,115 @@
+#include "adapters/amqp/connect_intake.h"
+
+#include <exception>
+#include <proton/connection_options.hpp>
+#include <proton/reconnect_options.hpp>
+#include <proton/ssl.hpp>
+#include <vector>
+
+#include "adapters/amqp/amqp_url.h"
+#include "hub/core/error_codes.h"
+#include "hub/log/log.h"
+
+namespace hub::amqp {
+namespace {
+
+// "amqp://host:port" for Proton's connect (it takes user/password from options, not the URL).
+Result<std::string> connectUrl(const std::string& url, bool* tls) {
+  auto hp = parseHostPort(url);
+  if (!hp) return unexpected(hp.error());
+  if (hp->scheme == "amqps") *tls = true;
+  const std::string host =
+      hp->host.find(':') != std::string::npos ? "[" + hp->host + "]" : hp->host;
+  return hp->scheme + "://" + (host.empty() ? "127.0.0.1" : host) + ":" + hp->port;
+}
+
+}  // namespace
+
+ConnectIntake::ConnectIntake(const ConnectSource& src, const IntakeConfig& cfg, IntakeSink& sink,
+                             std::chrono::milliseconds ready_poll)
+    : src_(src),
+      core_(ReceiverCoreOptions{src.name, src.address, cfg.max_message_bytes, cfg.credit_window,
+                                /*open_receiver=*/true, ready_poll},
+            sink) {}
+
+ConnectIntake::~ConnectIntake() { stop(); }
+
+Result<void> ConnectIntake::start() {
+  if (thread_.joinable()) return unexpected(errc::kConfig, "connect intake already started");
+  if (src_.urls.empty()) return unexpected(errc::kConfig, "connect source has no urls");
+  bool tls = !src_.tls_ca.empty() || !src_.tls_cert.empty();
+  std::vector<std::string> urls;
+  for (const auto& u : src_.urls) {
+    auto cu = connectUrl(u, &tls);
+    if (!cu) return unexpected(cu.error());
+    urls.push_back(*cu);
+  }
+  const std::string primary = urls.front();
+  const std::vector<std::string> failover(urls.begin() + 1, urls.end());
+
+  proton::connection_options opts;
+  try {
+    opts.handler(core_);
+    proton::reconnect_options ro;
+    ro.delay(proton::duration(src_.reconnect_initial.count()));
+    ro.max_delay(proton::duration(src_.reconnect_max.count()));
+    ro.delay_multiplier(2.0f);
+    ro.max_attempts(0);  // forever
+    opts.reconnect(ro);
+    if (!failover.empty()) opts.failover_urls(failover);
+    opts.sasl_enabled(true);
+    if (!src_.user.empty()) {
+      auto password = readSecretFile(src_.password_file);
+      if (!password) return unexpected(password.error());
+      opts.user(src_.user).password(*password).sasl_allowed_mechs("PLAIN");
+      opts.sasl_allow_insecure_mechs(!tls);  // a broker on loopback without TLS
+    } else {
+      opts.sasl_allowed_mechs("ANONYMOUS");
+    }
+    if (tls) {
+      if (!src_.tls_cert.empty()) {
+        proton::ssl_certificate cert(src_.tls_cert, src_.tls_key);
+        opts.ssl_client_options(proton::ssl_client_options(cert, src_.tls_ca));
+      } else if (!src_.tls_ca.empty()) {
+        opts.ssl_client_options(proton::ssl_client_options(src_.tls_ca));
+      } else {
+        opts.ssl_client_options(proton::ssl_client_options());
+      }
+    }
+  } catch (const std::exception& e) {
+    return unexpected(errc::kTls, std::string("connect TLS/SASL options: ") + e.what());
+  }
+
+  container_ = std::make_unique<proton::container>(core_, "ketenhub-" + src_.name);
+  core_.setStartHook([this, primary, opts](proton::container& c) {
+    try {
+      c.connect(primary, opts);
+    } catch (const std::exception& e) {
+      log::error("amqp connect failed", {{"source", src_.name}, {"error", e.what()}});
+    }
+  });
+  thread_ = std::thread([this] {
+    try {
+      container_->run();
+    } catch (const std::exception& e) {
+      log::error("amqp connect container ended", {{"source", src_.name}, {"error", e.what()}});
+    }
+  });
+  log::info(
+      "amqp connecting",
+      {{"source", src_.name}, {"address", src_.address}, {"urls", static_cast<int>(urls.size())}});
+  return {};
+}
+
+void ConnectIntake::stop() {
+  if (!thread_.joinable()) return;
+  core_.shutdown();
+  // Stop from the container's own thread: a cross-thread container::stop() can race a connection
+  // that is just finishing and leave run() waiting forever (seen with Proton 0.37).
+  proton::container* c = container_.get();
+  c->schedule(proton::duration(0), [c] { c->stop(); });
+  thread_.join();
+  container_.reset();
+}
+
+}  // namespace hub::amqp

@@ -1,0 +1,346 @@
+// `ketenhub send`: a test producer (SPEC §8). Sends EVENT.json as an AMQP 1.0 message (data
+// section) with the hub's properties over an unsettled sender link and waits for every outcome.
+#include <boost/json.hpp>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <proton/binary.hpp>
+#include <proton/connection.hpp>
+#include <proton/connection_options.hpp>
+#include <proton/container.hpp>
+#include <proton/error_condition.hpp>
+#include <proton/message.hpp>
+#include <proton/message_id.hpp>
+#include <proton/messaging_handler.hpp>
+#include <proton/sender.hpp>
+#include <proton/sender_options.hpp>
+#include <proton/tracker.hpp>
+#include <proton/transport.hpp>
+#include <proton/uuid.hpp>
+#include <proton/work_queue.hpp>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "adapters/amqp/amqp_url.h"
+#include "hub/app/commands.h"
+#include "hub/core/result.h"
+
+namespace hub::app {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr const char* kUsage =
+    "usage: ketenhub send EVENT.json --url amqp://HOST:PORT --address ADDR --event-type T "
+    "--case-id Z --actor A [--message-id ID] [--correlation-id C] [--content-type TYPE] "
+    "[--count N] [--window W] [--rate PER_S] [--no-message-id] [--omit event-type|case-id|actor] "
+    "[--user U --password-file F]";
+
+struct SendOptions {
+  std::string file, url, address, event_type, case_id, actor;
+  std::string message_id, correlation_id, content_type = "application/json";
+  std::string user, password_file;
+  int count = 1;
+  int window = 500;
+  double rate = 0;  // messages per second, 0 = unlimited
+  bool no_message_id = false;
+  std::set<std::string> omit;
+};
+
+struct UsageError {
+  std::string message;
+};
+
+bool parseInt(const std::string& s, int* out) {
+  try {
+    size_t pos = 0;
+    const long v = std::stol(s, &pos);
+    if (pos != s.size() || v < 1 || v > 100000000) return false;
+    *out = static_cast<int>(v);
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+
+// Returns an empty message on success.
+std::string parseArgs(const Args& args, SendOptions* o) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto next = [&](std::string* dst) {
+      if (i + 1 >= args.size()) return false;
+      *dst = args[++i];
+      return true;
+    };
+    std::string v;
+    if (a == "--no-message-id") {
+      o->no_message_id = true;
+    } else if (a.rfind("--", 0) == 0) {
+      if (!next(&v)) return "option " + a + " needs a value";
+      if (a == "--url")
+        o->url = v;
+      else if (a == "--address")
+        o->address = v;
+      else if (a == "--event-type")
+        o->event_type = v;
+      else if (a == "--case-id")
+        o->case_id = v;
+      else if (a == "--actor")
+        o->actor = v;
+      else if (a == "--message-id")
+        o->message_id = v;
+      else if (a == "--correlation-id")
+        o->correlation_id = v;
+      else if (a == "--content-type")
+        o->content_type = v;
+      else if (a == "--user")
+        o->user = v;
+      else if (a == "--password-file")
+        o->password_file = v;
+      else if (a == "--count") {
+        if (!parseInt(v, &o->count)) return "--count needs a positive integer";
+      } else if (a == "--window") {
+        if (!parseInt(v, &o->window)) return "--window needs a positive integer";
+      } else if (a == "--rate") {
+        try {
+          o->rate = std::stod(v);
+        } catch (...) {
+          return "--rate needs a number";
+        }
+        if (!(o->rate > 0)) return "--rate needs a positive number";
+      } else if (a == "--omit") {
+        if (v != "event-type" && v != "case-id" && v != "actor")
+          return "--omit takes event-type, case-id or actor";
+        o->omit.insert(v);
+      } else {
+        return "unknown option " + a;
+      }
+    } else if (o->file.empty()) {
+      o->file = a;
+    } else {
+      return "unexpected argument " + a;
+    }
+  }
+  if (o->file.empty()) return "missing EVENT.json";
+  if (o->url.empty()) return "missing --url";
+  if (o->address.empty()) return "missing --address";
+  if (o->event_type.empty() && !o->omit.count("event-type")) return "missing --event-type";
+  if (o->case_id.empty() && !o->omit.count("case-id")) return "missing --case-id";
+  if (o->actor.empty() && !o->omit.count("actor")) return "missing --actor";
+  if (!o->user.empty() && o->password_file.empty()) return "--user needs --password-file";
+  return {};
+}
+
+std::string nowRfc3339() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t t = std::chrono::system_clock::to_time_t(now);
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+  return buf;
+}
+
+// Builds message i (0-based) of the run.
+class MessageFactory {
+ public:
+  MessageFactory(const SendOptions& o, std::string body) : o_(o), body_(std::move(body)) {
+    if (o_.count > 1) {
+      boost::system::error_code ec;
+      boost::json::value v = boost::json::parse(body_, ec);
+      if (!ec && v.is_object() && v.as_object().contains("zaaknummer")) json_ = std::move(v);
+    }
+  }
+
+  proton::message make(int i) const {
+    proton::message m;
+    const std::string case_id =
+        o_.count > 1 ? o_.case_id + "-" + std::to_string(i + 1) : o_.case_id;
+    if (!o_.no_message_id) {
+      if (o_.count == 1 && !o_.message_id.empty()) {
+        m.id(proton::message_id(o_.message_id));
+      } else {
+        m.id(proton::message_id(proton::uuid::random()));
+      }
+    }
+    if (!o_.correlation_id.empty()) m.correlation_id(proton::message_id(o_.correlation_id));
+    m.content_type(o_.content_type);
+    m.durable(true);
+    if (!o_.omit.count("event-type")) m.properties().put("event-type", o_.event_type);
+    if (!o_.omit.count("case-id")) m.properties().put("case-id", case_id);
+    if (!o_.omit.count("actor")) m.properties().put("actor", o_.actor);
+    m.properties().put("occurred-at", nowRfc3339());
+    std::string body = body_;
+    if (json_.is_object()) {
+      boost::json::value v = json_;
+      v.as_object()["zaaknummer"] = case_id;
+      body = boost::json::serialize(v);
+    }
+    m.body(proton::binary(body));
+    m.inferred(true);  // a data section, not an amqp-value
+    return m;
+  }
+
+ private:
+  const SendOptions& o_;
+  std::string body_;
+  boost::json::value json_;  // parsed body when zaaknummer is rewritten, else null
+};
+
+// One connection, one unsettled sender link; everything runs on the container thread.
+class SendClient : public proton::messaging_handler {
+ public:
+  SendClient(const SendOptions& o, const MessageFactory& f, proton::connection_options co)
+      : o_(o), factory_(f), co_(std::move(co)) {}
+
+  void on_container_start(proton::container& c) override {
+    container_ = &c;
+    start_ = Clock::now();
+    c.connect(o_.url, co_);
+  }
+  void on_connection_open(proton::connection& c) override {
+    if (!sender_) sender_ = c.open_sender(o_.address);
+  }
+  void on_sendable(proton::sender&) override { pump(); }
+  void on_tracker_accept(proton::tracker&) override { ++accepted_; }
+  void on_tracker_reject(proton::tracker&) override { ++rejected_; }
+  void on_tracker_release(proton::tracker&) override { ++released_; }
+  void on_tracker_settle(proton::tracker& t) override {
+    ++settled_;
+    if (settled_ >= o_.count) {
+      finish(t.connection());
+    } else {
+      pump();
+    }
+  }
+  void on_transport_error(proton::transport& t) override { fail(t.error().what()); }
+  void on_connection_error(proton::connection& c) override {
+    fail(c.error().what());
+    finish(c);
+  }
+  void on_sender_error(proton::sender& s) override {
+    fail(s.error().what());
+    finish(s.connection());
+  }
+  void on_error(const proton::error_condition& e) override { fail(e.what()); }
+
+  int sent() const { return sent_; }
+  int accepted() const { return accepted_; }
+  int rejected() const { return rejected_; }
+  int released() const { return released_; }
+  int settled() const { return settled_; }
+  const std::string& failure() const { return failure_; }
+  long elapsedMs() const {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start_).count();
+  }
+
+ private:
+  void pump() {
+    if (done_ || !sender_ || !sender_.active()) return;
+    while (sent_ < o_.count && sender_.credit() > 0 && sent_ - settled_ < o_.window) {
+      if (o_.rate > 0) {
+        const double elapsed_s = std::chrono::duration<double>(Clock::now() - start_).count();
+        if (sent_ >= static_cast<int>(elapsed_s * o_.rate) + 1) {
+          scheduleNext(static_cast<double>(sent_) / o_.rate - elapsed_s);
+          return;
+        }
+      }
+      sender_.send(factory_.make(sent_));
+      ++sent_;
+    }
+  }
+  void scheduleNext(double delay_s) {
+    if (timer_pending_) return;
+    timer_pending_ = true;
+    const auto ms = static_cast<int64_t>(delay_s * 1000) + 1;
+    proton::work_queue* wq = &sender_.work_queue();
+    // Timer jobs run outside the connection's batch: hop onto its work queue to get a flush.
+    container_->schedule(proton::duration(ms), [this, wq] {
+      if (done_) return;
+      wq->add([this] {
+        timer_pending_ = false;
+        pump();
+      });
+    });
+  }
+  void fail(const std::string& what) {
+    if (failure_.empty()) failure_ = what.empty() ? "connection failed" : what;
+    done_ = true;
+  }
+  void finish(proton::connection c) {
+    if (done_ && !c.active()) return;
+    done_ = true;
+    if (c.active()) c.close();
+  }
+
+  const SendOptions& o_;
+  const MessageFactory& factory_;
+  const proton::connection_options co_;
+  // Only used on the Proton thread (the caller reads the counters after run() returned).
+  proton::container* container_ = nullptr;
+  proton::sender sender_;
+  Clock::time_point start_;
+  int sent_ = 0, accepted_ = 0, rejected_ = 0, released_ = 0, settled_ = 0;
+  bool done_ = false;
+  bool timer_pending_ = false;
+  std::string failure_;
+};
+
+}  // namespace
+
+int sendMain(const Args& args) {
+  SendOptions o;
+  if (std::string err = parseArgs(args, &o); !err.empty()) {
+    std::cerr << "send: " << err << "\n" << kUsage << "\n";
+    return 2;
+  }
+  std::ifstream in(o.file, std::ios::binary);
+  if (!in) {
+    std::cerr << "send: cannot read " << o.file << "\n";
+    return 1;
+  }
+  std::string body((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+
+  proton::connection_options co;
+  co.sasl_enabled(true);
+  if (!o.user.empty()) {
+    auto password = amqp::readSecretFile(o.password_file);
+    if (!password) {
+      std::cerr << "send: " << password.error().message << "\n";
+      return 1;
+    }
+    co.user(o.user).password(*password).sasl_allowed_mechs("PLAIN").sasl_allow_insecure_mechs(true);
+  }
+
+  MessageFactory factory(o, std::move(body));
+  SendClient client(o, factory, co);
+  try {
+    proton::container container(client, "ketenhub-send");
+    container.run();
+  } catch (const std::exception& e) {
+    std::cerr << "send: " << e.what() << "\n";
+    return 1;
+  }
+  std::cout << "send: sent=" << client.sent() << " accepted=" << client.accepted()
+            << " rejected=" << client.rejected() << " released=" << client.released()
+            << " elapsed_ms=" << client.elapsedMs() << std::endl;
+  if (!client.failure().empty()) {
+    std::cerr << "send: " << client.failure() << "\n";
+    return 1;
+  }
+  if (client.accepted() != o.count) {
+    std::cerr << "send: " << (o.count - client.accepted()) << " of " << o.count
+              << " messages not accepted\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace hub::app
