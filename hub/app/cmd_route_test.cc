@@ -9,6 +9,7 @@
 #include "hub/app/args.h"
 #include "hub/app/runtime_loader.h"
 #include "hub/engine/intake_processor.h"
+#include "hub/core/time_source.h"
 #include "hub/engine/product_builder.h"
 
 namespace fs = std::filesystem;

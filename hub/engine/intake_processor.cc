@@ -5,6 +5,7 @@
 #include "hub/core/error_codes.h"
 #include "hub/engine/delivery_id.h"
 #include "hub/xml/document.h"
+#include "hub/xml/document_query.h"
 #include "hub/xml/json_to_xml.h"
 
 namespace hub::engine {
@@ -117,7 +118,7 @@ IntakeRecord processEnvelope(const Runtime& rt, Envelope env) {
 }
 
 namespace {
-std::string bodyZaaknummer(const xml::Document& doc) { return doc.childText("zaaknummer"); }
+std::string bodyZaaknummer(const xml::Document& doc) { return xml::rootChildText(doc, "zaaknummer"); }
 }  // namespace
 
 }  // namespace hub::engine

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Throughput, latency and memory of the whole pipeline on loopback: ketenhub send -> AMQP listen ->
+# SQLite -> XSLT -> XSD -> XML-DSig (RSA-2048) -> HTTPS mutual TLS -> partner-sim.
+# Phase 1 pushes N events as fast as the hub takes them (throughput); phase 2 sends at half that
+# rate (latency at half of peak load). Prints figures next to `openssl speed rsa2048` (one process)
+# measured in the same run. Last line is machine-readable.
+# Usage: bash bench/run.sh [N]   (env: VERIFY=1 to let partner-sim check signatures too)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$PWD"
+N="${1:-20000}"
+bash deploy/install-deps.sh
+cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build-bench -j"$(nproc)" --target ketenhub >/dev/null
+BIN="$ROOT/build-bench/ketenhub"
+W="$(mktemp -d /tmp/ketenhub-bench.XXXXXX)"
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$W"
+}
+trap cleanup EXIT
+port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+bash deploy/pki/make-test-pki.sh "$W/pki" --sign-key rsa2048 >/dev/null
+echo "bench: measuring openssl speed rsa2048 (one process) ..."
+SIGN_PER_S=$(openssl speed -seconds 3 rsa2048 2>/dev/null | awk '/^rsa 2048 bits/ {print int($6)}')
+
+SIM_ARGS=(--no-verify-signature)
+SIM_NOTE="partner-sim signature and schema checks OFF (throughput run; the tests check signatures)"
+if [ "${VERIFY:-0}" = 1 ]; then
+  SIM_ARGS=(--verify-ca "$W/pki/ca.crt" --schemas "$ROOT/schemas")
+  SIM_NOTE="partner-sim verifies every signature and schema (competes for the same 2 cores)"
+fi
+mkdir -p "$W/received"
+"$BIN" partner-sim --listen 127.0.0.1:0 --port-file "$W/sim.port" --partner om \
+  --cert "$W/pki/partner-om.crt" --key "$W/pki/partner-om.key" --ca "$W/pki/ca.crt" \
+  --out "$W/received" "${SIM_ARGS[@]}" >"$W/sim.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 100); do [ -s "$W/sim.port" ] && break; sleep 0.1; done
+SIM_PORT=$(cat "$W/sim.port")
+AMQP_PORT=$(port)
+ADMIN_PORT=$(port)
+mkdir -p "$W/routes"
+cat >"$W/hub.yaml" <<YAML
+hub: {name: ketenhub-bench, oin: "00000099000000000001"}
+intake:
+  credit_window: 1000
+  listen: [{name: local, url: "amqp://127.0.0.1:$AMQP_PORT", address: wvggz.events}]
+store: {sqlite: hub.db, group_commit_max: 2000}
+signing: {key: pki/hub-sign.key, certificate: pki/hub-sign.crt}
+admin: {listen: "127.0.0.1:$ADMIN_PORT"}
+engine: {workers: ${WORKERS:-8}}
+paths: {routes: routes, mappings: $ROOT/mappings, schemas: $ROOT/schemas}
+YAML
+cat >"$W/routes/partners.yaml" <<YAML
+partners:
+  om:
+    name: Openbaar Ministerie
+    adapter: rest-xml
+    endpoint: https://localhost:$SIM_PORT/om
+    tls: {ca: [pki/ca.crt], client_certificate: pki/hub-client.crt, client_key: pki/hub-client.key}
+    concurrency: ${CONCURRENCY:-16}
+YAML
+cp "$ROOT/routes/wvggz.yaml" "$W/routes/wvggz.yaml"
+"$BIN" run --config "$W/hub.yaml" >"$W/hub.log" 2>&1 &
+HUB=$!
+PIDS+=($HUB)
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$ADMIN_PORT/readyz" >/dev/null && break; sleep 0.1; done
+sql() { sqlite3 -cmd ".timeout 10000" "$W/hub.db" "$@"; }
+wait_final() {  # total
+  for _ in $(seq 6000); do
+    [ "$(sql "SELECT COUNT(*) FROM deliveries WHERE state IN ('delivered','dead')")" -ge "$1" ] && return 0
+    sleep 0.1
+  done
+  echo "bench: timed out waiting for deliveries" >&2
+  return 1
+}
+EVENT="$ROOT/examples/events/wvggz.crisismaatregel.genomen.json"
+send() {
+  "$BIN" send "$EVENT" --url "amqp://127.0.0.1:$AMQP_PORT" --address wvggz.events \
+    --event-type wvggz.crisismaatregel.genomen --actor bench:0344:load "$@"
+}
+
+echo "bench: phase 1: $N events as fast as the hub accepts them ..."
+send --case-id BENCH-A --count "$N" --window 2000 >"$W/send1.log"
+wait_final "$N"
+read -r T0 T1 <<<"$(sql "SELECT MIN(e.received_at), MAX(d.final_at) FROM deliveries d JOIN events e ON e.id=d.event_id")"
+DPS=$(awk -v n="$N" -v ms="$((T1 - T0))" 'BEGIN { printf "%d", n * 1000 / (ms > 0 ? ms : 1) }')
+DEAD=$(sql "SELECT COUNT(*) FROM deliveries WHERE state='dead'")
+
+HALF=$((DPS / 2))
+[ "$HALF" -ge 1 ] || HALF=1
+N2=$((HALF * 10))
+echo "bench: phase 2: $N2 events at $HALF/s (half of peak) for latency ..."
+send --case-id BENCH-B --count "$N2" --rate "$HALF" --window 2000 >"$W/send2.log"
+wait_final "$((N + N2))"
+sql "SELECT d.final_at - e.received_at FROM deliveries d JOIN events e ON e.id=d.event_id
+     WHERE d.case_id LIKE 'BENCH-B%' ORDER BY 1" >"$W/lat.txt"
+P50=$(awk '{a[NR]=$1} END {print a[int(NR*0.50)>0?int(NR*0.50):1]}' "$W/lat.txt")
+P99=$(awk '{a[NR]=$1} END {print a[int(NR*0.99)>0?int(NR*0.99):1]}' "$W/lat.txt")
+RSS_KB=$(awk '/VmHWM/ {print $2}' "/proc/$HUB/status")
+RSS_MB=$(awk -v k="$RSS_KB" 'BEGIN { printf "%.1f", k / 1024 }')
+RATIO=$(awk -v a="$DPS" -v b="$SIGN_PER_S" 'BEGIN { printf "%.2f", a / b }')
+
+echo
+echo "bench: $SIM_NOTE"
+echo "bench: signing key RSA-2048; hub workers=${WORKERS:-8}, partner concurrency=${CONCURRENCY:-16}; $(nproc) cores"
+echo "bench: phase 1: $N events, $DPS deliveries/s end to end (dead: $DEAD)"
+echo "bench: openssl speed rsa2048 (one process): $SIGN_PER_S signatures/s -> ratio $RATIO (target >= 0.70)"
+echo "bench: phase 2 at $HALF/s: intake-to-delivered p50 ${P50} ms, p99 ${P99} ms (target p99 <= 50 ms)"
+echo "bench: hub peak RSS ${RSS_MB} MB (target <= 64 MB)"
+echo "bench: deliveries_per_s=$DPS p50_ms=$P50 p99_ms=$P99 peak_rss_mb=$RSS_MB openssl_sign_per_s=$SIGN_PER_S"
