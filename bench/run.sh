@@ -84,7 +84,7 @@ send() {
 }
 
 echo "bench: phase 1: $N events as fast as the hub accepts them ..."
-send --case-id BENCH-A --count "$N" --window 2000 >"$W/send1.log"
+send --case-id CM-0344-2027 --count "$N" --window 2000 >"$W/send1.log"
 wait_final "$N"
 read -r T0 T1 <<<"$(sql "SELECT MIN(e.received_at), MAX(d.final_at) FROM deliveries d JOIN events e ON e.id=d.event_id")"
 DPS=$(awk -v n="$N" -v ms="$((T1 - T0))" 'BEGIN { printf "%d", n * 1000 / (ms > 0 ? ms : 1) }')
@@ -94,10 +94,10 @@ HALF=$((DPS / 2))
 [ "$HALF" -ge 1 ] || HALF=1
 N2=$((HALF * 10))
 echo "bench: phase 2: $N2 events at $HALF/s (half of peak) for latency ..."
-send --case-id BENCH-B --count "$N2" --rate "$HALF" --window 2000 >"$W/send2.log"
+send --case-id CM-0344-2028 --count "$N2" --rate "$HALF" --window 2000 >"$W/send2.log"
 wait_final "$((N + N2))"
 sql "SELECT d.final_at - e.received_at FROM deliveries d JOIN events e ON e.id=d.event_id
-     WHERE d.case_id LIKE 'BENCH-B%' ORDER BY 1" >"$W/lat.txt"
+     WHERE d.case_id LIKE 'CM-0344-2028-%' ORDER BY 1" >"$W/lat.txt"
 P50=$(awk '{a[NR]=$1} END {print a[int(NR*0.50)>0?int(NR*0.50):1]}' "$W/lat.txt")
 P99=$(awk '{a[NR]=$1} END {print a[int(NR*0.99)>0?int(NR*0.99):1]}' "$W/lat.txt")
 RSS_KB=$(awk '/VmHWM/ {print $2}' "/proc/$HUB/status")

@@ -55,7 +55,7 @@ echo "== sending the example event"
   --actor burgemeester:0344:j.devries --message-id 7f1c2a9e-0d1b-4f6a-9a51-3c3f5e0c1a01
 echo "== sending $COUNT generated events"
 "$BIN" send "$EVENT" --url amqp://127.0.0.1:15672 --address wvggz.events \
-  --event-type wvggz.crisismaatregel.genomen --case-id CM-0344-2026-DEMO \
+  --event-type wvggz.crisismaatregel.genomen --case-id CM-0344-2025 \
   --actor burgemeester:0344:j.devries --count "$COUNT"
 
 TOTAL=$((COUNT + 1))

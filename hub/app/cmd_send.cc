@@ -32,6 +32,13 @@
 namespace hub::app {
 namespace {
 
+std::string generatedCaseId(const std::string& prefix, uint64_t n) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%06llu", static_cast<unsigned long long>(n % 1000000));
+  return prefix + "-" + buf;
+}
+
+
 using Clock = std::chrono::steady_clock;
 
 constexpr const char* kUsage =
@@ -161,8 +168,8 @@ class MessageFactory {
 
   proton::message make(int i) const {
     proton::message m;
-    const std::string case_id =
-        o_.count > 1 ? o_.case_id + "-" + std::to_string(i + 1) : o_.case_id;
+    // Generated case ids keep the zaaknummer shape (<prefix>-NNNNNN) the event schemas expect.
+    const std::string case_id = o_.count > 1 ? generatedCaseId(o_.case_id, i + 1) : o_.case_id;
     if (!o_.no_message_id) {
       if (o_.count == 1 && !o_.message_id.empty()) {
         m.id(proton::message_id(o_.message_id));

@@ -166,9 +166,11 @@ kh_sql() { sqlite3 -cmd ".timeout 5000" "$WORK/ketenhub.db" "$@"; }
 kh_send() {
   local count=$1
   shift
+  local case_id="${CASE_PREFIX:-CM-0344-2026}"
+  [ "$count" -gt 1 ] || case_id="CM-0344-2026-000123"  # the example body's zaaknummer
   "$BIN" send "$SRC/examples/events/wvggz.crisismaatregel.genomen.json" \
     --url "amqp://127.0.0.1:$AMQP_PORT" --address wvggz.events \
-    --event-type wvggz.crisismaatregel.genomen --case-id "${CASE_PREFIX:-CM-0344-2026}" \
+    --event-type wvggz.crisismaatregel.genomen --case-id "$case_id" \
     --actor "burgemeester:0344:test" --count "$count" "$@"
 }
 

@@ -30,7 +30,8 @@ $PY -c 'import json,sys; print("\n".join(sorted(json.loads(l)["delivery_id"] for
 diff -q "$WORK/hub-ids.txt" "$WORK/sim-ids.txt" >/dev/null || kh_fail "delivery ids differ between hub and partner"
 
 # A received product verifies the way a partner would, with our verifier and with xmlsec1.
-one=$(ls "$WORK"/sim-om/*.xml | head -1)
+xmls=("$WORK"/sim-om/*.xml)
+one="${xmls[0]}"
 "$BIN" verify "$one" --ca "$WORK/pki/ca.crt" >/dev/null || kh_fail "ketenhub verify failed on $one"
 xmlsec1 --verify --trusted-pem "$WORK/pki/ca.crt" --enabled-reference-uris empty "$one" >/dev/null 2>&1 ||
   kh_fail "xmlsec1 --verify failed on $one"
