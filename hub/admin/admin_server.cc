@@ -23,7 +23,11 @@ struct AdminServer::Impl {
 
 AdminServer::AdminServer(const AdminConfig& cfg, Store& store, engine::Scheduler& scheduler,
                          stats::Stats& stats, std::vector<const IntakeSource*> sources)
-    : cfg_(cfg), store_(store), scheduler_(scheduler), stats_(stats), sources_(std::move(sources)) {}
+    : cfg_(cfg),
+      store_(store),
+      scheduler_(scheduler),
+      stats_(stats),
+      sources_(std::move(sources)) {}
 
 AdminServer::~AdminServer() { stop(); }
 
@@ -159,7 +163,8 @@ Response AdminServer::status() {
   }
   json::object sources;
   for (const auto* s : sources_) sources[s->name()] = json::object{{"connected", s->connected()}};
-  json::object root{{"partners", partners}, {"intake", sources}, {"store_writable", store_.writable()}};
+  json::object root{
+      {"partners", partners}, {"intake", sources}, {"store_writable", store_.writable()}};
   return {200, "application/json", json::serialize(root) + "\n"};
 }
 

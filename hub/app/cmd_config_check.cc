@@ -20,9 +20,8 @@ int configCheckMain(const Args& args) {
   size_t deliveries = 0;
   for (const auto& r : cfg.routes) deliveries += r.deliveries.size();
   std::cout << "config ok: " << cfg.partners.size() << " partners, " << cfg.routes.size()
-            << " event types, " << deliveries << " deliveries, "
-            << load.runtime->products.size() << " products compiled, "
-            << load.warnings.size() << " warning(s)\n";
+            << " event types, " << deliveries << " deliveries, " << load.runtime->products.size()
+            << " products compiled, " << load.warnings.size() << " warning(s)\n";
   return 0;
 }
 

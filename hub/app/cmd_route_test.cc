@@ -8,8 +8,8 @@
 
 #include "hub/app/args.h"
 #include "hub/app/runtime_loader.h"
-#include "hub/engine/intake_processor.h"
 #include "hub/core/time_source.h"
+#include "hub/engine/intake_processor.h"
 #include "hub/engine/product_builder.h"
 
 namespace fs = std::filesystem;
@@ -64,9 +64,14 @@ int routeTestMain(const Args& args) {
   for (const auto& d : rec.deliveries) {
     if (only && d.partner != *only) continue;
     ++shown;
-    engine::ProductInput pin{rec.event_xml,  rec.env.message_id, rec.env.case_id,
-                             rec.env.event_type, rec.env.actor,  d.delivery_id,
-                             d.partner,      d.product,
+    engine::ProductInput pin{rec.event_xml,
+                             rec.env.message_id,
+                             rec.env.case_id,
+                             rec.env.event_type,
+                             rec.env.actor,
+                             d.delivery_id,
+                             d.partner,
+                             d.product,
                              p.get("--sent-at", engine::rfc3339Utc(rec.env.received_at_ms))};
     auto built = engine::buildProduct(rt, pin, true);
     std::cout << "delivery " << d.delivery_id << " partner=" << d.partner

@@ -76,8 +76,8 @@ int runMain(const Args& args) {
       stopAll();
       return fail("intake " + src.name + ": " + r.error().message);
     }
-    log::info("intake listening", {{"source", src.name}, {"port", l->boundPort()},
-                                   {"address", src.address}});
+    log::info("intake listening",
+              {{"source", src.name}, {"port", l->boundPort()}, {"address", src.address}});
     sources.push_back(l.get());
     listeners.push_back(std::move(l));
   }
@@ -97,7 +97,8 @@ int runMain(const Args& args) {
     stopAll();
     return fail("admin: " + r.error().message);
   }
-  log::info("ketenhub running", {{"hub", cfg.hub.name}, {"admin_port", admin_server.port()},
+  log::info("ketenhub running", {{"hub", cfg.hub.name},
+                                 {"admin_port", admin_server.port()},
                                  {"partners", cfg.partners.size()}});
 
   for (;;) {

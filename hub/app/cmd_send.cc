@@ -38,7 +38,6 @@ std::string generatedCaseId(const std::string& prefix, uint64_t n) {
   return prefix + "-" + buf;
 }
 
-
 using Clock = std::chrono::steady_clock;
 
 constexpr const char* kUsage =

@@ -42,15 +42,15 @@ void checkPartnerTls(const HubConfig& cfg, const PartnerConfig& p, RuntimeLoad& 
   for (const auto& ca : p.tls.ca_files) {
     auto info = tls::readCertificate(ca);
     if (!info)
-      out.errors.push_back(p.source + " (partners." + p.code + ".tls.ca): " + rel(cfg, ca) +
-                           ": " + info.error().message);
+      out.errors.push_back(p.source + " (partners." + p.code + ".tls.ca): " + rel(cfg, ca) + ": " +
+                           info.error().message);
   }
   if (!p.tls.client_cert.empty()) {
     checkHubCertificate(cfg, "partners." + p.code + ".tls.client_certificate", p.tls.client_cert,
                         out);
     if (auto k = tls::checkKeyFilePrivate(p.tls.client_key); !k)
-      out.errors.push_back(p.source + " (partners." + p.code + ".tls.client_key): " +
-                           k.error().message);
+      out.errors.push_back(p.source + " (partners." + p.code +
+                           ".tls.client_key): " + k.error().message);
   }
 }
 
@@ -71,18 +71,21 @@ RuntimeLoad loadRuntime(const std::string& hub_yaml) {
   rt->cfg = cfg;
 
   for (const auto& route : cfg->routes) {
-    std::string xsd = (fs::path(cfg->schemas_dir) / "events" / (route.event_type + ".xsd")).string();
+    std::string xsd =
+        (fs::path(cfg->schemas_dir) / "events" / (route.event_type + ".xsd")).string();
     auto schema = xml::Schema::load(xsd);
     if (!schema)
-      out.errors.push_back(route.source + " (event_type " + route.event_type +
-                           "): event schema " + rel(*cfg, xsd) + ": " + schema.error().message);
+      out.errors.push_back(route.source + " (event_type " + route.event_type + "): event schema " +
+                           rel(*cfg, xsd) + ": " + schema.error().message);
     else
       rt->event_schemas[route.event_type] = *schema;
     for (const auto& rule : route.deliveries) {
       std::string key = rule.partner + "/" + rule.product;
       if (rt->products.count(key)) continue;
-      std::string xsl = (fs::path(cfg->mappings_dir) / rule.partner / (rule.product + ".xsl")).string();
-      std::string pxsd = (fs::path(cfg->schemas_dir) / rule.partner / (rule.product + ".xsd")).string();
+      std::string xsl =
+          (fs::path(cfg->mappings_dir) / rule.partner / (rule.product + ".xsl")).string();
+      std::string pxsd =
+          (fs::path(cfg->schemas_dir) / rule.partner / (rule.product + ".xsd")).string();
       engine::ProductArtifacts art;
       auto sheet = xml::Stylesheet::load(xsl);
       if (!sheet)

@@ -1,6 +1,7 @@
 #pragma once
 // Immutable configuration structs (SPEC §3). Loaded once by loader.h, shared as
-// std::shared_ptr<const HubConfig>, swapped atomically on reload. All paths are absolute after load.
+// std::shared_ptr<const HubConfig>, swapped atomically on reload. All paths are absolute after
+// load.
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -28,10 +29,10 @@ struct BreakerConfig {
 };
 
 struct PartnerConfig {
-  std::string code;       // "om", "igj", ...
-  std::string name;       // "Openbaar Ministerie"
-  std::string adapter;    // "rest-xml" | "digikoppeling-wus"
-  std::string endpoint;   // https URL
+  std::string code;      // "om", "igj", ...
+  std::string name;      // "Openbaar Ministerie"
+  std::string adapter;   // "rest-xml" | "digikoppeling-wus"
+  std::string endpoint;  // https URL
   TlsConfig tls;
   int concurrency = 4;
   BreakerConfig breaker;
@@ -65,9 +66,9 @@ struct Route {
 
 struct ListenSource {
   std::string name;
-  std::string url;      // amqp://127.0.0.1:5672 or amqps://
-  std::string address;  // link target, e.g. wvggz.events
-  std::string tls_cert, tls_key, tls_ca;  // optional (amqps)
+  std::string url;                           // amqp://127.0.0.1:5672 or amqps://
+  std::string address;                       // link target, e.g. wvggz.events
+  std::string tls_cert, tls_key, tls_ca;     // optional (amqps)
   std::vector<std::string> sasl_mechanisms;  // e.g. ANONYMOUS, PLAIN, EXTERNAL
 };
 
@@ -76,7 +77,7 @@ struct ConnectSource {
   std::vector<std::string> urls;  // first is primary, the rest failover
   std::string address;            // e.g. /amq/queue/ketenhub.events
   std::string user;
-  std::string password_file;      // never the password itself in hub.yaml
+  std::string password_file;  // never the password itself in hub.yaml
   std::string tls_ca, tls_cert, tls_key;
   Millis reconnect_initial{500};
   Millis reconnect_max{30000};

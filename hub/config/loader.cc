@@ -19,7 +19,8 @@ std::string resolvePath(const std::string& base_dir, const std::string& p) {
 namespace {
 
 bool isOin(const std::string& s) {
-  return s.size() == 20 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return s.size() == 20 &&
+         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 void readHub(MapReader& root, HubConfig& cfg) {
@@ -83,7 +84,8 @@ void readIntake(MapReader& root, HubConfig& cfg) {
 void readRest(MapReader& root, HubConfig& cfg) {
   MapReader st = root.child("store", true);
   cfg.store.sqlite_path = resolvePath(cfg.base_dir, st.str("sqlite", true));
-  cfg.store.group_commit_max = st.integer("group_commit_max", cfg.store.group_commit_max, 1, 100000);
+  cfg.store.group_commit_max =
+      st.integer("group_commit_max", cfg.store.group_commit_max, 1, 100000);
   st.finish();
 
   MapReader sg = root.child("signing", true);

@@ -54,8 +54,8 @@ void loadPartners(const std::string& file, const std::string& shown, const std::
     MapReader t = r.child("tls", true);
     p.tls.profile = t.str("profile", false, p.tls.profile);
     if (p.tls.profile != "ncsc-sufficient" && p.tls.profile != "ncsc-good")
-      t.error("profile", "unknown TLS profile '" + p.tls.profile +
-                             "'; known: ncsc-sufficient, ncsc-good");
+      t.error("profile",
+              "unknown TLS profile '" + p.tls.profile + "'; known: ncsc-sufficient, ncsc-good");
     for (auto& ca : t.strList("ca")) p.tls.ca_files.push_back(resolvePath(base_dir, ca));
     if (t.valid() && p.tls.ca_files.empty())
       t.error("ca", "at least one trust anchor (CA bundle) is required");
@@ -95,8 +95,8 @@ void loadRoutes(const std::string& file, const std::string& shown, const LoadOpt
     route.event_type = r.str("event_type", true);
     route.source = shown + ":" + std::to_string(r.position().line);
     if (const Route* prev = cfg.findRoute(route.event_type); prev && !route.event_type.empty())
-      r.error("event_type", "event type '" + route.event_type + "' already routed at " +
-                                prev->source);
+      r.error("event_type",
+              "event type '" + route.event_type + "' already routed at " + prev->source);
     bool crisis = route.event_type.find("crisismaatregel") != std::string::npos ||
                   route.event_type.find("inbewaringstelling") != std::string::npos;
     std::set<std::pair<std::string, std::string>> seen;
@@ -116,16 +116,16 @@ void loadRoutes(const std::string& file, const std::string& shown, const LoadOpt
       if (!seen.insert({rule.partner, rule.product}).second)
         d.error("product", "delivery " + rule.partner + "/" + rule.product + " listed twice");
       rule.retry = readRetry(d.child("retry"), cfg.engine.retry);
-      rule.deadline = d.duration("deadline", crisis ? cfg.engine.deadline_crisis
-                                                    : cfg.engine.deadline_other);
+      rule.deadline =
+          d.duration("deadline", crisis ? cfg.engine.deadline_crisis : cfg.engine.deadline_other);
       rule.fallback = d.strList("fallback");
       for (const auto& ch : rule.fallback)
         if (std::find(opts.known_channels.begin(), opts.known_channels.end(), ch) ==
             opts.known_channels.end())
-          d.error("fallback", "fallback channel '" + ch + "' is not available in this build" +
-                                  (opts.known_channels.empty()
-                                       ? std::string(" (none are yet)")
-                                       : "; known: " + listed(opts.known_channels)));
+          d.error("fallback",
+                  "fallback channel '" + ch + "' is not available in this build" +
+                      (opts.known_channels.empty() ? std::string(" (none are yet)")
+                                                   : "; known: " + listed(opts.known_channels)));
       route.deliveries.push_back(std::move(rule));
     });
     cfg.routes.push_back(std::move(route));

@@ -16,12 +16,18 @@ std::optional<Millis> parseDuration(const std::string& text) {
   long long n = std::stoll(text.substr(0, i));
   std::string unit = text.substr(i);
   long long mult;
-  if (unit == "ms") mult = 1;
-  else if (unit == "s") mult = 1000;
-  else if (unit == "m") mult = 60'000;
-  else if (unit == "h") mult = 3'600'000;
-  else if (unit == "d") mult = 86'400'000;
-  else return std::nullopt;
+  if (unit == "ms")
+    mult = 1;
+  else if (unit == "s")
+    mult = 1000;
+  else if (unit == "m")
+    mult = 60'000;
+  else if (unit == "h")
+    mult = 3'600'000;
+  else if (unit == "d")
+    mult = 86'400'000;
+  else
+    return std::nullopt;
   return Millis(n * mult);
 }
 
@@ -211,9 +217,8 @@ void MapReader::eachItem(const std::string& key, bool required,
   }
 }
 
-void MapReader::eachEntry(
-    const std::string& key, bool required,
-    const std::function<void(const std::string&, MapReader&, Position)>& fn) {
+void MapReader::eachEntry(const std::string& key, bool required,
+                          const std::function<void(const std::string&, MapReader&, Position)>& fn) {
   YAML::Node n = get(key);
   if (!n.IsDefined() || n.IsNull()) {
     if (required && valid_) diag_.error(pos(node_), keyPath(key), "missing required section");
@@ -245,8 +250,7 @@ RetryPolicy readRetry(MapReader r, const RetryPolicy& def) {
   return p;
 }
 
-YAML::Node loadYamlFile(const std::string& path, const std::string& shown_name,
-                        Diagnostics& diag) {
+YAML::Node loadYamlFile(const std::string& path, const std::string& shown_name, Diagnostics& diag) {
   std::ifstream in(path);
   if (!in) {
     diag.error(shown_name + ": cannot read file");

@@ -9,12 +9,18 @@ enum class DeliveryState { kPending, kInFlight, kDelivered, kRetryWait, kFallbac
 
 inline std::string_view stateName(DeliveryState s) {
   switch (s) {
-    case DeliveryState::kPending: return "pending";
-    case DeliveryState::kInFlight: return "in_flight";
-    case DeliveryState::kDelivered: return "delivered";
-    case DeliveryState::kRetryWait: return "retry_wait";
-    case DeliveryState::kFallback: return "fallback";
-    case DeliveryState::kDead: return "dead";
+    case DeliveryState::kPending:
+      return "pending";
+    case DeliveryState::kInFlight:
+      return "in_flight";
+    case DeliveryState::kDelivered:
+      return "delivered";
+    case DeliveryState::kRetryWait:
+      return "retry_wait";
+    case DeliveryState::kFallback:
+      return "fallback";
+    case DeliveryState::kDead:
+      return "dead";
   }
   return "?";
 }

@@ -9,10 +9,10 @@ enum class OutcomeKind { kDelivered, kRetryable, kPermanent };
 
 struct Outcome {
   OutcomeKind kind = OutcomeKind::kRetryable;
-  std::string reason;                        // short, no personal data, e.g. "HTTP 503"
-  int http_status = 0;                       // 0 when no HTTP response
+  std::string reason;                       // short, no personal data, e.g. "HTTP 503"
+  int http_status = 0;                      // 0 when no HTTP response
   std::optional<long> retry_after_seconds;  // from Retry-After when present
-  std::string receipt;                       // response body on success (bounded)
+  std::string receipt;                      // response body on success (bounded)
 
   static Outcome delivered(int status, std::string receipt) {
     return Outcome{OutcomeKind::kDelivered, "HTTP " + std::to_string(status), status, std::nullopt,
@@ -28,9 +28,12 @@ struct Outcome {
 
 inline const char* outcomeName(OutcomeKind k) {
   switch (k) {
-    case OutcomeKind::kDelivered: return "delivered";
-    case OutcomeKind::kRetryable: return "transient_error";
-    case OutcomeKind::kPermanent: return "permanent_error";
+    case OutcomeKind::kDelivered:
+      return "delivered";
+    case OutcomeKind::kRetryable:
+      return "transient_error";
+    case OutcomeKind::kPermanent:
+      return "permanent_error";
   }
   return "?";
 }

@@ -37,9 +37,18 @@ class [[nodiscard]] Result {
   Result(Unexpected<Error> e) : v_(std::in_place_index<1>, std::move(e).error()) {}  // NOLINT
   bool has_value() const { return v_.index() == 0; }
   explicit operator bool() const { return has_value(); }
-  T& value() & { check(); return std::get<0>(v_); }
-  const T& value() const& { check(); return std::get<0>(v_); }
-  T&& value() && { check(); return std::get<0>(std::move(v_)); }
+  T& value() & {
+    check();
+    return std::get<0>(v_);
+  }
+  const T& value() const& {
+    check();
+    return std::get<0>(v_);
+  }
+  T&& value() && {
+    check();
+    return std::get<0>(std::move(v_));
+  }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
   T&& operator*() && { return std::move(*this).value(); }
@@ -47,7 +56,9 @@ class [[nodiscard]] Result {
   const T* operator->() const { return &value(); }
   const Error& error() const { return std::get<1>(v_); }
   template <class U>
-  T value_or(U&& u) const& { return has_value() ? std::get<0>(v_) : T(std::forward<U>(u)); }
+  T value_or(U&& u) const& {
+    return has_value() ? std::get<0>(v_) : T(std::forward<U>(u));
+  }
 
  private:
   void check() const {

@@ -62,31 +62,34 @@ IntakeRecord processEnvelope(const Runtime& rt, Envelope env) {
   if (env.oversize)
     return quarantine(std::move(env), errc::kTooLarge,
                       "body: " + std::to_string(env.oversize_bytes) + " bytes exceeds " +
-                          "intake.max_message_bytes " + std::to_string(cfg.intake.max_message_bytes));
+                          "intake.max_message_bytes " +
+                          std::to_string(cfg.intake.max_message_bytes));
   if (env.body.size() > cfg.intake.max_message_bytes) {
     env.oversize_bytes = env.body.size();
     env.body.clear();
     return quarantine(std::move(env), errc::kTooLarge,
                       "body: " + std::to_string(env.oversize_bytes) + " bytes exceeds " +
-                          "intake.max_message_bytes " + std::to_string(cfg.intake.max_message_bytes));
+                          "intake.max_message_bytes " +
+                          std::to_string(cfg.intake.max_message_bytes));
   }
   for (auto [name, value] : {std::pair{"event-type", &env.event_type},
                              std::pair{"case-id", &env.case_id}, std::pair{"actor", &env.actor}}) {
     if (value->empty())
-      return quarantine(std::move(env), errc::kMissingProperty,
-                        std::string("application-properties.") + name +
-                            ": required property is missing");
+      return quarantine(
+          std::move(env), errc::kMissingProperty,
+          std::string("application-properties.") + name + ": required property is missing");
   }
   const Route* route = cfg.findRoute(env.event_type);
   auto schema_it = rt.event_schemas.find(env.event_type);
   if (!route || schema_it == rt.event_schemas.end())
-    return quarantine(std::move(env), errc::kUnknownEventType,
-                      "application-properties.event-type: no route for event type '" +
-                          env.event_type + "'");
+    return quarantine(
+        std::move(env), errc::kUnknownEventType,
+        "application-properties.event-type: no route for event type '" + env.event_type + "'");
 
   std::string xml_text;
   if (isJsonType(env.content_type)) {
-    auto x = xml::jsonToXml(env.body, xml::JsonLimits{static_cast<size_t>(cfg.intake.max_json_depth)});
+    auto x =
+        xml::jsonToXml(env.body, xml::JsonLimits{static_cast<size_t>(cfg.intake.max_json_depth)});
     if (!x) return quarantine(std::move(env), x.error().code, "body: " + x.error().message);
     xml_text = std::move(*x);
   } else if (isXmlType(env.content_type)) {
@@ -118,7 +121,9 @@ IntakeRecord processEnvelope(const Runtime& rt, Envelope env) {
 }
 
 namespace {
-std::string bodyZaaknummer(const xml::Document& doc) { return xml::rootChildText(doc, "zaaknummer"); }
+std::string bodyZaaknummer(const xml::Document& doc) {
+  return xml::rootChildText(doc, "zaaknummer");
+}
 }  // namespace
 
 }  // namespace hub::engine

@@ -34,7 +34,8 @@ Result<BuiltProduct> buildProduct(const Runtime& rt, const ProductInput& in, boo
   };
   auto mapped = art->stylesheet->apply(*event, params);
   if (!mapped)
-    return unexpected(errc::kMapping, in.partner + "/" + in.product + ": " + mapped.error().message);
+    return unexpected(errc::kMapping,
+                      in.partner + "/" + in.product + ": " + mapped.error().message);
   if (auto v = art->schema->validate(*mapped); !v)
     return unexpected(errc::kProductSchema,
                       "schemas/" + in.partner + "/" + in.product + ".xsd: " + v.error().message);

@@ -115,8 +115,10 @@ bool Scheduler::dispatchPartner(const Runtime& rt, const PartnerConfig& p, int64
     if (capacity <= 0) return false;
     if (ps.breaker->state() != CircuitBreaker::State::kClosed) {
       // Open: only a half-open probe goes out, one at a time.
-      if (ps.in_flight > 0 || !ps.breaker->allowRequest()) open = true;
-      else capacity = 1;
+      if (ps.in_flight > 0 || !ps.breaker->allowRequest())
+        open = true;
+      else
+        capacity = 1;
     }
   }
   if (open) {
@@ -179,12 +181,12 @@ void Scheduler::runAttempt(RuntimeConstSharedPtr rt, DueDelivery d) {
   bool sent = false;
   std::string channel;
   if (pit == rt->cfg->partners.end() || !rule) {
-    outcome = Outcome::permanent("route for " + d.partner + "/" + d.product +
-                                 " is no longer configured");
+    outcome =
+        Outcome::permanent("route for " + d.partner + "/" + d.product + " is no longer configured");
   } else {
     channel = pit->second.adapter;
-    ProductInput in{d.event_xml, d.message_id, d.case_id,   d.event_type,
-                    d.actor,     d.delivery_id, d.partner, d.product, rfc3339Utc(started)};
+    ProductInput in{d.event_xml,   d.message_id, d.case_id, d.event_type,       d.actor,
+                    d.delivery_id, d.partner,    d.product, rfc3339Utc(started)};
     auto built = buildProduct(*rt, in, false);
     auto ait = rt->adapters.find(d.partner);
     if (!built) {
@@ -192,8 +194,13 @@ void Scheduler::runAttempt(RuntimeConstSharedPtr rt, DueDelivery d) {
     } else if (ait == rt->adapters.end()) {
       outcome = Outcome::permanent("no adapter for partner " + d.partner);
     } else {
-      DeliveryRequest req{d.delivery_id, d.message_id, d.case_id,        d.event_type,
-                          d.partner,     d.product,    std::move(built->signed_xml)};
+      DeliveryRequest req{d.delivery_id,
+                          d.message_id,
+                          d.case_id,
+                          d.event_type,
+                          d.partner,
+                          d.product,
+                          std::move(built->signed_xml)};
       outcome = ait->second->deliver(req);
       sent = true;
     }
@@ -220,15 +227,18 @@ void Scheduler::runAttempt(RuntimeConstSharedPtr rt, DueDelivery d) {
   if (isFinal(dec.state))
     stats_.deliveryLatencySeconds(d.partner, (finished_at - d.received_at) / 1000.0);
   if (dec.state == DeliveryState::kDead)
-    log::warn("delivery dead", {{"delivery_id", d.delivery_id}, {"partner", d.partner},
-                                {"product", d.product}, {"reason", dec.reason}});
+    log::warn("delivery dead", {{"delivery_id", d.delivery_id},
+                                {"partner", d.partner},
+                                {"product", d.product},
+                                {"reason", dec.reason}});
   std::string partner = d.partner;
   OutcomeKind kind = outcome.kind;
   store_.submitResult(std::move(res), [this, partner, kind, sent](Result<void> r) {
     if (!r)
-      log::error("store could not record an attempt result; the delivery stays in_flight "
-                 "until restart recovery",
-                 {{"partner", partner}, {"reason", r.error().message}});
+      log::error(
+          "store could not record an attempt result; the delivery stays in_flight "
+          "until restart recovery",
+          {{"partner", partner}, {"reason", r.error().message}});
     finished(partner, kind, sent);
   });
 }
@@ -242,8 +252,10 @@ void Scheduler::finished(const std::string& partner, OutcomeKind kind, bool sent
       --it->second.in_flight;
       if (sent && it->second.breaker) {
         // Only a partner that did not answer usefully counts against the circuit.
-        if (kind == OutcomeKind::kRetryable) it->second.breaker->onFailure();
-        else it->second.breaker->onSuccess();
+        if (kind == OutcomeKind::kRetryable)
+          it->second.breaker->onFailure();
+        else
+          it->second.breaker->onSuccess();
       }
     }
     // Claim in batches: wake the scheduler when half the partner's capacity is free, not on

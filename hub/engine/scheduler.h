@@ -26,7 +26,7 @@ class Scheduler {
             int workers);
   ~Scheduler();
   void start();
-  void stop();  // stops claiming, lets running attempts finish and commit
+  void stop();    // stops claiming, lets running attempts finish and commit
   void notify();  // new deliveries were committed
   void setRuntime(RuntimeConstSharedPtr rt);
 

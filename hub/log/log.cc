@@ -15,10 +15,14 @@ std::mutex g_mu;
 
 const char* levelName(Level l) {
   switch (l) {
-    case Level::kDebug: return "debug";
-    case Level::kInfo: return "info";
-    case Level::kWarn: return "warn";
-    case Level::kError: return "error";
+    case Level::kDebug:
+      return "debug";
+    case Level::kInfo:
+      return "info";
+    case Level::kWarn:
+      return "warn";
+    case Level::kError:
+      return "error";
   }
   return "info";
 }
@@ -43,8 +47,8 @@ void setMinLevel(Level l) { g_min = static_cast<int>(l); }
 
 void write(Level l, std::string_view msg, std::initializer_list<Field> fields) {
   if (static_cast<int>(l) < g_min.load()) return;
-  std::string line = "{\"time\":\"" + timestamp() + "\",\"level\":\"" + levelName(l) +
-                     "\",\"msg\":" + quote(msg);
+  std::string line =
+      "{\"time\":\"" + timestamp() + "\",\"level\":\"" + levelName(l) + "\",\"msg\":" + quote(msg);
   for (const auto& f : fields) {
     line += ',';
     line += quote(f.key);

@@ -15,7 +15,7 @@ struct DeliveryRequest {
   std::string event_type;
   std::string partner;
   std::string product;
-  std::string body;         // the signed product XML
+  std::string body;  // the signed product XML
 };
 
 class DeliveryAdapter {

@@ -1,8 +1,9 @@
 #pragma once
 // The boundary between an intake adapter (AMQP listen/connect) and the hub core.
 // The adapter hands each received message as an Envelope value; the sink calls `done` exactly once,
-// on any thread, after the store committed it (committed=true: settle with ACCEPTED) or when it could
-// not be stored (committed=false: leave it unsettled and stop granting credit; the sender redelivers).
+// on any thread, after the store committed it (committed=true: settle with ACCEPTED) or when it
+// could not be stored (committed=false: leave it unsettled and stop granting credit; the sender
+// redelivers).
 #include <functional>
 
 #include "hub/core/envelope.h"

@@ -26,8 +26,8 @@ struct PlannedDelivery {
 struct IntakeRecord {
   Envelope env;
   bool quarantined = false;
-  std::string reason;      // quarantine reason: "<code>: <where>: <what>"
-  std::string event_xml;   // the event's XML form (accepted events)
+  std::string reason;     // quarantine reason: "<code>: <where>: <what>"
+  std::string event_xml;  // the event's XML form (accepted events)
   std::vector<PlannedDelivery> deliveries;
   std::vector<std::string> history;  // routing notes, e.g. why a delivery was not planned
 };
@@ -52,9 +52,9 @@ struct AttemptResult {
   int http_status = 0;
   std::string reason;
   DeliveryState new_state = DeliveryState::kRetryWait;
-  int64_t next_at = 0;   // for retry_wait
-  std::string channel;   // channel used for this attempt, e.g. "rest-xml"
-  std::string receipt;   // bounded
+  int64_t next_at = 0;  // for retry_wait
+  std::string channel;  // channel used for this attempt, e.g. "rest-xml"
+  std::string receipt;  // bounded
 };
 
 struct StateCount {

@@ -5,8 +5,8 @@
 namespace hub::stats {
 namespace {
 const std::vector<double>& latencyBounds() {
-  static const std::vector<double> b = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
-                                        2.5,   5,    10,    30,   60,  300, 1800, 14400};
+  static const std::vector<double> b = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,  1,
+                                        2.5,   5,    10,    30,   60,  300,  1800, 14400};
   return b;
 }
 std::string num(double v) {
@@ -31,7 +31,10 @@ std::string labels(std::initializer_list<std::pair<const char*, std::string>> kv
     s += "=\"";
     for (char c : v) {
       if (c == '"' || c == '\\') s += '\\';
-      if (c == '\n') { s += "\\n"; continue; }
+      if (c == '\n') {
+        s += "\\n";
+        continue;
+      }
       s += c;
     }
     s += '"';
@@ -52,7 +55,8 @@ void Histogram::render(std::string& out, const std::string& name, const std::str
   std::string sep = lbl.empty() ? "" : ",";
   for (size_t i = 0; i < bounds_.size(); ++i) {
     cum += counts_[i];
-    out += name + "_bucket{" + lbl + sep + "le=\"" + num(bounds_[i]) + "\"} " + std::to_string(cum) + "\n";
+    out += name + "_bucket{" + lbl + sep + "le=\"" + num(bounds_[i]) + "\"} " +
+           std::to_string(cum) + "\n";
   }
   cum += counts_.back();
   out += name + "_bucket{" + lbl + sep + "le=\"+Inf\"} " + std::to_string(cum) + "\n";

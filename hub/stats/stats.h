@@ -12,7 +12,8 @@ namespace hub::stats {
 
 class Histogram {
  public:
-  explicit Histogram(std::vector<double> bounds) : bounds_(std::move(bounds)), counts_(bounds_.size() + 1) {}
+  explicit Histogram(std::vector<double> bounds)
+      : bounds_(std::move(bounds)), counts_(bounds_.size() + 1) {}
   void observe(double v);
   void render(std::string& out, const std::string& name, const std::string& labels) const;
 
@@ -35,9 +36,9 @@ class Stats {
   uint64_t counter(const std::string& name, const std::string& labels) const;
 
  private:
-  mutable std::mutex mu_;  // guards everything below
-  std::map<std::string, std::map<std::string, uint64_t>> counters_;   // name -> labels -> n
-  std::map<std::string, std::map<std::string, double>> gauges_;       // name -> labels -> v
+  mutable std::mutex mu_;                                            // guards everything below
+  std::map<std::string, std::map<std::string, uint64_t>> counters_;  // name -> labels -> n
+  std::map<std::string, std::map<std::string, double>> gauges_;      // name -> labels -> v
   std::map<std::string, std::map<std::string, Histogram>> histograms_;
 };
 

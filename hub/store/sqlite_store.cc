@@ -47,8 +47,7 @@ Result<void> SqliteStore::prepareStatements() {
        "INSERT INTO events(message_id,event_type,case_id,actor,correlation_id,content_type,"
        "source,peer,received_at,state,reason,body,event_xml) "
        "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13) ON CONFLICT(message_id) DO NOTHING"},
-      {&ws_.mark_duplicate, &wdb_,
-       "UPDATE events SET duplicates=duplicates+1 WHERE message_id=?1"},
+      {&ws_.mark_duplicate, &wdb_, "UPDATE events SET duplicates=duplicates+1 WHERE message_id=?1"},
       {&ws_.insert_delivery, &wdb_,
        "INSERT INTO deliveries(delivery_id,event_id,partner,product,case_id,state,next_at,"
        "deadline_at,legal_deadline_at,created_at,updated_at) "
@@ -56,7 +55,8 @@ Result<void> SqliteStore::prepareStatements() {
       {&ws_.insert_history, &wdb_, "INSERT INTO event_history(event_id,at,note) VALUES(?1,?2,?3)"},
       {&ws_.claim, &wdb_,
        "UPDATE deliveries SET state='in_flight',attempts=attempts+1,updated_at=?1 "
-       "WHERE seq=?2 AND state IN " + waiting},
+       "WHERE seq=?2 AND state IN " +
+           waiting},
       {&ws_.finish, &wdb_,
        "UPDATE deliveries SET state=?1,next_at=?2,updated_at=?3,"
        "final_at=CASE WHEN ?4 THEN ?3 ELSE final_at END,channel=?5,reason=?6,"
@@ -66,7 +66,8 @@ Result<void> SqliteStore::prepareStatements() {
        "outcome,http_status,reason) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)"},
       {&ws_.expire_select, &wdb_,
        "UPDATE deliveries SET state='dead',updated_at=?3,final_at=?3,reason=?4 "
-       "WHERE partner=?1 AND state IN " + waiting + " AND deadline_at<=?2"},
+       "WHERE partner=?1 AND state IN " +
+           waiting + " AND deadline_at<=?2"},
       {&ws_.begin, &wdb_, "BEGIN IMMEDIATE"},
       {&ws_.commit, &wdb_, "COMMIT"},
       {&ws_.rollback, &wdb_, "ROLLBACK"},
@@ -74,12 +75,14 @@ Result<void> SqliteStore::prepareStatements() {
        "SELECT d.seq,d.delivery_id,d.partner,d.product,d.case_id,d.attempts,d.deadline_at,"
        "d.created_at,e.message_id,e.event_type,e.actor,e.correlation_id,e.event_xml,"
        "e.received_at FROM deliveries d JOIN events e ON e.id=d.event_id "
-       "WHERE d.partner=?1 AND d.state IN " + waiting + " AND d.next_at<=?2 "
-       "AND NOT EXISTS (SELECT 1 FROM deliveries p WHERE p.partner=d.partner AND "
-       "p.case_id=d.case_id AND p.seq<d.seq AND p.state NOT IN ('delivered','dead','fallback')) "
-       "ORDER BY d.next_at, d.seq LIMIT ?3"},
-      {&next_due_stmt_, &rdb_,
-       "SELECT MIN(next_at) FROM deliveries WHERE state IN " + waiting},
+       "WHERE d.partner=?1 AND d.state IN " +
+           waiting +
+           " AND d.next_at<=?2 "
+           "AND NOT EXISTS (SELECT 1 FROM deliveries p WHERE p.partner=d.partner AND "
+           "p.case_id=d.case_id AND p.seq<d.seq AND p.state NOT IN "
+           "('delivered','dead','fallback')) "
+           "ORDER BY d.next_at, d.seq LIMIT ?3"},
+      {&next_due_stmt_, &rdb_, "SELECT MIN(next_at) FROM deliveries WHERE state IN " + waiting},
   };
   for (auto& d : defs) {
     auto s = d.db->prepare(d.sql);
@@ -126,7 +129,11 @@ void SqliteStore::submitExpire(std::string partner, int64_t now_ms, std::string 
 }
 
 void SqliteStore::fail(Op& op, const Error& e) {
-  std::visit([&](auto& o) { if (o.done) o.done(unexpected(e)); }, op);
+  std::visit(
+      [&](auto& o) {
+        if (o.done) o.done(unexpected(e));
+      },
+      op);
 }
 
 void SqliteStore::succeed(Op& op) {
@@ -134,10 +141,14 @@ void SqliteStore::succeed(Op& op) {
       [](auto& o) {
         using T = std::decay_t<decltype(o)>;
         if (!o.done) return;
-        if constexpr (std::is_same_v<T, IntakeOp>) o.done(o.status);
-        else if constexpr (std::is_same_v<T, ClaimOp>) o.done(std::move(o.claimed));
-        else if constexpr (std::is_same_v<T, ResultOp>) o.done(Result<void>());
-        else o.done(o.count);
+        if constexpr (std::is_same_v<T, IntakeOp>)
+          o.done(o.status);
+        else if constexpr (std::is_same_v<T, ClaimOp>)
+          o.done(std::move(o.claimed));
+        else if constexpr (std::is_same_v<T, ResultOp>)
+          o.done(Result<void>());
+        else
+          o.done(o.count);
       },
       op);
 }
@@ -146,10 +157,14 @@ Result<void> SqliteStore::apply(Op& op) {
   return std::visit(
       [this](auto& o) -> Result<void> {
         using T = std::decay_t<decltype(o)>;
-        if constexpr (std::is_same_v<T, IntakeOp>) return applyIntake(o);
-        else if constexpr (std::is_same_v<T, ClaimOp>) return applyClaim(o);
-        else if constexpr (std::is_same_v<T, ResultOp>) return applyResult(o);
-        else return applyExpire(o);
+        if constexpr (std::is_same_v<T, IntakeOp>)
+          return applyIntake(o);
+        else if constexpr (std::is_same_v<T, ClaimOp>)
+          return applyClaim(o);
+        else if constexpr (std::is_same_v<T, ResultOp>)
+          return applyResult(o);
+        else
+          return applyExpire(o);
       },
       op);
 }
@@ -161,9 +176,15 @@ Result<void> SqliteStore::applyIntake(IntakeOp& op) {
   s.bind(1, e.message_id).bind(2, e.event_type).bind(3, e.case_id).bind(4, e.actor);
   s.bind(5, e.correlation_id).bind(6, e.content_type).bind(7, e.source).bind(8, e.peer);
   s.bind(9, e.received_at_ms).bind(10, r.quarantined ? "quarantined" : "accepted");
-  if (r.quarantined) s.bind(11, r.reason); else s.bindNull(11);
+  if (r.quarantined)
+    s.bind(11, r.reason);
+  else
+    s.bindNull(11);
   s.bindBlob(12, e.body);
-  if (r.quarantined) s.bindNull(13); else s.bind(13, r.event_xml);
+  if (r.quarantined)
+    s.bindNull(13);
+  else
+    s.bind(13, r.event_xml);
   if (auto x = s.run(); !x) return x;
   if (wdb_.changes() == 0) {
     op.status = IntakeStatus::kDuplicate;
@@ -175,7 +196,10 @@ Result<void> SqliteStore::applyIntake(IntakeOp& op) {
     auto& st = ws_.insert_delivery;
     st.bind(1, d.delivery_id).bind(2, event_id).bind(3, d.partner).bind(4, d.product);
     st.bind(5, e.case_id).bind(6, e.received_at_ms).bind(7, d.deadline_at);
-    if (d.legal_deadline_at) st.bind(8, d.legal_deadline_at); else st.bindNull(8);
+    if (d.legal_deadline_at)
+      st.bind(8, d.legal_deadline_at);
+    else
+      st.bindNull(8);
     if (auto x = st.run(); !x) return x;
   }
   for (const auto& note : r.history) {
@@ -202,7 +226,10 @@ Result<void> SqliteStore::applyResult(ResultOp& op) {
   auto& f = ws_.finish;
   f.bind(1, stateName(r.new_state)).bind(2, r.next_at).bind(3, r.finished_at);
   f.bind(4, final ? 1 : 0).bind(5, r.channel).bind(6, r.reason);
-  if (r.receipt.empty()) f.bindNull(7); else f.bind(7, r.receipt);
+  if (r.receipt.empty())
+    f.bindNull(7);
+  else
+    f.bind(7, r.receipt);
   f.bind(8, r.seq);
   if (auto x = f.run(); !x) return x;
   if (r.attempt <= 0) return {};

@@ -41,8 +41,8 @@ class IntakeProcessorTest : public ::testing::Test {
     r.deliveries.push_back(d);
     cfg->routes.push_back(r);
     rt_.cfg = cfg;
-    auto schema = xml::Schema::load(std::string(KETENHUB_SOURCE_DIR) + "/schemas/events/" +
-                                    kType + ".xsd");
+    auto schema =
+        xml::Schema::load(std::string(KETENHUB_SOURCE_DIR) + "/schemas/events/" + kType + ".xsd");
     ASSERT_TRUE(schema) << schema.error().message;
     rt_.event_schemas[kType] = *schema;
   }

@@ -1,12 +1,12 @@
 // Store transitions on a real SQLite file in a temp dir.
+#include "hub/store/sqlite_store.h"
+
 #include <gtest/gtest.h>
 
 #include <condition_variable>
 #include <filesystem>
 #include <future>
 #include <mutex>
-
-#include "hub/store/sqlite_store.h"
 
 namespace fs = std::filesystem;
 using namespace hub;
@@ -22,8 +22,9 @@ class FakeClock : public TimeSource {
 class StoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("ketenhub-store-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() /
+           ("ketenhub-store-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     open();
