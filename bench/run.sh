@@ -11,7 +11,7 @@ ROOT="$PWD"
 N="${1:-20000}"
 bash deploy/install-deps.sh
 cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build-bench -j"$(nproc)" --target ketenhub >/dev/null
+cmake --build build-bench -j"$(nproc)" --target ketenhub stage_bench >/dev/null
 BIN="$ROOT/build-bench/ketenhub"
 W="$(mktemp -d /tmp/ketenhub-bench.XXXXXX)"
 PIDS=()
@@ -26,18 +26,20 @@ port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0
 bash deploy/pki/make-test-pki.sh "$W/pki" --sign-key rsa2048 >/dev/null
 echo "bench: measuring openssl speed rsa2048 (one process) ..."
 SIGN_PER_S=$(openssl speed -seconds 3 rsa2048 2>/dev/null | awk '/^rsa 2048 bits/ {print int($6)}')
+STAGES=$("$ROOT/build-bench/stage_bench" "$W/pki/hub-sign.key" "$W/pki/hub-sign.crt" 1000)
 
 SIM_ARGS=(--no-verify-signature)
-SIM_NOTE="partner-sim signature and schema checks OFF (throughput run; the tests check signatures)"
+SIM_NOTE="partner-sim signature and schema checks OFF and nothing stored (throughput run; the tests check signatures)"
 if [ "${VERIFY:-0}" = 1 ]; then
-  SIM_ARGS=(--verify-ca "$W/pki/ca.crt" --schemas "$ROOT/schemas")
+  SIM_ARGS=(--verify-ca "$W/pki/ca.crt" --schemas "$ROOT/schemas" --out "$W/received")
   SIM_NOTE="partner-sim verifies every signature and schema (competes for the same 2 cores)"
 fi
 mkdir -p "$W/received"
 "$BIN" partner-sim --listen 127.0.0.1:0 --port-file "$W/sim.port" --partner om \
   --cert "$W/pki/partner-om.crt" --key "$W/pki/partner-om.key" --ca "$W/pki/ca.crt" \
-  --out "$W/received" "${SIM_ARGS[@]}" >"$W/sim.log" 2>&1 &
-PIDS+=($!)
+  "${SIM_ARGS[@]}" >"$W/sim.log" 2>&1 &
+SIM=$!
+PIDS+=($SIM)
 for _ in $(seq 100); do [ -s "$W/sim.port" ] && break; sleep 0.1; done
 SIM_PORT=$(cat "$W/sim.port")
 AMQP_PORT=$(port)
@@ -86,9 +88,12 @@ send() {
 echo "bench: phase 1: $N events as fast as the hub accepts them ..."
 send --case-id CM-0344-2027 --count "$N" --window 2000 >"$W/send1.log"
 wait_final "$N"
-read -r T0 T1 <<<"$(sql "SELECT MIN(e.received_at), MAX(d.final_at) FROM deliveries d JOIN events e ON e.id=d.event_id")"
+IFS="|" read -r T0 T1 <<<"$(sql "SELECT MIN(e.received_at), MAX(d.final_at) FROM deliveries d JOIN events e ON e.id=d.event_id")"
 DPS=$(awk -v n="$N" -v ms="$((T1 - T0))" 'BEGIN { printf "%d", n * 1000 / (ms > 0 ? ms : 1) }')
 DEAD=$(sql "SELECT COUNT(*) FROM deliveries WHERE state='dead'")
+cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / hz}' "/proc/$1/stat"; }
+HUB_CPU=$(cpu_s "$HUB")
+SIM_CPU=$(cpu_s "$SIM")
 
 HALF=$((DPS / 2))
 [ "$HALF" -ge 1 ] || HALF=1
@@ -98,8 +103,9 @@ send --case-id CM-0344-2028 --count "$N2" --rate "$HALF" --window 2000 >"$W/send
 wait_final "$((N + N2))"
 sql "SELECT d.final_at - e.received_at FROM deliveries d JOIN events e ON e.id=d.event_id
      WHERE d.case_id LIKE 'CM-0344-2028-%' ORDER BY 1" >"$W/lat.txt"
-P50=$(awk '{a[NR]=$1} END {print a[int(NR*0.50)>0?int(NR*0.50):1]}' "$W/lat.txt")
-P99=$(awk '{a[NR]=$1} END {print a[int(NR*0.99)>0?int(NR*0.99):1]}' "$W/lat.txt")
+pct() { awk -v p="$1" '{a[NR]=$1} END {i=int(NR*p); if (i<1) i=1; print a[i]}' "$W/lat.txt"; }
+P50=$(pct 0.50)
+P99=$(pct 0.99)
 RSS_KB=$(awk '/VmHWM/ {print $2}' "/proc/$HUB/status")
 RSS_MB=$(awk -v k="$RSS_KB" 'BEGIN { printf "%.1f", k / 1024 }')
 RATIO=$(awk -v a="$DPS" -v b="$SIGN_PER_S" 'BEGIN { printf "%.2f", a / b }')
@@ -107,8 +113,9 @@ RATIO=$(awk -v a="$DPS" -v b="$SIGN_PER_S" 'BEGIN { printf "%.2f", a / b }')
 echo
 echo "bench: $SIM_NOTE"
 echo "bench: signing key RSA-2048; hub workers=${WORKERS:-8}, partner concurrency=${CONCURRENCY:-16}; $(nproc) cores"
-echo "bench: phase 1: $N events, $DPS deliveries/s end to end (dead: $DEAD)"
+echo "bench: phase 1: $N events, $DPS deliveries/s end to end (dead: $DEAD); CPU seconds: hub $HUB_CPU, partner-sim $SIM_CPU"
 echo "bench: openssl speed rsa2048 (one process): $SIGN_PER_S signatures/s -> ratio $RATIO (target >= 0.70)"
+echo "$STAGES" | sed 's/^/bench: /'
 echo "bench: phase 2 at $HALF/s: intake-to-delivered p50 ${P50} ms, p99 ${P99} ms (target p99 <= 50 ms)"
 echo "bench: hub peak RSS ${RSS_MB} MB (target <= 64 MB)"
 echo "bench: deliveries_per_s=$DPS p50_ms=$P50 p99_ms=$P99 peak_rss_mb=$RSS_MB openssl_sign_per_s=$SIGN_PER_S"

@@ -10,6 +10,7 @@
 
 namespace hub::store {
 namespace {
+constexpr std::chrono::microseconds kCommitLinger{1000};
 constexpr const char* kWaiting = "('pending','retry_wait')";
 }
 
@@ -250,11 +251,19 @@ Result<void> SqliteStore::applyExpire(ExpireOp& op) {
 void SqliteStore::writerLoop() {
   std::vector<Op> batch;
   int failures = 0;
+  size_t last_batch = 0;
   for (;;) {
     if (batch.empty()) {
       std::unique_lock<std::mutex> lock(mu_);
       cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, everything committed
+      // Under load, linger briefly so one fsync covers more operations (group commit).
+      if (last_batch > 1 && !stopping_ &&
+          queue_.size() < static_cast<size_t>(opts_.group_commit_max)) {
+        cv_.wait_for(lock, kCommitLinger, [&] {
+          return stopping_ || queue_.size() >= static_cast<size_t>(opts_.group_commit_max);
+        });
+      }
       while (!queue_.empty() && batch.size() < static_cast<size_t>(opts_.group_commit_max)) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
@@ -267,6 +276,7 @@ void SqliteStore::writerLoop() {
       if (failures > 0) log::info("store writable again", {{"after_failures", failures}});
       failures = 0;
       writable_ = true;
+      last_batch = batch.size();
       for (auto& op : batch) succeed(op);
       batch.clear();
       continue;
