@@ -94,9 +94,7 @@ void Scheduler::loop() {
       wake_ = false;
     }
     int64_t now = clock_.nowMs();
-    bool dispatched = false;
-    for (const auto& [code, p] : rt->cfg->partners) dispatched |= dispatchPartner(*rt, p, now);
-    if (dispatched) continue;
+    if (dispatchAll(rt, now)) continue;
     int64_t wait_ms = kIdleWaitMs;
     if (auto next = store_.nextDueAt(); next && next->has_value())
       wait_ms = std::clamp<int64_t>(**next - clock_.nowMs(), 1, kIdleWaitMs);
@@ -105,14 +103,14 @@ void Scheduler::loop() {
   }
 }
 
-bool Scheduler::dispatchPartner(const Runtime& rt, const PartnerConfig& p, int64_t now) {
-  int capacity;
+int Scheduler::capacityFor(const PartnerConfig& p, int64_t now) {
   bool open = false;
+  int capacity;
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto& ps = partnerState(p);
     capacity = p.concurrency - ps.in_flight;
-    if (capacity <= 0) return false;
+    if (capacity <= 0) return 0;
     if (ps.breaker->state() != CircuitBreaker::State::kClosed) {
       // Open: only a half-open probe goes out, one at a time.
       if (ps.in_flight > 0 || !ps.breaker->allowRequest())
@@ -120,57 +118,59 @@ bool Scheduler::dispatchPartner(const Runtime& rt, const PartnerConfig& p, int64
       else
         capacity = 1;
     }
+    if (open) {
+      if (now - ps.last_expire_ms < kExpireEveryMs) return 0;
+      ps.last_expire_ms = now;
+    }
   }
   if (open) {
     // While the circuit is open, deliveries whose deadline passed still end visibly.
-    bool expire = false;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      auto& ps = partners_[p.code];
-      expire = now - ps.last_expire_ms >= kExpireEveryMs;
-      if (expire) ps.last_expire_ms = now;
-    }
-    if (expire) {
-      store_.submitExpire(p.code, now, "deadline passed while the partner's circuit was open",
-                          [](Result<int64_t>) {});
-    }
-    return false;
+    store_.submitExpire(p.code, now, "deadline passed while the partner's circuit was open",
+                        [](Result<int64_t>) {});
+    return 0;
   }
-  auto due = store_.due(p.code, now, capacity);
-  if (!due) {
-    log::error("store read failed", {{"partner", p.code}, {"reason", due.error().message}});
-    return false;
-  }
-  if (due->empty()) return false;
-  std::vector<int64_t> seqs;
-  for (const auto& d : *due) seqs.push_back(d.seq);
-  // The claim (state in_flight) is committed before any attempt starts.
+  return capacity;
+}
+
+bool Scheduler::dispatchAll(const RuntimeConstSharedPtr& rt, int64_t now) {
+  // One select-and-claim per partner with free capacity, all in one group commit: the claim
+  // (state in_flight) is committed before any attempt starts.
   std::mutex m;
   std::condition_variable cv;
-  bool done = false;
-  Result<std::vector<int64_t>> claimed = std::vector<int64_t>{};
-  store_.submitClaim(seqs, [&](Result<std::vector<int64_t>> r) {
-    std::lock_guard<std::mutex> lock(m);
-    claimed = std::move(r);
-    done = true;
-    cv.notify_one();
-  });
+  size_t expected = 0;
+  std::vector<std::pair<std::string, Result<std::vector<DueDelivery>>>> results;
+  for (const auto& [code, p] : rt->cfg->partners) {
+    int capacity = capacityFor(p, now);
+    if (capacity <= 0) continue;
+    ++expected;
+    store_.submitClaimDue(code, now, capacity,
+                          [&, code = code](Result<std::vector<DueDelivery>> r) {
+                            std::lock_guard<std::mutex> lock(m);
+                            results.emplace_back(code, std::move(r));
+                            cv.notify_one();
+                          });
+  }
   {
     std::unique_lock<std::mutex> lock(m);
-    cv.wait(lock, [&] { return done; });
+    cv.wait(lock, [&] { return results.size() == expected; });
   }
-  if (!claimed) return false;
-  RuntimeConstSharedPtr rt_ptr;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    rt_ptr = rt_;
-    partners_[p.code].in_flight += static_cast<int>(claimed->size());
+  bool dispatched = false;
+  for (auto& [code, claimed] : results) {
+    if (!claimed) {
+      log::error("claiming deliveries failed",
+                 {{"partner", code}, {"reason", claimed.error().message}});
+      continue;
+    }
+    if (claimed->empty()) continue;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      partners_[code].in_flight += static_cast<int>(claimed->size());
+    }
+    for (auto& d : *claimed)
+      pool_.post([this, rt, d = std::move(d)]() mutable { runAttempt(rt, std::move(d)); });
+    dispatched = true;
   }
-  for (auto& d : *due) {
-    if (std::find(claimed->begin(), claimed->end(), d.seq) == claimed->end()) continue;
-    pool_.post([this, rt_ptr, d = std::move(d)]() mutable { runAttempt(rt_ptr, std::move(d)); });
-  }
-  return !claimed->empty();
+  return dispatched;
 }
 
 void Scheduler::runAttempt(RuntimeConstSharedPtr rt, DueDelivery d) {

@@ -43,7 +43,8 @@ class Scheduler {
     int64_t last_expire_ms = 0;  // only used on the scheduler thread
   };
   void loop();
-  bool dispatchPartner(const Runtime& rt, const PartnerConfig& p, int64_t now);
+  int capacityFor(const PartnerConfig& p, int64_t now);  // claims allowed now (0 = none)
+  bool dispatchAll(const RuntimeConstSharedPtr& rt, int64_t now);
   void runAttempt(RuntimeConstSharedPtr rt, DueDelivery d);
   void finished(const std::string& partner, OutcomeKind kind, bool sent);
   PartnerState& partnerState(const PartnerConfig& p);  // requires mu_

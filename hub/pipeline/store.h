@@ -72,6 +72,10 @@ class Store {
   virtual void submitClaim(std::vector<int64_t> seqs,
                            std::function<void(Result<std::vector<int64_t>>)> done) = 0;
   virtual void submitResult(AttemptResult res, std::function<void(Result<void>)> done) = 0;
+  // Selects up to `limit` due deliveries of a partner (per-case order respected) and claims them
+  // (in_flight, attempts+1) in the same transaction. done gets what was claimed.
+  virtual void submitClaimDue(std::string partner, int64_t now_ms, int limit,
+                              std::function<void(Result<std::vector<DueDelivery>>)> done) = 0;
   // Marks overdue waiting deliveries of a partner dead (no channel left); returns how many.
   virtual void submitExpire(std::string partner, int64_t now_ms, std::string reason,
                             std::function<void(Result<int64_t>)> done) = 0;

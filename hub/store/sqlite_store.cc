@@ -12,14 +12,49 @@ namespace hub::store {
 namespace {
 constexpr std::chrono::microseconds kCommitLinger{1000};
 constexpr const char* kWaiting = "('pending','retry_wait')";
+
+// Due deliveries of one partner; a later delivery of the same (partner, case) waits until every
+// earlier one is delivered, fell back or is dead.
+std::string dueSql() {
+  return std::string(
+             "SELECT d.seq,d.delivery_id,d.partner,d.product,d.case_id,d.attempts,d.deadline_at,"
+             "d.created_at,e.message_id,e.event_type,e.actor,e.correlation_id,e.event_xml,"
+             "e.received_at FROM deliveries d JOIN events e ON e.id=d.event_id "
+             "WHERE d.partner=?1 AND d.state IN ") +
+         kWaiting +
+         " AND d.next_at<=?2 AND NOT EXISTS (SELECT 1 FROM deliveries p WHERE "
+         "p.partner=d.partner AND p.case_id=d.case_id AND p.seq<d.seq AND "
+         "p.state NOT IN ('delivered','dead','fallback')) ORDER BY d.next_at, d.seq LIMIT ?3";
 }
+
+DueDelivery readDue(const Stmt& s) {
+  DueDelivery d;
+  d.seq = s.int64(0);
+  d.delivery_id = s.text(1);
+  d.partner = s.text(2);
+  d.product = s.text(3);
+  d.case_id = s.text(4);
+  d.attempts = static_cast<int>(s.int64(5));
+  d.deadline_at = s.int64(6);
+  d.created_at = s.int64(7);
+  d.message_id = s.text(8);
+  d.event_type = s.text(9);
+  d.actor = s.text(10);
+  d.correlation_id = s.text(11);
+  d.event_xml = s.text(12);
+  d.received_at = s.int64(13);
+  return d;
+}
+
+}  // namespace
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const Options& opts,
                                                        const TimeSource& clock) {
   auto w = Db::open(opts.path, false);
   if (!w) return unexpected(w.error());
-  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
-                             "PRAGMA foreign_keys=ON", "PRAGMA wal_autocheckpoint=4000"}) {
+  for (const char* pragma :
+       {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON",
+        "PRAGMA wal_autocheckpoint=4000", "PRAGMA cache_size=-8192"}) {
     if (auto r = w->exec(pragma); !r) return unexpected(r.error());
   }
   if (auto r = migrate(*w); !r) return unexpected(r.error());
@@ -72,20 +107,12 @@ Result<void> SqliteStore::prepareStatements() {
       {&ws_.begin, &wdb_, "BEGIN IMMEDIATE"},
       {&ws_.commit, &wdb_, "COMMIT"},
       {&ws_.rollback, &wdb_, "ROLLBACK"},
-      {&due_stmt_, &rdb_,
-       "SELECT d.seq,d.delivery_id,d.partner,d.product,d.case_id,d.attempts,d.deadline_at,"
-       "d.created_at,e.message_id,e.event_type,e.actor,e.correlation_id,e.event_xml,"
-       "e.received_at FROM deliveries d JOIN events e ON e.id=d.event_id "
-       "WHERE d.partner=?1 AND d.state IN " +
-           waiting +
-           " AND d.next_at<=?2 "
-           "AND NOT EXISTS (SELECT 1 FROM deliveries p WHERE p.partner=d.partner AND "
-           "p.case_id=d.case_id AND p.seq<d.seq AND p.state NOT IN "
-           "('delivered','dead','fallback')) "
-           "ORDER BY d.next_at, d.seq LIMIT ?3"},
+      {&ws_.due, &wdb_, dueSql()},
+      {&due_stmt_, &rdb_, dueSql()},
       {&next_due_stmt_, &rdb_, "SELECT MIN(next_at) FROM deliveries WHERE state IN " + waiting},
   };
   for (auto& d : defs) {
+    if (!d.stmt) continue;
     auto s = d.db->prepare(d.sql);
     if (!s) return unexpected(s.error());
     *d.stmt = std::move(*s);
@@ -121,6 +148,10 @@ void SqliteStore::submitClaim(std::vector<int64_t> seqs,
                               std::function<void(Result<std::vector<int64_t>>)> done) {
   enqueue(ClaimOp{std::move(seqs), std::move(done), {}});
 }
+void SqliteStore::submitClaimDue(std::string partner, int64_t now_ms, int limit,
+                                 std::function<void(Result<std::vector<DueDelivery>>)> done) {
+  enqueue(ClaimDueOp{std::move(partner), now_ms, limit, std::move(done), {}});
+}
 void SqliteStore::submitResult(AttemptResult res, std::function<void(Result<void>)> done) {
   enqueue(ResultOp{std::move(res), std::move(done)});
 }
@@ -144,7 +175,7 @@ void SqliteStore::succeed(Op& op) {
         if (!o.done) return;
         if constexpr (std::is_same_v<T, IntakeOp>)
           o.done(o.status);
-        else if constexpr (std::is_same_v<T, ClaimOp>)
+        else if constexpr (std::is_same_v<T, ClaimOp> || std::is_same_v<T, ClaimDueOp>)
           o.done(std::move(o.claimed));
         else if constexpr (std::is_same_v<T, ResultOp>)
           o.done(Result<void>());
@@ -162,6 +193,8 @@ Result<void> SqliteStore::apply(Op& op) {
           return applyIntake(o);
         else if constexpr (std::is_same_v<T, ClaimOp>)
           return applyClaim(o);
+        else if constexpr (std::is_same_v<T, ClaimDueOp>)
+          return applyClaimDue(o);
         else if constexpr (std::is_same_v<T, ResultOp>)
           return applyResult(o);
         else
@@ -217,6 +250,24 @@ Result<void> SqliteStore::applyClaim(ClaimOp& op) {
   for (int64_t seq : op.seqs) {
     if (auto x = ws_.claim.bind(1, now).bind(2, seq).run(); !x) return x;
     if (wdb_.changes() > 0) op.claimed.push_back(seq);
+  }
+  return {};
+}
+
+Result<void> SqliteStore::applyClaimDue(ClaimDueOp& op) {
+  op.claimed.clear();
+  auto& q = ws_.due;
+  q.bind(1, op.partner).bind(2, op.now_ms).bind(3, op.limit);
+  for (;;) {
+    auto row = q.step();
+    if (!row) return unexpected(row.error());
+    if (!*row) break;
+    op.claimed.push_back(readDue(q));
+  }
+  q.reset();
+  int64_t now = clock_.nowMs();
+  for (auto& d : op.claimed) {
+    if (auto x = ws_.claim.bind(1, now).bind(2, d.seq).run(); !x) return x;
   }
   return {};
 }
@@ -323,22 +374,7 @@ Result<std::vector<DueDelivery>> SqliteStore::due(const std::string& partner, in
       return unexpected(row.error());
     }
     if (!*row) break;
-    DueDelivery d;
-    d.seq = s.int64(0);
-    d.delivery_id = s.text(1);
-    d.partner = s.text(2);
-    d.product = s.text(3);
-    d.case_id = s.text(4);
-    d.attempts = static_cast<int>(s.int64(5));
-    d.deadline_at = s.int64(6);
-    d.created_at = s.int64(7);
-    d.message_id = s.text(8);
-    d.event_type = s.text(9);
-    d.actor = s.text(10);
-    d.correlation_id = s.text(11);
-    d.event_xml = s.text(12);
-    d.received_at = s.int64(13);
-    out.push_back(std::move(d));
+    out.push_back(readDue(s));
   }
   s.reset();
   return out;

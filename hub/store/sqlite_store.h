@@ -29,6 +29,8 @@ class SqliteStore final : public Store {
   void submitIntake(IntakeRecord rec, std::function<void(Result<IntakeStatus>)> done) override;
   void submitClaim(std::vector<int64_t> seqs,
                    std::function<void(Result<std::vector<int64_t>>)> done) override;
+  void submitClaimDue(std::string partner, int64_t now_ms, int limit,
+                      std::function<void(Result<std::vector<DueDelivery>>)> done) override;
   void submitResult(AttemptResult res, std::function<void(Result<void>)> done) override;
   void submitExpire(std::string partner, int64_t now_ms, std::string reason,
                     std::function<void(Result<int64_t>)> done) override;
@@ -54,6 +56,13 @@ class SqliteStore final : public Store {
     std::function<void(Result<std::vector<int64_t>>)> done;
     std::vector<int64_t> claimed;
   };
+  struct ClaimDueOp {
+    std::string partner;
+    int64_t now_ms;
+    int limit;
+    std::function<void(Result<std::vector<DueDelivery>>)> done;
+    std::vector<DueDelivery> claimed;
+  };
   struct ResultOp {
     AttemptResult res;
     std::function<void(Result<void>)> done;
@@ -65,7 +74,7 @@ class SqliteStore final : public Store {
     std::function<void(Result<int64_t>)> done;
     int64_t count = 0;
   };
-  using Op = std::variant<IntakeOp, ClaimOp, ResultOp, ExpireOp>;
+  using Op = std::variant<IntakeOp, ClaimOp, ClaimDueOp, ResultOp, ExpireOp>;
 
   SqliteStore(const Options& opts, const TimeSource& clock, Db writer, Db reader);
   Result<void> prepareStatements();
@@ -73,6 +82,7 @@ class SqliteStore final : public Store {
   Result<void> apply(Op& op);
   Result<void> applyIntake(IntakeOp& op);
   Result<void> applyClaim(ClaimOp& op);
+  Result<void> applyClaimDue(ClaimDueOp& op);
   Result<void> applyResult(ResultOp& op);
   Result<void> applyExpire(ExpireOp& op);
   void enqueue(Op op);
@@ -85,7 +95,7 @@ class SqliteStore final : public Store {
   Db wdb_;
   struct WriterStmts {
     Stmt insert_event, mark_duplicate, insert_delivery, insert_history, claim, finish,
-        insert_attempt, expire_select, begin, commit, rollback;
+        insert_attempt, expire_select, begin, commit, rollback, due;
   } ws_;
   // Only used on the scheduler thread (reads).
   Db rdb_;

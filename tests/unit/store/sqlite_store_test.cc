@@ -167,6 +167,21 @@ TEST_F(StoreTest, SameCaseWaitsForEarlierDeliveryOtherCasesDoNot) {
   EXPECT_TRUE(m2);
 }
 
+TEST_F(StoreTest, ClaimDueSelectsAndClaimsInOneCommit) {
+  ASSERT_TRUE(intake(event("m1", "Z1", {"om"})));
+  ASSERT_TRUE(intake(event("m2", "Z1", {"om"})));  // same case: must wait for m1
+  ASSERT_TRUE(intake(event("m3", "Z2", {"om"})));
+  std::promise<Result<std::vector<DueDelivery>>> p;
+  store_->submitClaimDue("om", clock_.now, 10,
+                         [&](Result<std::vector<DueDelivery>> r) { p.set_value(std::move(r)); });
+  auto r = p.get_future().get();
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->size(), 2u);
+  EXPECT_EQ((*r)[0].message_id, "m1");
+  EXPECT_EQ((*r)[1].message_id, "m3");
+  EXPECT_TRUE(due("om").empty());  // claimed: in flight, and m2 still waits behind m1
+}
+
 TEST_F(StoreTest, RecoverInFlightAfterRestart) {
   ASSERT_TRUE(intake(event("m1", "Z1", {"om"})));
   auto d = due("om");
