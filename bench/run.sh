@@ -93,6 +93,7 @@ DPS=$(awk -v n="$N" -v ms="$((T1 - T0))" 'BEGIN { printf "%d", n * 1000 / (ms > 
 DEAD=$(sql "SELECT COUNT(*) FROM deliveries WHERE state='dead'")
 cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / hz}' "/proc/$1/stat"; }
 HUB_CPU=$(cpu_s "$HUB")
+HUB_CSW=$(cat /proc/"$HUB"/task/*/status | awk '/ctxt_switches/ {n += $2} END {print n}')
 SIM_CPU=$(cpu_s "$SIM")
 
 HALF=$((DPS / 2))
@@ -113,7 +114,7 @@ RATIO=$(awk -v a="$DPS" -v b="$SIGN_PER_S" 'BEGIN { printf "%.2f", a / b }')
 echo
 echo "bench: $SIM_NOTE"
 echo "bench: signing key RSA-2048; hub workers=${WORKERS:-8}, partner concurrency=${CONCURRENCY:-16}; $(nproc) cores"
-echo "bench: phase 1: $N events, $DPS deliveries/s end to end (dead: $DEAD); CPU seconds: hub $HUB_CPU, partner-sim $SIM_CPU"
+echo "bench: phase 1: $N events, $DPS deliveries/s end to end (dead: $DEAD); CPU seconds: hub $HUB_CPU, partner-sim $SIM_CPU; hub context switches per delivery $((HUB_CSW / N))"
 echo "bench: openssl speed rsa2048 (one process): $SIGN_PER_S signatures/s -> ratio $RATIO (target >= 0.70)"
 echo "$STAGES" | sed 's/^/bench: /'
 echo "bench: phase 2 at $HALF/s: intake-to-delivered p50 ${P50} ms, p99 ${P99} ms (target p99 <= 50 ms)"

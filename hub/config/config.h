@@ -41,6 +41,7 @@ struct PartnerConfig {
   std::string securemail_address;  // optional
   std::string postal_address;      // optional
   std::string source;              // file:line where defined
+  std::string hub_oin;             // copy of HubConfig.hub.oin, set by the loader (wsa:From of WUS)
 };
 
 struct RetryPolicy {
@@ -49,13 +50,34 @@ struct RetryPolicy {
   Millis max{300000};
 };
 
+// A condition on an event field, addressed as an element path in the event's XML form
+// (e.g. /betrokkene/toestemmingPvp). All conditions of a delivery must hold.
+struct Condition {
+  enum class Op { kEquals, kNotEquals, kPresent, kAbsent };
+  std::string field;  // "/a/b" below the root element <event>
+  Op op = Op::kPresent;
+  std::string value;   // for kEquals / kNotEquals
+  std::string source;  // file:line
+};
+
+// The legal deadline of a product, counted from the decision in the event: either a duration
+// after a date-time field, or the value of a date-time field itself.
+struct LegalDeadline {
+  std::string from_field;  // e.g. /besluit/datumTijd (with `after`)
+  Millis after{0};
+  std::string at_field;  // e.g. /besluit/geldigTot
+  bool fixed() const { return !from_field.empty(); }
+};
+
 struct DeliveryRule {
   std::string partner;
   std::string product;
   RetryPolicy retry;
   Millis deadline{1800000};
   std::vector<std::string> fallback;  // channel names, in order
-  std::string source;                 // file:line
+  std::vector<Condition> when;        // empty: always
+  std::optional<LegalDeadline> legal_deadline;
+  std::string source;  // file:line
 };
 
 struct Route {
@@ -106,11 +128,17 @@ struct AdminConfig {
   std::string tokens_file;
 };
 
+struct ChannelConfig {
+  std::string name;    // securemail | print
+  Millis deadline{0};  // how long the channel may take before the next one
+};
+
 struct EngineConfig {
   int workers = 0;                  // 0 = number of cores
   RetryPolicy retry;                // default retry policy
   Millis deadline_crisis{1800000};  // default operational deadline, crisis measures and IBS
   Millis deadline_other{14400000};  // default operational deadline, others
+  std::map<std::string, ChannelConfig> channels;  // fallback channels and their deadlines
 };
 
 struct HubIdentity {

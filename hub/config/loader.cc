@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "hub/config/route_checks.h"
 #include "hub/config/yaml_reader.h"
 
 namespace fs = std::filesystem;
@@ -108,6 +109,16 @@ void readRest(MapReader& root, HubConfig& cfg) {
   cfg.engine.deadline_crisis = dl.duration("crisis", cfg.engine.deadline_crisis);
   cfg.engine.deadline_other = dl.duration("other", cfg.engine.deadline_other);
   dl.finish();
+  // Fallback channels (SPEC §5) and how long each may take before the next one.
+  cfg.engine.channels = {{"securemail", {"securemail", Millis(2 * 3'600'000)}},
+                         {"print", {"print", Millis(12 * 3'600'000)}}};
+  en.eachEntry("channels", false, [&](const std::string& name, MapReader& c, Position) {
+    if (!cfg.engine.channels.count(name)) {
+      c.error("", "unknown channel '" + name + "'; known: print, securemail");
+      return;
+    }
+    cfg.engine.channels[name].deadline = c.duration("deadline", cfg.engine.channels[name].deadline);
+  });
   en.finish();
 
   MapReader pa = root.child("paths");
@@ -147,6 +158,7 @@ HubConfigConstSharedPtr loadConfig(const std::string& hub_yaml, const LoadOption
   // Partners first: routes refer to them.
   std::string partners = (fs::path(cfg->routes_dir) / "partners.yaml").string();
   loadPartners(partners, shownName(cfg->base_dir, partners), cfg->base_dir, opts, *cfg, diag);
+  for (auto& [code, partner] : cfg->partners) partner.hub_oin = cfg->hub.oin;
   std::vector<std::string> route_files;
   if (fs::is_directory(cfg->routes_dir, ec)) {
     for (const auto& e : fs::directory_iterator(cfg->routes_dir, ec)) {
@@ -161,6 +173,10 @@ HubConfigConstSharedPtr loadConfig(const std::string& hub_yaml, const LoadOption
   std::sort(route_files.begin(), route_files.end());
   for (const auto& f : route_files) loadRoutes(f, shownName(cfg->base_dir, f), opts, *cfg, diag);
   if (cfg->routes.empty() && diag.ok()) diag.error(shown + ": no routes configured");
+  if (diag.ok()) checkLegalDeadlines(*cfg, diag);
+  std::string required = (fs::path(cfg->routes_dir) / "required.yaml").string();
+  if (diag.ok() && fs::exists(required, ec))
+    checkRequiredRecipients(required, shownName(cfg->base_dir, required), *cfg, diag);
   if (!diag.ok()) return nullptr;
   return cfg;
 }

@@ -13,7 +13,6 @@ namespace hub::config {
 
 struct LoadOptions {
   std::vector<std::string> known_adapters;  // from adapters/registry
-  std::vector<std::string> known_channels;  // fallback channels available in this build
 };
 
 // Returns nullptr when diag has errors.

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "hub/config/loader.h"
+#include "hub/config/rule_readers.h"
 #include "hub/config/yaml_reader.h"
 
 namespace hub::config {
@@ -120,12 +121,13 @@ void loadRoutes(const std::string& file, const std::string& shown, const LoadOpt
           d.duration("deadline", crisis ? cfg.engine.deadline_crisis : cfg.engine.deadline_other);
       rule.fallback = d.strList("fallback");
       for (const auto& ch : rule.fallback)
-        if (std::find(opts.known_channels.begin(), opts.known_channels.end(), ch) ==
-            opts.known_channels.end())
-          d.error("fallback",
-                  "fallback channel '" + ch + "' is not available in this build" +
-                      (opts.known_channels.empty() ? std::string(" (none are yet)")
-                                                   : "; known: " + listed(opts.known_channels)));
+        if (!cfg.engine.channels.count(ch)) {
+          std::vector<std::string> known;
+          for (const auto& [name, c] : cfg.engine.channels) known.push_back(name);
+          d.error("fallback", "unknown fallback channel '" + ch + "'; known: " + listed(known));
+        }
+      rule.when = readConditions(d);
+      rule.legal_deadline = readLegalDeadline(d);
       route.deliveries.push_back(std::move(rule));
     });
     cfg.routes.push_back(std::move(route));

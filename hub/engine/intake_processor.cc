@@ -4,6 +4,7 @@
 
 #include "hub/core/error_codes.h"
 #include "hub/engine/delivery_id.h"
+#include "hub/engine/event_rules.h"
 #include "hub/xml/document.h"
 #include "hub/xml/document_query.h"
 #include "hub/xml/json_to_xml.h"
@@ -35,16 +36,26 @@ std::string bodyZaaknummer(const xml::Document& doc);
 
 }  // namespace
 
-std::vector<PlannedDelivery> planDeliveries(const Runtime& rt, const Route& route,
-                                            const std::string& message_id, int64_t now_ms,
-                                            std::vector<std::string>& history) {
+Result<std::vector<PlannedDelivery>> planDeliveries(const Route& route, const xml::Document& event,
+                                                    const std::string& message_id, int64_t now_ms,
+                                                    std::vector<std::string>& history) {
   std::vector<PlannedDelivery> out;
   for (const auto& rule : route.deliveries) {
+    std::string why;
+    if (!conditionsHold(rule.when, event, why)) {
+      history.push_back("not planned " + rule.partner + "/" + rule.product + ": " + why);
+      continue;
+    }
     PlannedDelivery d;
     d.delivery_id = deliveryId(message_id, rule.partner, rule.product);
     d.partner = rule.partner;
     d.product = rule.product;
     d.deadline_at = now_ms + rule.deadline.count();
+    if (rule.legal_deadline) {
+      auto legal = legalDeadlineAt(*rule.legal_deadline, event);
+      if (!legal) return unexpected(legal.error());
+      d.legal_deadline_at = *legal;
+    }
     history.push_back("planned " + rule.partner + "/" + rule.product + " delivery " +
                       d.delivery_id);
     out.push_back(std::move(d));
@@ -112,9 +123,17 @@ IntakeRecord processEnvelope(const Runtime& rt, Envelope env) {
     return quarantine(std::move(env), errc::kCaseMismatch,
                       "/event/zaaknummer: differs from application-properties.case-id");
 
+  for (const auto& bsn : xml::allElementTexts(*doc, "bsn"))
+    if (!bsnElfproef(bsn))
+      return quarantine(std::move(env), errc::kSchemaViolation,
+                        "bsn: fails the 11-check (elfproef)");
+
   IntakeRecord rec;
   rec.history.push_back("accepted event type " + env.event_type + " from source " + env.source);
-  rec.deliveries = planDeliveries(rt, *route, env.message_id, env.received_at_ms, rec.history);
+  auto planned = planDeliveries(*route, *doc, env.message_id, env.received_at_ms, rec.history);
+  if (!planned)
+    return quarantine(std::move(env), planned.error().code, "body: " + planned.error().message);
+  rec.deliveries = std::move(*planned);
   rec.event_xml = std::move(xml_text);
   rec.env = std::move(env);
   return rec;

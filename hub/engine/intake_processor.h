@@ -7,14 +7,16 @@
 
 #include "hub/engine/runtime.h"
 #include "hub/pipeline/store.h"
+#include "hub/xml/document.h"
 
 namespace hub::engine {
 
 IntakeRecord processEnvelope(const Runtime& rt, Envelope env);
 
 // Plans the deliveries of an accepted event (also used by `route test`).
-std::vector<PlannedDelivery> planDeliveries(const Runtime& rt, const Route& route,
-                                            const std::string& message_id, int64_t now_ms,
-                                            std::vector<std::string>& history);
+// Deliveries whose conditions do not hold are not planned; `history` says why.
+Result<std::vector<PlannedDelivery>> planDeliveries(const Route& route, const xml::Document& event,
+                                                    const std::string& message_id, int64_t now_ms,
+                                                    std::vector<std::string>& history);
 
 }  // namespace hub::engine

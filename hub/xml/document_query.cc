@@ -3,19 +3,70 @@
 #include <libxml/tree.h>
 
 namespace hub::xml {
+namespace {
+
+std::string textOf(xmlNodePtr n) {
+  xmlChar* content = xmlNodeGetContent(n);
+  std::string out = content ? reinterpret_cast<const char*>(content) : "";
+  xmlFree(content);
+  return out;
+}
+
+bool named(xmlNodePtr n, std::string_view name) {
+  return n->type == XML_ELEMENT_NODE && n->name && name == reinterpret_cast<const char*>(n->name);
+}
+
+xmlNodePtr firstChild(xmlNodePtr parent, std::string_view name) {
+  for (xmlNodePtr n = parent->children; n; n = n->next)
+    if (named(n, name)) return n;
+  return nullptr;
+}
+
+bool isNil(xmlNodePtr n) {
+  xmlChar* v =
+      xmlGetNsProp(n, BAD_CAST "nil", BAD_CAST "http://www.w3.org/2001/XMLSchema-instance");
+  bool nil = v && std::string_view(reinterpret_cast<const char*>(v)) == "true";
+  xmlFree(v);
+  return nil;
+}
+
+void collect(xmlNodePtr n, std::string_view name, std::vector<std::string>& out) {
+  for (; n; n = n->next) {
+    if (n->type != XML_ELEMENT_NODE) continue;
+    if (named(n, name)) out.push_back(textOf(n));
+    collect(n->children, name, out);
+  }
+}
+
+}  // namespace
 
 std::string rootChildText(const Document& doc, std::string_view local_name) {
   xmlNodePtr root = xmlDocGetRootElement(doc.raw());
   if (!root) return "";
-  for (xmlNodePtr n = root->children; n; n = n->next) {
-    if (n->type != XML_ELEMENT_NODE || !n->name) continue;
-    if (local_name != reinterpret_cast<const char*>(n->name)) continue;
-    xmlChar* content = xmlNodeGetContent(n);
-    std::string out = content ? reinterpret_cast<const char*>(content) : "";
-    xmlFree(content);
-    return out;
+  xmlNodePtr n = firstChild(root, local_name);
+  return n ? textOf(n) : "";
+}
+
+std::optional<std::string> elementText(const Document& doc, std::string_view path) {
+  xmlNodePtr n = xmlDocGetRootElement(doc.raw());
+  if (!n || path.empty() || path[0] != '/') return std::nullopt;
+  size_t pos = 1;
+  while (pos <= path.size() && n) {
+    size_t next = path.find('/', pos);
+    std::string_view step =
+        path.substr(pos, next == std::string_view::npos ? path.npos : next - pos);
+    n = firstChild(n, step);
+    if (next == std::string_view::npos) break;
+    pos = next + 1;
   }
-  return "";
+  if (!n || isNil(n)) return std::nullopt;
+  return textOf(n);
+}
+
+std::vector<std::string> allElementTexts(const Document& doc, std::string_view local_name) {
+  std::vector<std::string> out;
+  collect(xmlDocGetRootElement(doc.raw()), local_name, out);
+  return out;
 }
 
 }  // namespace hub::xml

@@ -1,0 +1,27 @@
+#pragma once
+// Pure rules over an event's fields: route conditions, legal deadlines, the BSN 11-check.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "hub/config/config.h"
+#include "hub/core/result.h"
+#include "hub/xml/document.h"
+
+namespace hub::engine {
+
+// RFC 3339 date-time ("2026-11-21T23:40:00+01:00", "...Z", fractions allowed) -> unix ms.
+std::optional<int64_t> parseRfc3339(std::string_view s);
+
+// All conditions hold? When not, `why` says which one failed, without the field's value.
+bool conditionsHold(const std::vector<Condition>& when, const xml::Document& event,
+                    std::string& why);
+
+// The legal deadline (unix ms) of a delivery for this event; error when the field is missing
+// or not a date-time.
+Result<int64_t> legalDeadlineAt(const LegalDeadline& legal, const xml::Document& event);
+
+// The 11-check (elfproef) for a Dutch BSN: 9 digits, sum(d_i * (9..2)) - d_9 divisible by 11.
+bool bsnElfproef(std::string_view bsn);
+
+}  // namespace hub::engine
