@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "adapters/digikoppeling_wus/wus_adapter.h"
 #include "adapters/rest_xml/rest_xml_adapter.h"
 #include "hub/core/error_codes.h"
 
@@ -10,7 +11,7 @@ namespace hub::adapters {
 const std::vector<AdapterEntry>& adapterTable() {
   static const std::vector<AdapterEntry> table = {
       {"rest-xml", &RestXmlAdapter::create},
-      // {"digikoppeling-wus", &WusAdapter::create},  // comes with its issue
+      {"digikoppeling-wus", &WusAdapter::create},
   };
   return table;
 }

@@ -31,19 +31,26 @@ const char* kSimUsage =
     "  --cert C --key K        the partner's TLS server certificate and key (PEM)\n"
     "  --ca CA                 CAs trusted for client certificates (mutual TLS, required)\n"
     "  --partner CODE          partner code (om, igj, ...), needed with --schemas\n"
-    "  --adapter rest-xml      the only adapter so far\n"
+    "  --adapter A             rest-xml (default) or digikoppeling-wus (SOAP 1.1, profile 2W-be)\n"
     "  --verify-ca CA          CAs trusted for XML signatures (default: --ca)\n"
     "  --no-verify-signature   accept unsigned or unverifiable documents\n"
-    "  --schemas DIR           validate against DIR/<partner>/<X-Product>.xsd\n"
-    "  --out DIR               store DIR/<X-Message-Id>.xml and DIR/received.jsonl\n"
+    "  --schemas DIR           validate against DIR/<partner>/<product>.xsd (the product is\n"
+    "                          X-Product, or for WUS the <product> of wsa:Action\n"
+    "                          urn:ketenhub:<partner>:<product>:<version>)\n"
+    "  --out DIR               store DIR/<delivery id>.xml and DIR/received.jsonl (WUS: the\n"
+    "                          soap:Body child; the id is wsa:MessageID without urn:uuid:)\n"
     "  --status CODE           answer CODE to every delivery (Retry-After: 1 on 503/429)\n"
     "  --fail-first N          answer 503 to the first N deliveries\n"
     "  --fail-rate R           answer 503 with probability R (0..1)\n"
     "  --delay-ms N            wait N ms before answering a delivery\n"
+    "  --soap-fault K          WUS: answer a SOAP fault (HTTP 500), K = client (DK0050) or\n"
+    "                          server (DK0051)\n"
+    "  --bad-relates-to        WUS: accept, but answer with a wsa:RelatesTo that does not match\n"
     "  --tls-profile P         ncsc-sufficient (default), ncsc-good; for negative tests only:\n"
     "                          legacy-cbc, tls11-only, tls12-only\n"
     "  --port-file F           write the port to F once listening\n"
     "Deliveries: POST to any path (e.g. /om/kennisgevingen); GET /healthz answers ok.\n"
+    "WUS fault codes: see hub/sim/wus_check.h.\n"
     "Logs: JSON lines on stderr.\n";
 
 // Written to a temp file and renamed, so a polling script never reads a half-written port.
@@ -71,8 +78,8 @@ int partnerSimMain(const Args& args) {
   ArgParser p(args,
               {"--listen", "--cert", "--key", "--ca", "--partner", "--adapter", "--verify-ca",
                "--schemas", "--out", "--fail-rate", "--status", "--delay-ms", "--fail-first",
-               "--tls-profile", "--port-file"},
-              {"--no-verify-signature", "--help"});
+               "--tls-profile", "--port-file", "--soap-fault"},
+              {"--no-verify-signature", "--bad-relates-to", "--help"});
   if (!p.ok()) return usage("partner-sim: " + p.error());
   if (p.has("--help")) {
     std::cout << kSimUsage;
@@ -82,12 +89,14 @@ int partnerSimMain(const Args& args) {
     return usage("partner-sim: unexpected argument '" + p.positionals()[0] + "'");
   }
   std::map<std::string, std::string> values;
-  for (const char* flag : {"--listen", "--cert", "--key", "--ca", "--partner", "--adapter",
-                           "--verify-ca", "--schemas", "--out", "--fail-rate", "--status",
-                           "--delay-ms", "--fail-first", "--tls-profile", "--port-file"}) {
+  for (const char* flag :
+       {"--listen", "--cert", "--key", "--ca", "--partner", "--adapter", "--verify-ca", "--schemas",
+        "--out", "--fail-rate", "--status", "--delay-ms", "--fail-first", "--tls-profile",
+        "--port-file", "--soap-fault"}) {
     if (auto v = p.get(flag)) values[flag] = *v;
   }
-  auto opts = sim::buildSimOptions(values, p.has("--no-verify-signature"));
+  auto opts =
+      sim::buildSimOptions(values, p.has("--no-verify-signature"), p.has("--bad-relates-to"));
   if (!opts) return usage("partner-sim: " + opts.error().message);
 
   std::signal(SIGPIPE, SIG_IGN);
@@ -121,7 +130,9 @@ int partnerSimMain(const Args& args) {
   };
   deps.sleep = [](std::chrono::milliseconds ms) { std::this_thread::sleep_for(ms); };
   deps.now = [] { return std::chrono::system_clock::now(); };
-  sim::PartnerSim partner_sim(opts->partner, opts->faults, std::move(deps));
+  const auto protocol =
+      opts->adapter == "digikoppeling-wus" ? sim::SimProtocol::kWus : sim::SimProtocol::kRestXml;
+  sim::PartnerSim partner_sim(opts->partner, opts->faults, std::move(deps), protocol);
 
   auto server = sim::HttpsServer::listen(
       {opts->host, opts->port}, std::move(*tls_ctx),
@@ -138,6 +149,7 @@ int partnerSimMain(const Args& args) {
   }
   log::info("partner-sim started", {{"listen", opts->host + ":" + std::to_string(port)},
                                     {"partner", opts->partner},
+                                    {"adapter", opts->adapter},
                                     {"tls_profile", opts->tls_profile},
                                     {"verify_signature", opts->verify_signature ? "true" : "false"},
                                     {"verify_ca", opts->verify_ca_path},

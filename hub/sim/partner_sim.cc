@@ -54,8 +54,9 @@ std::string_view statusText(int status) {
   }
 }
 
-PartnerSim::PartnerSim(std::string partner, FaultOptions faults, PartnerSimDeps deps)
-    : partner_(std::move(partner)), faults_(faults), deps_(std::move(deps)) {}
+PartnerSim::PartnerSim(std::string partner, FaultOptions faults, PartnerSimDeps deps,
+                       SimProtocol protocol)
+    : partner_(std::move(partner)), faults_(faults), deps_(std::move(deps)), protocol_(protocol) {}
 
 SimResponse PartnerSim::handle(const SimRequest& request, const PeerInfo& peer) {
   switch (classifyRoute(request.method, request.target)) {
@@ -84,6 +85,7 @@ SimResponse PartnerSim::handle(const SimRequest& request, const PeerInfo& peer) 
     hub::log::info("fault injected", {{"status", fault.status}, {"request", index + 1}});
     return r;
   }
+  if (protocol_ == SimProtocol::kWus) return handleWus(request, peer);
   return handleDelivery(request, peer);
 }
 

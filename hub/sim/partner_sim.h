@@ -48,9 +48,15 @@ struct PartnerSimDeps {
   std::function<std::chrono::system_clock::time_point()> now;
 };
 
+// The delivery protocol the simulator speaks: rest-xml (headers + the signed document) or
+// digikoppeling-wus (a SOAP 1.1 envelope, profile 2W-be: hub/sim/wus_check.h; answers are SOAP
+// responses or SOAP faults).
+enum class SimProtocol { kRestXml, kWus };
+
 class PartnerSim {
  public:
-  PartnerSim(std::string partner, FaultOptions faults, PartnerSimDeps deps);
+  PartnerSim(std::string partner, FaultOptions faults, PartnerSimDeps deps,
+             SimProtocol protocol = SimProtocol::kRestXml);
 
   // Thread-safe; called once per HTTP request.
   SimResponse handle(const SimRequest& request, const PeerInfo& peer);
@@ -59,10 +65,14 @@ class PartnerSim {
 
  private:
   SimResponse handleDelivery(const SimRequest& request, const PeerInfo& peer);
+  // partner_sim_wus.cc
+  SimResponse handleWus(const SimRequest& request, const PeerInfo& peer);
+  std::string newMessageId() const;
 
   const std::string partner_;
   const FaultOptions faults_;
   const PartnerSimDeps deps_;
+  const SimProtocol protocol_;
   std::atomic<uint64_t> delivery_requests_{0};
 };
 

@@ -56,7 +56,7 @@ Result<std::pair<std::string, uint16_t>> parseListen(std::string_view value) {
 }
 
 Result<SimOptions> buildSimOptions(const std::map<std::string, std::string>& values,
-                                   bool no_verify_signature) {
+                                   bool no_verify_signature, bool bad_relates_to) {
   SimOptions o;
   for (const char* required : {"--listen", "--cert", "--key", "--ca"}) {
     if (get(values, required).empty()) return usageError(std::string("missing ") + required);
@@ -73,9 +73,22 @@ Result<SimOptions> buildSimOptions(const std::map<std::string, std::string>& val
     return usageError("--partner needs a partner code like 'om', got '" + o.partner + "'");
   }
   if (auto a = get(values, "--adapter"); !a.empty()) o.adapter = a;
-  if (o.adapter != "rest-xml") {
-    return usageError("--adapter '" + o.adapter + "' is not supported (supported: rest-xml)");
+  if (o.adapter != "rest-xml" && o.adapter != "digikoppeling-wus") {
+    return usageError("--adapter '" + o.adapter +
+                      "' is not supported (supported: rest-xml, digikoppeling-wus)");
   }
+  const bool wus = o.adapter == "digikoppeling-wus";
+  if (auto f = get(values, "--soap-fault"); !f.empty()) {
+    if (f != "client" && f != "server") {
+      return usageError("--soap-fault needs client or server, got '" + f + "'");
+    }
+    if (!wus) return usageError("--soap-fault needs --adapter digikoppeling-wus");
+    o.faults.soap_fault = f == "client" ? SoapFault::kClient : SoapFault::kServer;
+  }
+  if (bad_relates_to && !wus) {
+    return usageError("--bad-relates-to needs --adapter digikoppeling-wus");
+  }
+  o.faults.bad_relates_to = bad_relates_to;
   o.verify_ca_path = get(values, "--verify-ca");
   o.verify_signature = !no_verify_signature;
   if (no_verify_signature && !o.verify_ca_path.empty()) {

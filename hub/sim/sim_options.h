@@ -15,12 +15,12 @@ namespace hub::sim {
 struct SimOptions {
   std::string host;  // from --listen HOST:PORT
   uint16_t port = 0;
-  std::string cert_path;  // --cert: the partner's TLS server certificate
-  std::string key_path;   // --key
-  std::string ca_path;    // --ca: CAs trusted for client certificates
-  std::string partner;    // --partner CODE (needed with --schemas)
-  std::string adapter = "rest-xml";
-  std::string verify_ca_path;  // --verify-ca; defaults to --ca unless --no-verify-signature
+  std::string cert_path;             // --cert: the partner's TLS server certificate
+  std::string key_path;              // --key
+  std::string ca_path;               // --ca: CAs trusted for client certificates
+  std::string partner;               // --partner CODE (needed with --schemas)
+  std::string adapter = "rest-xml";  // or "digikoppeling-wus"
+  std::string verify_ca_path;        // --verify-ca; defaults to --ca unless --no-verify-signature
   bool verify_signature = true;
   std::string schemas_dir;  // --schemas DIR: DIR/<partner>/<X-Product>.xsd
   std::string out_dir;      // --out DIR
@@ -32,9 +32,11 @@ struct SimOptions {
 // "127.0.0.1:8443", "[::1]:0".
 Result<std::pair<std::string, uint16_t>> parseListen(std::string_view value);
 
-// values: flag (with "--") -> value for every given value flag; no_verify_signature: the switch.
-// Error messages are one line, for a usage error (exit 2).
+// values: flag (with "--") -> value for every given value flag; no_verify_signature and
+// bad_relates_to: the switches. Error messages are one line, for a usage error (exit 2).
+// Adapters: rest-xml (default) and digikoppeling-wus; --soap-fault client|server and
+// --bad-relates-to need digikoppeling-wus.
 Result<SimOptions> buildSimOptions(const std::map<std::string, std::string>& values,
-                                   bool no_verify_signature);
+                                   bool no_verify_signature, bool bad_relates_to = false);
 
 }  // namespace hub::sim

@@ -95,6 +95,7 @@ kh_stop_pid() {
 }
 
 # kh_config OM_PORT [extra yaml for the om partner]: writes hub.yaml and routes/ into WORK.
+# PARTNER_ADAPTER: the om partner's adapter (default rest-xml).
 kh_config() {
   local om_port=$1 extra="${2:-}"
   AMQP_PORT=${AMQP_PORT:-$(kh_free_port)}
@@ -130,7 +131,7 @@ YAML
 partners:
   om:
     name: Openbaar Ministerie
-    adapter: rest-xml
+    adapter: ${PARTNER_ADAPTER:-rest-xml}
     endpoint: https://localhost:$om_port/om/kennisgevingen
     tls:
       profile: ncsc-sufficient

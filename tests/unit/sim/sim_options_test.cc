@@ -55,9 +55,10 @@ TEST(SimOptions, UsageErrors) {
        "--listen port needs a whole number from 0 to 65535, got "
        "'70000'"},
       {"--cert", "", "missing --cert"},
-      {"--adapter", "digikoppeling-wus",
-       "--adapter 'digikoppeling-wus' is not supported "
-       "(supported: rest-xml)"},
+      {"--adapter", "digikoppeling-ebms",
+       "--adapter 'digikoppeling-ebms' is not supported "
+       "(supported: rest-xml, digikoppeling-wus)"},
+      {"--soap-fault", "client", "--soap-fault needs --adapter digikoppeling-wus"},
       {"--fail-rate", "1.5", "--fail-rate needs a number from 0 to 1, got '1.5'"},
       {"--status", "abc", "--status needs a whole number from 100 to 599, got 'abc'"},
       {"--delay-ms", "-1", "--delay-ms needs a whole number from 0 to 600000, got '-1'"},

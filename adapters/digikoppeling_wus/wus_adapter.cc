@@ -1,0 +1,75 @@
+#include "adapters/digikoppeling_wus/wus_adapter.h"
+
+#include <algorithm>
+#include <string_view>
+
+#include "adapters/digikoppeling_wus/wus_envelope.h"
+#include "adapters/digikoppeling_wus/wus_response.h"
+#include "hub/core/error_codes.h"
+
+namespace hub::adapters {
+namespace {
+
+bool isOin(std::string_view s) {
+  return s.size() == 20 &&
+         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// Header values come from events and config; a CR, LF or other control character would let a
+// value inject headers.
+bool isSafeHeaderValue(std::string_view v) {
+  return std::none_of(v.begin(), v.end(), [](char c) {
+    auto u = static_cast<unsigned char>(c);
+    return u < 0x20 || u == 0x7f;
+  });
+}
+
+}  // namespace
+
+Result<std::unique_ptr<DeliveryAdapter>> WusAdapter::create(const PartnerConfig& cfg) {
+  if (!isOin(cfg.hub_oin)) {
+    return unexpected(errc::kConfig, "partner '" + cfg.code +
+                                         "': digikoppeling-wus needs the hub's OIN (hub.oin, "
+                                         "20 digits) for wsa:From");
+  }
+  if (!cfg.tls.expected_oin.empty() && !isOin(cfg.tls.expected_oin)) {
+    return unexpected(errc::kConfig, "partner '" + cfg.code +
+                                         "': tls.expected_oin must be 20 digits (it is also "
+                                         "the OIN in wsa:To)");
+  }
+  if (!wus::wusAction(cfg.code, "product")) {
+    return unexpected(errc::kConfig,
+                      "partner '" + cfg.code + "': code unusable in wsa:Action (urn:ketenhub:...)");
+  }
+  auto client = curl::HttpsClient::create(cfg);
+  if (!client) return unexpected(client.error());
+  return std::unique_ptr<DeliveryAdapter>(new WusAdapter(cfg, std::move(*client)));
+}
+
+WusAdapter::WusAdapter(const PartnerConfig& cfg, std::unique_ptr<curl::HttpsClient> client)
+    : partner_(cfg.code),
+      to_(wus::wsaTo(cfg.endpoint, cfg.tls.expected_oin)),
+      from_(wus::wsaFrom(cfg.hub_oin)),
+      client_(std::move(client)) {}
+
+Outcome WusAdapter::deliver(const DeliveryRequest& req) {
+  auto action = wus::wusAction(partner_, req.product);
+  if (!action) return Outcome::permanent(action.error().message);
+  auto message_id = wus::wusMessageId(req.delivery_id);
+  if (!message_id) return Outcome::permanent(message_id.error().message);
+  auto envelope = wus::buildEnvelope({to_, *action, *message_id, from_}, req.body);
+  if (!envelope) return Outcome::permanent(envelope.error().message);
+  curl::Headers headers = {
+      {"Content-Type", "text/xml; charset=utf-8"},
+      {"SOAPAction", "\"" + *action + "\""},
+      {"X-Message-Id", req.delivery_id},
+  };
+  for (const auto& [name, value] : headers) {
+    if (!isSafeHeaderValue(value)) {
+      return Outcome::permanent("invalid " + name + " header value (control character)");
+    }
+  }
+  return wus::classifyWusResponse(client_->post(*envelope, headers), *message_id);
+}
+
+}  // namespace hub::adapters
