@@ -51,12 +51,15 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::string xml = *hub::xml::jsonToXml(json);
-  hub::xml::Stylesheet::Params params = {
-      {"message-id", "m"},   {"case-id", "CM-0344-2026-000123"},
-      {"event-type", type},  {"actor", "a"},
-      {"delivery-id", "d"},  {"sent-at", "2026-11-22T00:00:00Z"},
-      {"sender-oin", "00000099000000000001"}, {"sender-name", "hub"},
-      {"receiver", "Openbaar Ministerie"}};
+  hub::xml::Stylesheet::Params params = {{"message-id", "m"},
+                                         {"case-id", "CM-0344-2026-000123"},
+                                         {"event-type", type},
+                                         {"actor", "a"},
+                                         {"delivery-id", "d"},
+                                         {"sent-at", "2026-11-22T00:00:00Z"},
+                                         {"sender-oin", "00000099000000000001"},
+                                         {"sender-name", "hub"},
+                                         {"receiver", "Openbaar Ministerie"}};
   double t_json = timeIt(n, [&] { (void)hub::xml::jsonToXml(json); });
   double t_parse = timeIt(n, [&] { (void)hub::xml::Document::parseUntrusted(xml); });
   auto doc = *hub::xml::Document::parseUntrusted(xml);
@@ -64,15 +67,18 @@ int main(int argc, char** argv) {
   double t_xslt = timeIt(n, [&] { (void)(*sheet)->apply(doc, params); });
   auto mapped = *(*sheet)->apply(doc, params);
   double t_product_xsd = timeIt(n, [&] { (void)(*product_xsd)->validate(mapped); });
-  double t_sign = timeIt(n, [&] {
-    auto m = *(*sheet)->apply(doc, params);
-    (void)(*signer)->sign(m);
-  }) - t_xslt;
+  double t_sign = timeIt(n,
+                         [&] {
+                           auto m = *(*sheet)->apply(doc, params);
+                           (void)(*signer)->sign(m);
+                         }) -
+                  t_xslt;
   double total = t_json + t_parse * 2 + t_event_xsd + t_xslt + t_product_xsd + t_sign;
   std::printf("stage_bench: us per document (one core, %d iterations, key %s)\n", n,
               (*signer)->keyAlgorithm().c_str());
-  std::printf("  json->xml %.1f | parse %.1f (x2) | event xsd %.1f | xslt %.1f | product xsd %.1f |"
-              " sign+serialise %.1f | total %.1f -> %.0f documents/s/core\n",
-              t_json, t_parse, t_event_xsd, t_xslt, t_product_xsd, t_sign, total, 1e6 / total);
+  std::printf(
+      "  json->xml %.1f | parse %.1f (x2) | event xsd %.1f | xslt %.1f | product xsd %.1f |"
+      " sign+serialise %.1f | total %.1f -> %.0f documents/s/core\n",
+      t_json, t_parse, t_event_xsd, t_xslt, t_product_xsd, t_sign, total, 1e6 / total);
   return 0;
 }

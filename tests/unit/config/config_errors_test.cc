@@ -49,16 +49,30 @@ TEST(ConfigLoader, LoadsTheDemoConfiguration) {
   EXPECT_EQ(cfg->intake.listen[0].address, "wvggz.events");
   ASSERT_TRUE(cfg->partners.count("om"));
   const auto& om = cfg->partners.at("om");
-  EXPECT_EQ(om.adapter, "rest-xml");
+  EXPECT_EQ(om.adapter, "digikoppeling-wus");
+  EXPECT_EQ(om.hub_oin, "00000099000000000001");
   EXPECT_EQ(om.concurrency, 16);
   EXPECT_EQ(om.breaker.open_for, hub::Millis(30000));
   ASSERT_EQ(om.tls.ca_files.size(), 1u);
   EXPECT_TRUE(fs::path(om.tls.ca_files[0]).is_absolute());
+  EXPECT_EQ(cfg->partners.size(), 5u);
+  EXPECT_EQ(cfg->routes.size(), 5u);
   const hub::Route* r = cfg->findRoute("wvggz.crisismaatregel.genomen");
   ASSERT_NE(r, nullptr);
-  ASSERT_EQ(r->deliveries.size(), 1u);
+  ASSERT_EQ(r->deliveries.size(), 4u);
   EXPECT_EQ(r->deliveries[0].deadline, hub::Millis(30 * 60 * 1000));
   EXPECT_EQ(r->deliveries[0].retry.initial, hub::Millis(1000));
+  // The PvP gets the notice only with the patient's consent.
+  const auto& pvp = r->deliveries[2];
+  EXPECT_EQ(pvp.partner, "pvp");
+  ASSERT_EQ(pvp.when.size(), 1u);
+  EXPECT_EQ(pvp.when[0].field, "/betrokkene/toestemmingPvp");
+  EXPECT_EQ(pvp.when[0].value, "true");
+  // The lawyer request is due 24 h after the decision.
+  const auto& rvr = r->deliveries[3];
+  ASSERT_TRUE(rvr.legal_deadline.has_value());
+  EXPECT_EQ(rvr.legal_deadline->from_field, "/besluit/datumTijd");
+  EXPECT_EQ(rvr.legal_deadline->after, hub::Millis(24 * 3600 * 1000));
 }
 
 }  // namespace
