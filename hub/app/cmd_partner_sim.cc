@@ -41,6 +41,7 @@ const char* kSimUsage =
     "                          soap:Body child; the id is wsa:MessageID without urn:uuid:)\n"
     "  --status CODE           answer CODE to every delivery (Retry-After: 1 on 503/429)\n"
     "  --fail-first N          answer 503 to the first N deliveries\n"
+    "  --fail-case Z           with --fail-first: count only deliveries for zaaknummer Z\n"
     "  --fail-rate R           answer 503 with probability R (0..1)\n"
     "  --delay-ms N            wait N ms before answering a delivery\n"
     "  --soap-fault K          WUS: answer a SOAP fault (HTTP 500), K = client (DK0050) or\n"
@@ -78,7 +79,7 @@ int partnerSimMain(const Args& args) {
   ArgParser p(args,
               {"--listen", "--cert", "--key", "--ca", "--partner", "--adapter", "--verify-ca",
                "--schemas", "--out", "--fail-rate", "--status", "--delay-ms", "--fail-first",
-               "--tls-profile", "--port-file", "--soap-fault"},
+               "--fail-case", "--tls-profile", "--port-file", "--soap-fault"},
               {"--no-verify-signature", "--bad-relates-to", "--help"});
   if (!p.ok()) return usage("partner-sim: " + p.error());
   if (p.has("--help")) {
@@ -91,8 +92,8 @@ int partnerSimMain(const Args& args) {
   std::map<std::string, std::string> values;
   for (const char* flag :
        {"--listen", "--cert", "--key", "--ca", "--partner", "--adapter", "--verify-ca", "--schemas",
-        "--out", "--fail-rate", "--status", "--delay-ms", "--fail-first", "--tls-profile",
-        "--port-file", "--soap-fault"}) {
+        "--out", "--fail-rate", "--status", "--delay-ms", "--fail-first", "--fail-case",
+        "--tls-profile", "--port-file", "--soap-fault"}) {
     if (auto v = p.get(flag)) values[flag] = *v;
   }
   auto opts =

@@ -114,7 +114,10 @@ Result<int64_t> legalDeadlineAt(const LegalDeadline& legal, const xml::Document&
   auto v = xml::elementText(event, field);
   if (!v) return unexpected(errc::kSchemaViolation, field + ": needed for the legal deadline");
   auto t = parseRfc3339(*v);
-  if (!t) return unexpected(errc::kSchemaViolation, field + ": not an RFC 3339 date-time");
+  // A date (xs:date) counts from its first moment in Dutch time, taken as UTC+02:00 (the earliest
+  // offset the Netherlands uses) so that a legal deadline is never computed too late.
+  if (!t && v->size() == 10) t = parseRfc3339(*v + "T00:00:00+02:00");
+  if (!t) return unexpected(errc::kSchemaViolation, field + ": not a date or RFC 3339 date-time");
   return legal.fixed() ? *t + legal.after.count() : *t;
 }
 

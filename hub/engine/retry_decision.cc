@@ -4,9 +4,16 @@
 
 namespace hub::engine {
 namespace {
-// No fallback channels exist in this build yet (securemail and print come with their issue);
-// config check refuses routes naming one, so "no channel left" means dead.
-Decision exhausted(std::string why) { return Decision{DeliveryState::kDead, 0, std::move(why)}; }
+// The fallback channels (securemail, print) are configured and counted against legal deadlines,
+// but not implemented in this build yet: "no channel left" means dead, visibly, with the reason.
+Decision exhausted(std::string why, const DeliveryRule& rule) {
+  if (!rule.fallback.empty()) {
+    std::string chain;
+    for (const auto& c : rule.fallback) chain += (chain.empty() ? "" : ", ") + c;
+    why += "; fallback channels (" + chain + ") are not implemented in this build";
+  }
+  return Decision{DeliveryState::kDead, 0, std::move(why)};
+}
 }  // namespace
 
 Decision decideAfterAttempt(const Outcome& outcome, int attempts, int64_t now_ms,
@@ -15,7 +22,7 @@ Decision decideAfterAttempt(const Outcome& outcome, int attempts, int64_t now_ms
     case OutcomeKind::kDelivered:
       return Decision{DeliveryState::kDelivered, 0, outcome.reason};
     case OutcomeKind::kPermanent:
-      return exhausted("permanent error: " + outcome.reason);
+      return exhausted("permanent error: " + outcome.reason, rule);
     case OutcomeKind::kRetryable:
       break;
   }
@@ -25,7 +32,8 @@ Decision decideAfterAttempt(const Outcome& outcome, int attempts, int64_t now_ms
   int64_t next = now_ms + delay.count();
   if (next >= deadline_at)
     return exhausted("deadline passed after " + std::to_string(attempts) +
-                     " attempts; last error: " + outcome.reason);
+                         " attempts; last error: " + outcome.reason,
+                     rule);
   return Decision{DeliveryState::kRetryWait, next, outcome.reason};
 }
 

@@ -2,16 +2,18 @@
 // Fault injection of the partner-sim, decided before any check (pure; the caller owns the request
 // counter and the random source).
 #include <cstdint>
+#include <string>
 
 namespace hub::sim {
 
 enum class SoapFault { kNone, kClient, kServer };
 
 struct FaultOptions {
-  int status = 0;        // --status CODE: answer CODE to every request (0 = off)
-  int fail_first = 0;    // --fail-first N: 503 to the first N requests
-  double fail_rate = 0;  // --fail-rate R: 503 with probability R (0..1)
-  int delay_ms = 0;      // --delay-ms N: sleep before answering (applied by the caller)
+  int status = 0;         // --status CODE: answer CODE to every request (0 = off)
+  int fail_first = 0;     // --fail-first N: 503 to the first N requests
+  std::string fail_case;  // --fail-case Z: --fail-first counts only requests for zaaknummer Z
+  double fail_rate = 0;   // --fail-rate R: 503 with probability R (0..1)
+  int delay_ms = 0;       // --delay-ms N: sleep before answering (applied by the caller)
   // digikoppeling-wus only (applied by the WUS handler after the HTTP faults above):
   SoapFault soap_fault = SoapFault::kNone;  // --soap-fault client|server: a SOAP Fault (HTTP 500)
   bool bad_relates_to = false;              // --bad-relates-to: answer with a wrong RelatesTo

@@ -73,6 +73,13 @@ SimResponse PartnerSim::handle(const SimRequest& request, const PeerInfo& peer) 
       break;
   }
   uint64_t index = delivery_requests_.fetch_add(1);
+  if (!faults_.fail_case.empty()) {
+    // Per-case faults (ordering tests): only requests for that zaaknummer count.
+    bool match = false;
+    for (const auto& [name, value] : request.headers)
+      match |= name == "x-case-id" && value == faults_.fail_case;
+    index = match ? case_requests_.fetch_add(1) : UINT64_MAX;
+  }
   double dice = faults_.fail_rate > 0 && deps_.random01 ? deps_.random01() : 1.0;
   FaultDecision fault = decideFault(faults_, index, dice);
   if (faults_.delay_ms > 0 && deps_.sleep) {

@@ -74,6 +74,7 @@ class PartnerSim {
   const PartnerSimDeps deps_;
   const SimProtocol protocol_;
   std::atomic<uint64_t> delivery_requests_{0};
+  std::atomic<uint64_t> case_requests_{0};  // requests for faults_.fail_case
 };
 
 // "400 Bad Request"-style reason phrase for a status code.

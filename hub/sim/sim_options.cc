@@ -116,6 +116,9 @@ Result<SimOptions> buildSimOptions(const std::map<std::string, std::string>& val
     if (!v) return unexpected(v.error());
     o.faults.fail_first = static_cast<int>(*v);
   }
+  o.faults.fail_case = get(values, "--fail-case");
+  if (!o.faults.fail_case.empty() && o.faults.fail_first == 0)
+    return usageError("--fail-case needs --fail-first N");
   if (auto s = get(values, "--fail-rate"); !s.empty()) {
     auto v = parseRate("--fail-rate", s);
     if (!v) return unexpected(v.error());
