@@ -2,14 +2,45 @@
 
 #include <proton/error_condition.hpp>
 #include <proton/message.hpp>
+#include <proton/receiver.hpp>
+#include <proton/session.hpp>
 #include <proton/target.hpp>
 #include <proton/transport.hpp>
+#include <vector>
 
 #include "adapters/amqp/envelope_builder.h"
 #include "hub/core/time_source.h"
 #include "hub/log/log.h"
 
 namespace hub::amqp {
+namespace {
+
+// How long connect mode waits before attaching a new receiver after the peer ended its session.
+constexpr int64_t kRelinkDelayMs = 1000;
+
+// Opens the connect-mode receiver link: on connection open (first connect and every reconnect)
+// and after the peer ended the receiver's session.
+void openReceiver(proton::connection& c, const std::string& address,
+                  const proton::receiver_options& opts) {
+  // Proton keeps the same connection object across reconnects and replays on the new transport
+  // every session and link that is still locally open: such a receiver is attached again and
+  // arrives in on_receiver_open. Opening another one would add a consumer per reconnect.
+  // (A connect-mode connection carries only this receiver; its remote source is empty until the
+  // peer answers the attach, so it is not compared. Walk sessions: Proton 0.37's
+  // connection::receivers() stops after the first receiver.)
+  for (proton::session s : c.sessions()) {
+    if (!s.active()) continue;
+    for (proton::receiver r : s.receivers()) {
+      if (r.active()) return;
+    }
+  }
+  // A fresh session, not the default one: once the peer ended a session (RabbitMQ does on
+  // shutdown and on close_connection: `end` with amqp:internal-error), it stays closed and a
+  // link opened on it is never attached.
+  c.open_session().open_receiver(address, opts);
+}
+
+}  // namespace
 
 ReceiverCore::ReceiverCore(ReceiverCoreOptions opts, IntakeSink& sink)
     : opts_(std::move(opts)), sink_(sink), shared_(std::make_shared<Shared>()) {}
@@ -55,7 +86,7 @@ void ReceiverCore::on_connection_open(proton::connection& c) {
   log::info("amqp connection open", {{"source", opts_.source_name},
                                      {"peer", conn->peer},
                                      {"reconnected", c.reconnected() ? "true" : "false"}});
-  if (opts_.open_receiver) c.open_receiver(opts_.address, linkOptions());
+  if (opts_.open_receiver) openReceiver(c, opts_.address, linkOptions());
 }
 
 void ReceiverCore::on_receiver_open(proton::receiver& r) {
@@ -211,6 +242,35 @@ void ReceiverCore::on_transport_close(proton::transport& t) {
 
 void ReceiverCore::on_error(const proton::error_condition& e) {
   log::warn("amqp error", {{"source", opts_.source_name}, {"error", e.what()}});
+  // A session ended by the peer takes its links along without detach events, and the connection
+  // may stay open (RabbitMQ 3.10 on `rabbitmqctl close_connection`). Forget those links, so that
+  // readiness shows it, and in connect mode attach a new receiver after a pause.
+  for (auto& [c, conn] : conns_) {
+    std::vector<proton::receiver> ended;
+    for (auto& [r, link] : conn->links) {
+      if (!r.session().error().empty()) ended.push_back(r);
+    }
+    if (ended.empty()) continue;
+    for (auto& r : ended) on_receiver_close(r);
+    log::warn("amqp session ended by peer",
+              {{"source", opts_.source_name}, {"links", static_cast<int>(ended.size())}});
+    if (!opts_.open_receiver || container_ == nullptr) continue;
+    std::shared_ptr<Shared> shared = shared_;
+    ConnPtr cp = conn;
+    container_->schedule(proton::duration(kRelinkDelayMs), [this, shared, cp] {
+      std::lock_guard<std::mutex> lock(shared->mu);
+      if (shared->stopped || cp->closed || cp->wq == nullptr) return;
+      cp->wq->add([this, cp] {
+        for (auto& [pc, pconn] : conns_) {
+          if (pconn != cp || !pc.active()) continue;
+          proton::connection live = pc;
+          log::info("amqp receiver reattaching", {{"source", opts_.source_name}});
+          openReceiver(live, opts_.address, linkOptions());
+          return;
+        }
+      });
+    });
+  }
 }
 
 }  // namespace hub::amqp
