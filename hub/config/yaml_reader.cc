@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 namespace hub::config {
@@ -82,8 +83,16 @@ YAML::Node MapReader::get(const std::string& key) {
 
 void MapReader::finish() {
   if (!valid_) return;
+  std::map<std::string, Position> seen;
   for (auto it = node_.begin(); it != node_.end(); ++it) {
     std::string k = it->first.Scalar();
+    // yaml-cpp keeps the first of two equal keys silently: a duplicate is an error here.
+    if (auto [prev, fresh] = seen.emplace(k, pos(it->first)); !fresh) {
+      diag_.error(pos(it->first), keyPath(k),
+                  "duplicate key '" + k + "' (first at line " + std::to_string(prev->second.line) +
+                      ")");
+      continue;
+    }
     if (std::find(declared_.begin(), declared_.end(), k) != declared_.end()) continue;
     std::string msg = "unknown key '" + k + "'";
     std::string hint = closest(k, declared_);

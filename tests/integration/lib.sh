@@ -134,7 +134,7 @@ partners:
     adapter: ${PARTNER_ADAPTER:-rest-xml}
     endpoint: https://localhost:$om_port/om/kennisgevingen
     tls:
-      profile: ncsc-sufficient
+      profile: ${TLS_PROFILE:-ncsc-sufficient}
       ca: [pki/ca.crt]
       client_certificate: pki/hub-client.crt
       client_key: pki/hub-client.key
@@ -183,3 +183,35 @@ print(len(set(ids)))' "$WORK/sim-$1/received.jsonl" || echo 0; }
 kh_sim_lines() { [ -f "$WORK/sim-$1/received.jsonl" ] && wc -l <"$WORK/sim-$1/received.jsonl" || echo 0; }
 
 kh_pass() { echo "PASS: $(basename "$0")"; }
+
+# The whole catalogue: one simulator per partner (the OM speaks Digikoppeling WUS) and the
+# repository's own routes/*.yaml and required.yaml, with the endpoints pointed at the simulators.
+# Extra partner-sim args per partner: SIM_ARGS_om="--fail-first 2" etc.
+kh_start_all_sims() {
+  for p in om igj pvp rvr ciz; do
+    local adapter=rest-xml extra_var="SIM_ARGS_$p"
+    [ "$p" != om ] || adapter=digikoppeling-wus
+    # shellcheck disable=SC2086
+    kh_start_sim "$p" "$p" --adapter "$adapter" ${!extra_var:-}
+  done
+}
+
+kh_config_full() {
+  kh_config 1  # hub.yaml; the partners and routes below replace the single-partner ones
+  rm -f "$WORK/routes/"*.yaml
+  cp "$SRC/routes/wvggz.yaml" "$SRC/routes/wzd.yaml" "$SRC/routes/required.yaml" "$WORK/routes/"
+  sed -e "s|localhost:19441|localhost:$SIM_PORT_om|; s|localhost:19442|localhost:$SIM_PORT_igj|" \
+    -e "s|localhost:19443|localhost:$SIM_PORT_pvp|; s|localhost:19444|localhost:$SIM_PORT_rvr|" \
+    -e "s|localhost:19445|localhost:$SIM_PORT_ciz|" "$SRC/routes/partners.yaml" >"$WORK/routes/partners.yaml"
+}
+
+# kh_send_example EVENT_TYPE MESSAGE_ID [send args...]: one example event with its case id.
+kh_send_example() {
+  local type=$1 id=$2
+  shift 2
+  local case_id
+  case_id=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["zaaknummer"])' "$SRC/examples/events/$type.json")
+  "$BIN" send "${KH_EVENT_FILE:-$SRC/examples/events/$type.json}" --url "amqp://127.0.0.1:$AMQP_PORT" \
+    --address wvggz.events --event-type "$type" --case-id "$case_id" --actor "burgemeester:0344:test" \
+    --message-id "$id" "$@" >>"$WORK/send.log" 2>&1 || kh_fail "send of $type failed"
+}

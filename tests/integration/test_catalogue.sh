@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# The whole event catalogue with the repository's routes: every example event reaches every
+# partner its route names, over mutual TLS (the OM over Digikoppeling WUS), signed and
+# schema-valid at the partner; the PvP is informed only with the patient's consent, and when it is
+# not, the event's history in the store says why; legal deadlines are stored per delivery.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+kh_pki
+kh_start_all_sims
+kh_config_full
+"$BIN" config check --config "$WORK/hub.yaml" >"$WORK/check.log" 2>&1 || kh_fail "config check: $(cat "$WORK/check.log")"
+kh_start_hub
+
+i=0
+for t in wvggz.crisismaatregel.genomen wvggz.crisismaatregel.beeindigd wvggz.zorgmachtiging.aanvraag \
+  wzd.inbewaringstelling.genomen wzd.inbewaringstelling.beeindigd; do
+  i=$((i + 1))
+  kh_send_example "$t" "example-$i"
+done
+# Consent withheld (false) and absent: no PvP delivery.
+for variant in false absent; do
+  $PY - "$SRC/examples/events/wvggz.crisismaatregel.genomen.json" "$WORK/consent-$variant.json" "$variant" <<'PY'
+import json, sys
+ev = json.load(open(sys.argv[1]))
+ev["zaaknummer"] = "CM-0344-2026-0009" + ("01" if sys.argv[3] == "false" else "02")
+if sys.argv[3] == "false":
+    ev["betrokkene"]["toestemmingPvp"] = False
+else:
+    del ev["betrokkene"]["toestemmingPvp"]
+json.dump(ev, open(sys.argv[2], "w"))
+PY
+  case_id=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["zaaknummer"])' "$WORK/consent-$variant.json")
+  "$BIN" send "$WORK/consent-$variant.json" --url "amqp://127.0.0.1:$AMQP_PORT" --address wvggz.events \
+    --event-type wvggz.crisismaatregel.genomen --case-id "$case_id" --actor burgemeester:0344:test \
+    --message-id "consent-$variant" >>"$WORK/send.log" 2>&1 || kh_fail "send consent-$variant"
+done
+
+expected=$((13 + 3 + 3))
+all_final() { [ "$(kh_sql "SELECT COUNT(*) FROM deliveries WHERE state='delivered'")" -eq "$expected" ]; }
+kh_wait_until 90 all_final || kh_fail "delivered: $(kh_sql "SELECT partner, product, state, reason FROM deliveries WHERE state != 'delivered'")"
+
+# Every (event, partner, product) of the catalogue, delivered once and verified by the partner.
+while IFS='|' read -r msg partner product; do
+  id=$(kh_sql "SELECT d.delivery_id FROM deliveries d JOIN events e ON e.id=d.event_id WHERE e.message_id='$msg' AND d.partner='$partner' AND d.product='$product'")
+  [ -n "$id" ] || kh_fail "$msg: no delivery $partner/$product"
+  grep -q "\"delivery_id\":\"$id\".*\"verified\":true" "$WORK/sim-$partner/received.jsonl" ||
+    kh_fail "$msg: $partner/$product not received verified"
+done <<'ROWS'
+example-1|om|kennisgeving-crisismaatregel
+example-1|igj|melding-crisismaatregel
+example-1|pvp|informeren-pvp
+example-1|rvr|verzoek-aanwijzing-advocaat
+example-2|om|kennisgeving-beeindiging-crisismaatregel
+example-2|igj|melding-beeindiging-crisismaatregel
+example-2|pvp|informeren-pvp-beeindiging
+example-3|om|aanvraag-voorbereiding-zorgmachtiging
+example-4|igj|melding-ibs
+example-4|rvr|verzoek-aanwijzing-advocaat
+example-4|ciz|kennisgeving-ibs
+example-5|igj|melding-beeindiging-ibs
+example-5|ciz|kennisgeving-beeindiging-ibs
+ROWS
+kh_assert_eq "13" "$(kh_sql "SELECT COUNT(*) FROM deliveries d JOIN events e ON e.id=d.event_id WHERE e.message_id LIKE 'example-%'")" "deliveries for the examples"
+
+# PvP consent: not planned, and the history says why (without the value).
+for variant in false absent; do
+  kh_assert_eq "0" "$(kh_sql "SELECT COUNT(*) FROM deliveries d JOIN events e ON e.id=d.event_id WHERE e.message_id='consent-$variant' AND d.partner='pvp'")" "PvP deliveries without consent ($variant)"
+  note=$(kh_sql "SELECT h.note FROM event_history h JOIN events e ON e.id=h.event_id WHERE e.message_id='consent-$variant' AND h.note LIKE 'not planned pvp/%'")
+  [[ "$note" == *"/betrokkene/toestemmingPvp"* ]] || kh_fail "history for consent-$variant: '$note'"
+  kh_log "consent-$variant: $note"
+done
+
+# Legal deadlines: the lawyer request 24 h after the decision; the OM notice at the measure's end.
+t0=$($PY -c 'import datetime; print(int(datetime.datetime.fromisoformat("2026-11-21T23:40:00+01:00").timestamp()*1000))')
+end=$($PY -c 'import datetime; print(int(datetime.datetime.fromisoformat("2026-11-24T23:40:00+01:00").timestamp()*1000))')
+kh_assert_eq "$((t0 + 86400000))" "$(kh_sql "SELECT d.legal_deadline_at FROM deliveries d JOIN events e ON e.id=d.event_id WHERE e.message_id='example-1' AND d.partner='rvr'")" "legal deadline of the lawyer request"
+kh_assert_eq "$end" "$(kh_sql "SELECT d.legal_deadline_at FROM deliveries d JOIN events e ON e.id=d.event_id WHERE e.message_id='example-1' AND d.partner='om'")" "legal deadline of the OM notice"
+! grep -E '999990019|999991772|999992314|Oudegracht' "$WORK/hub.log" || kh_fail "personal data in hub.log"
+kh_pass
