@@ -121,15 +121,22 @@ Response AdminServer::metrics() {
   auto snap = scheduler_.snapshot();
   int64_t now = SystemTimeSource().nowMs();
   if (counts) {
-    std::map<std::string, int64_t> oldest;
+    for (const char* g : {"ketenhub_deliveries_pending", "ketenhub_oldest_pending_age_seconds",
+                          "ketenhub_deliveries_past_half_legal_deadline"})
+      stats_.clearGauge(g);
+    std::map<std::string, int64_t> oldest, past_half;
     for (const auto& c : *counts) {
       if (c.state == "delivered" || c.state == "dead") continue;
+      past_half[c.partner] += c.past_half_legal;
       stats_.setGauge("ketenhub_deliveries_pending",
                       stats::labels({{"partner", c.partner}, {"state", c.state}}),
                       static_cast<double>(c.count));
       auto& o = oldest[c.partner];
       if (o == 0 || c.oldest_created_at < o) o = c.oldest_created_at;
     }
+    for (const auto& [p, n] : past_half)
+      stats_.setGauge("ketenhub_deliveries_past_half_legal_deadline",
+                      stats::labels({{"partner", p}}), static_cast<double>(n));
     for (const auto& [p, t] : oldest)
       stats_.setGauge("ketenhub_oldest_pending_age_seconds", stats::labels({{"partner", p}}),
                       t ? (now - t) / 1000.0 : 0);

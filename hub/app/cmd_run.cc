@@ -50,7 +50,8 @@ int runMain(const Args& args) {
   const auto& cfg = *rt->cfg;
 
   SystemTimeSource clock;
-  auto store = store::SqliteStore::open({cfg.store.sqlite_path, cfg.store.group_commit_max}, clock);
+  auto store = store::SqliteStore::open(
+      {cfg.store.sqlite_path, cfg.store.group_commit_max, cfg.store.max_size_mb}, clock);
   if (!store) return fail(store.error().message);
   auto recovered = (*store)->recoverInFlight();
   if (!recovered) return fail(recovered.error().message);

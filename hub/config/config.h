@@ -116,6 +116,7 @@ struct IntakeConfig {
 struct StoreConfig {
   std::string sqlite_path;
   int group_commit_max = 512;  // max operations per transaction
+  int max_size_mb = 0;         // cap on the database file (0 = none): past it, intake stops
 };
 
 struct SigningConfig {

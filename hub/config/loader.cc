@@ -87,6 +87,7 @@ void readRest(MapReader& root, HubConfig& cfg) {
   cfg.store.sqlite_path = resolvePath(cfg.base_dir, st.str("sqlite", true));
   cfg.store.group_commit_max =
       st.integer("group_commit_max", cfg.store.group_commit_max, 1, 100000);
+  cfg.store.max_size_mb = st.integer("max_size_mb", 0, 0, 10000000);
   st.finish();
 
   MapReader sg = root.child("signing", true);

@@ -62,6 +62,7 @@ struct StateCount {
   std::string state;
   int64_t count = 0;
   int64_t oldest_created_at = 0;
+  int64_t past_half_legal = 0;  // of these, how many used more than half their legal deadline
 };
 
 class Store {

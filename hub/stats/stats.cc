@@ -95,6 +95,11 @@ void Stats::setGauge(const std::string& name, const std::string& lbl, double v) 
   gauges_[name][lbl] = v;
 }
 
+void Stats::clearGauge(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  gauges_.erase(name);
+}
+
 uint64_t Stats::counter(const std::string& name, const std::string& lbl) const {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = counters_.find(name);

@@ -32,6 +32,7 @@ class Stats {
   void attemptSeconds(const std::string& partner, const std::string& channel, double s);
   void deliveryLatencySeconds(const std::string& partner, double s);
   void setGauge(const std::string& name, const std::string& labels, double v);
+  void clearGauge(const std::string& name);  // before re-setting a family from a snapshot
   std::string renderPrometheus() const;
   uint64_t counter(const std::string& name, const std::string& labels) const;
 

@@ -58,6 +58,11 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const Options& opts,
     if (auto r = w->exec(pragma); !r) return unexpected(r.error());
   }
   if (auto r = migrate(*w); !r) return unexpected(r.error());
+  if (opts.max_size_mb > 0) {
+    int64_t pages = static_cast<int64_t>(opts.max_size_mb) * 1024 * 1024 / 4096;
+    if (auto r = w->exec("PRAGMA max_page_count=" + std::to_string(pages)); !r)
+      return unexpected(r.error());
+  }
   auto rd = Db::open(opts.path, true);
   if (!rd) return unexpected(rd.error());
   std::unique_ptr<SqliteStore> s(new SqliteStore(opts, clock, std::move(*w), std::move(*rd)));
@@ -393,14 +398,18 @@ Result<std::optional<int64_t>> SqliteStore::nextDueAt() {
 Result<std::vector<StateCount>> SqliteStore::counts() {
   std::lock_guard<std::mutex> lock(read_mu_);
   auto s = rdb_.prepare(
-      "SELECT partner,state,COUNT(*),MIN(created_at) FROM deliveries GROUP BY partner,state");
+      "SELECT partner,state,COUNT(*),MIN(created_at),"
+      "SUM(legal_deadline_at IS NOT NULL AND ?1 > created_at + (legal_deadline_at - created_at) / "
+      "2)"
+      " FROM deliveries GROUP BY partner,state");
   if (!s) return unexpected(s.error());
+  s->bind(1, clock_.nowMs());
   std::vector<StateCount> out;
   for (;;) {
     auto row = s->step();
     if (!row) return unexpected(row.error());
     if (!*row) break;
-    out.push_back({s->text(0), s->text(1), s->int64(2), s->int64(3)});
+    out.push_back({s->text(0), s->text(1), s->int64(2), s->int64(3), s->int64(4)});
   }
   return out;
 }

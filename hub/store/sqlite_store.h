@@ -21,6 +21,7 @@ class SqliteStore final : public Store {
   struct Options {
     std::string path;
     int group_commit_max = 512;
+    int max_size_mb = 0;  // 0 = no cap; past the cap commits fail (SQLITE_FULL) like a full disk
   };
   static Result<std::unique_ptr<SqliteStore>> open(const Options& opts, const TimeSource& clock);
   ~SqliteStore() override;

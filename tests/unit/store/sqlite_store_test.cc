@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <future>
 #include <mutex>
+#include <thread>
 
 namespace fs = std::filesystem;
 using namespace hub;
@@ -230,6 +231,47 @@ TEST_F(StoreTest, GroupCommitsConcurrentSubmissions) {
   EXPECT_EQ(stored, kN);
   EXPECT_TRUE(store_->writable());
   EXPECT_EQ(due("om", 5000).size(), static_cast<size_t>(kN));
+}
+
+// When the store cannot commit (here: its size cap, as with a full disk), nothing is acknowledged,
+// writable() turns false (intake stops granting credit), and the batch is held, not dropped.
+TEST(StoreFull, HoldsTheBatchAndReportsNotWritable) {
+  FakeClock clock;
+  fs::path dir = fs::temp_directory_path() / ("ketenhub-store-full-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  auto s = store::SqliteStore::open({(dir / "hub.db").string(), 64, 1}, clock);  // 1 MiB
+  ASSERT_TRUE(s) << s.error().message;
+  std::mutex mu;
+  std::condition_variable cv;
+  int ok = 0, failed = 0;
+  std::string big(200 * 1024, 'x');
+  for (int i = 0; i < 20; ++i) {  // 20 x 200 KiB: far past 1 MiB
+    IntakeRecord r;
+    r.env.message_id = "m" + std::to_string(i);
+    r.env.received_at_ms = 1;
+    r.env.body = big;
+    r.event_xml = "<event/>";
+    (*s)->submitIntake(std::move(r), [&](Result<IntakeStatus> st) {
+      std::lock_guard<std::mutex> lock(mu);
+      (st ? ok : failed)++;
+      cv.notify_all();
+    });
+  }
+  for (int i = 0; i < 100 && (*s)->writable(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_FALSE((*s)->writable());
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    EXPECT_EQ(failed, 0);  // held, not failed, while the store retries
+    EXPECT_LT(ok, 20);
+  }
+  (*s)->stop();  // what could not be committed is reported as not committed, never as stored
+  std::lock_guard<std::mutex> lock(mu);
+  EXPECT_EQ(ok + failed, 20);
+  EXPECT_GT(failed, 0);
+  s->reset();
+  fs::remove_all(dir);
 }
 
 }  // namespace
