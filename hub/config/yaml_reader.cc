@@ -88,9 +88,9 @@ void MapReader::finish() {
     std::string k = it->first.Scalar();
     // yaml-cpp keeps the first of two equal keys silently: a duplicate is an error here.
     if (auto [prev, fresh] = seen.emplace(k, pos(it->first)); !fresh) {
-      diag_.error(pos(it->first), keyPath(k),
-                  "duplicate key '" + k + "' (first at line " + std::to_string(prev->second.line) +
-                      ")");
+      diag_.error(
+          pos(it->first), keyPath(k),
+          "duplicate key '" + k + "' (first at line " + std::to_string(prev->second.line) + ")");
       continue;
     }
     if (std::find(declared_.begin(), declared_.end(), k) != declared_.end()) continue;
