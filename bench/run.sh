@@ -65,11 +65,18 @@ partners:
     tls: {ca: [pki/ca.crt], client_certificate: pki/hub-client.crt, client_key: pki/hub-client.key}
     concurrency: ${CONCURRENCY:-16}
 YAML
-cp "$ROOT/routes/wvggz.yaml" "$W/routes/wvggz.yaml"
-"$BIN" run --config "$W/hub.yaml" >"$W/hub.log" 2>&1 &
+# One product per event (the OM's notice, rest-xml), so figures compare with a single signing key.
+cat >"$W/routes/bench.yaml" <<YAML
+routes:
+  - event_type: wvggz.crisismaatregel.genomen
+    deliver:
+      - {partner: om, product: kennisgeving-crisismaatregel, deadline: 30m}
+YAML
+LD_PRELOAD="${HUB_PRELOAD:-}" "$BIN" run --config "$W/hub.yaml" >"$W/hub.log" 2>&1 &
 HUB=$!
 PIDS+=($HUB)
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$ADMIN_PORT/readyz" >/dev/null && break; sleep 0.1; done
+kill -0 "$HUB" 2>/dev/null || { echo "bench: the hub did not start:" >&2; tail -5 "$W/hub.log" >&2; exit 1; }
 sql() { sqlite3 -cmd ".timeout 10000" "$W/hub.db" "$@"; }
 wait_final() {  # total
   for _ in $(seq 6000); do
