@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "hub/core/error_codes.h"
+#include "hub/xml/escape.h"
 
 namespace hub::adapters::wus {
 namespace {
@@ -33,29 +34,6 @@ bool isUuid(std::string_view s) {
   for (size_t i = 0; i < s.size(); ++i) {
     const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
     if (dash ? s[i] != '-' : !isHex(s[i])) return false;
-  }
-  return true;
-}
-
-// Escapes text for element content; false on a control character XML 1.0 cannot carry (and on
-// the ones a header value never needs).
-bool appendEscaped(std::string& out, std::string_view text) {
-  for (char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) return false;
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      default:
-        out += c;
-    }
   }
   return true;
 }
@@ -161,7 +139,7 @@ Result<std::string> buildEnvelope(const EnvelopeHeaders& headers, std::string_vi
   for (const auto& f : fields) {
     if (f.value.empty()) return invalid(std::string(f.name) + " is empty");
     out += f.open;
-    if (!appendEscaped(out, f.value)) {
+    if (!xml::appendXmlText(out, f.value)) {
       return invalid(std::string(f.name) + " holds a control character");
     }
     out += f.close;

@@ -5,37 +5,10 @@
 #include <cstdio>
 #include <ctime>
 
+#include "hub/xml/escape.h"
+
 namespace hub::sim {
-namespace {
-
-std::string xmlEscape(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 std::string receivedJsonLine(const ReceivedRecord& r) {
   boost::json::object o;
@@ -54,19 +27,19 @@ std::string receiptXml(const ReceivedRecord& r, const std::string& partner) {
   return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
          "<receipt xmlns=\"urn:ketenhub:partner-sim:1\">"
          "<deliveryId>" +
-         xmlEscape(r.delivery_id) +
+         xml::xmlText(r.delivery_id) +
          "</deliveryId>"
          "<partner>" +
-         xmlEscape(partner) +
+         xml::xmlText(partner) +
          "</partner>"
          "<product>" +
-         xmlEscape(r.product) +
+         xml::xmlText(r.product) +
          "</product>"
          "<verified>" +
          (r.verified ? "true" : "false") +
          "</verified>"
          "<received>" +
-         xmlEscape(r.time) +
+         xml::xmlText(r.time) +
          "</received>"
          "</receipt>\n";
 }

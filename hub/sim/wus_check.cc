@@ -10,6 +10,7 @@
 
 #include "hub/sim/request_check.h"
 #include "hub/xml/document.h"
+#include "hub/xml/escape.h"
 
 namespace hub::sim {
 namespace {
@@ -183,27 +184,9 @@ Result<WusRequest> checkEnvelope(const xmlNode* root, WusRequest& out) {
   return out;
 }
 
-void appendEscaped(std::string& out, std::string_view s) {
-  for (char c : s) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      default:
-        out += (static_cast<unsigned char>(c) < 0x20 && c != '\t') ? ' ' : c;
-    }
-  }
-}
-
 std::string element(std::string_view name, std::string_view text) {
   std::string out = "<" + std::string(name) + ">";
-  appendEscaped(out, text);
+  out += xml::xmlText(text);
   return out + "</" + std::string(name) + ">";
 }
 
