@@ -42,7 +42,8 @@ using Clock = std::chrono::steady_clock;
 
 constexpr const char* kUsage =
     "usage: ketenhub send EVENT.json --url amqp://HOST:PORT --address ADDR --event-type T "
-    "--case-id Z --actor A [--message-id ID] [--correlation-id C] [--content-type TYPE] "
+    "--case-id Z --actor A [--message-id ID (with --count: prefix of ID-000001...)] "
+    "[--correlation-id C] [--content-type TYPE] "
     "[--count N] [--window W] [--rate PER_S] [--no-message-id] [--omit event-type|case-id|actor] "
     "[--user U --password-file F]";
 
@@ -172,6 +173,9 @@ class MessageFactory {
     if (!o_.no_message_id) {
       if (o_.count == 1 && !o_.message_id.empty()) {
         m.id(proton::message_id(o_.message_id));
+      } else if (!o_.message_id.empty()) {
+        // A prefix with --count: stable ids, so a run can be sent again as a sender redelivers.
+        m.id(proton::message_id(generatedCaseId(o_.message_id, i + 1)));
       } else {
         m.id(proton::message_id(proton::uuid::random()));
       }
