@@ -53,7 +53,7 @@ intake:
 store: {sqlite: hub.db, group_commit_max: 2000}
 signing: {key: pki/hub-sign.key, certificate: pki/hub-sign.crt}
 admin: {listen: "127.0.0.1:$ADMIN_PORT"}
-engine: {workers: ${WORKERS:-8}}
+engine: {workers: ${WORKERS:-16}}
 paths: {routes: routes, mappings: $ROOT/mappings, schemas: $ROOT/schemas}
 YAML
 cat >"$W/routes/partners.yaml" <<YAML
@@ -63,7 +63,7 @@ partners:
     adapter: rest-xml
     endpoint: https://localhost:$SIM_PORT/om
     tls: {ca: [pki/ca.crt], client_certificate: pki/hub-client.crt, client_key: pki/hub-client.key}
-    concurrency: ${CONCURRENCY:-16}
+    concurrency: ${CONCURRENCY:-32}
 YAML
 # One product per event (the OM's notice, rest-xml), so figures compare with a single signing key.
 cat >"$W/routes/bench.yaml" <<YAML
@@ -120,7 +120,7 @@ RATIO=$(awk -v a="$DPS" -v b="$SIGN_PER_S" 'BEGIN { printf "%.2f", a / b }')
 
 echo
 echo "bench: $SIM_NOTE"
-echo "bench: signing key RSA-2048; hub workers=${WORKERS:-8}, partner concurrency=${CONCURRENCY:-16}; $(nproc) cores"
+echo "bench: signing key RSA-2048; hub workers=${WORKERS:-16}, partner concurrency=${CONCURRENCY:-32}; $(nproc) cores"
 echo "bench: phase 1: $N events, $DPS deliveries/s end to end (dead: $DEAD); CPU seconds: hub $HUB_CPU, partner-sim $SIM_CPU; hub context switches per delivery $((HUB_CSW / N))"
 echo "bench: openssl speed rsa2048 (one process): $SIGN_PER_S signatures/s -> ratio $RATIO (target >= 0.70)"
 echo "$STAGES" | sed 's/^/bench: /'
