@@ -139,7 +139,11 @@ Result<std::string> buildEnvelope(const EnvelopeHeaders& headers, std::string_vi
   for (const auto& f : fields) {
     if (f.value.empty()) return invalid(std::string(f.name) + " is empty");
     out += f.open;
-    if (!xml::appendXmlText(out, f.value)) {
+    // A header value is one line: no control character at all (XML would allow tab and newline).
+    const bool control = std::any_of(f.value.begin(), f.value.end(), [](char c) {
+      return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+    });
+    if (control || !xml::appendXmlText(out, f.value)) {
       return invalid(std::string(f.name) + " holds a control character");
     }
     out += f.close;

@@ -8,6 +8,7 @@
 
 #include "hub/app/args.h"
 #include "hub/app/runtime_loader.h"
+#include "hub/core/time_format.h"
 #include "hub/core/time_source.h"
 #include "hub/engine/intake_processor.h"
 #include "hub/engine/product_builder.h"
@@ -72,7 +73,7 @@ int routeTestMain(const Args& args) {
                              d.delivery_id,
                              d.partner,
                              d.product,
-                             p.get("--sent-at", engine::rfc3339Utc(rec.env.received_at_ms))};
+                             p.get("--sent-at", formatRfc3339Utc(rec.env.received_at_ms))};
     auto built = engine::buildProduct(rt, pin, true);
     std::cout << "delivery " << d.delivery_id << " partner=" << d.partner
               << " product=" << d.product << " channel=" << rt.cfg->partners.at(d.partner).adapter

@@ -28,6 +28,7 @@
 #include "adapters/amqp/amqp_url.h"
 #include "hub/app/commands.h"
 #include "hub/core/result.h"
+#include "hub/core/time_format.h"
 
 namespace hub::app {
 namespace {
@@ -142,19 +143,6 @@ std::string parseArgs(const Args& args, SendOptions* o) {
   return {};
 }
 
-std::string nowRfc3339() {
-  const auto now = std::chrono::system_clock::now();
-  const std::time_t t = std::chrono::system_clock::to_time_t(now);
-  const auto ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
-  return buf;
-}
-
 // Builds message i (0-based) of the run.
 class MessageFactory {
  public:
@@ -186,7 +174,7 @@ class MessageFactory {
     if (!o_.omit.count("event-type")) m.properties().put("event-type", o_.event_type);
     if (!o_.omit.count("case-id")) m.properties().put("case-id", case_id);
     if (!o_.omit.count("actor")) m.properties().put("actor", o_.actor);
-    m.properties().put("occurred-at", nowRfc3339());
+    m.properties().put("occurred-at", formatRfc3339Utc(std::chrono::system_clock::now()));
     std::string body = body_;
     if (json_.is_object()) {
       boost::json::value v = json_;

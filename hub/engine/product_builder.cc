@@ -7,17 +7,6 @@
 
 namespace hub::engine {
 
-std::string rfc3339Utc(int64_t unix_ms) {
-  std::time_t secs = unix_ms / 1000;
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(unix_ms % 1000));
-  return buf;
-}
-
 Result<BuiltProduct> buildProduct(const Runtime& rt, const ProductInput& in, bool keep_unsigned) {
   const ProductArtifacts* art = rt.product(in.partner, in.product);
   if (!art)

@@ -23,7 +23,4 @@ struct BuiltProduct {
 
 Result<BuiltProduct> buildProduct(const Runtime& rt, const ProductInput& in, bool keep_unsigned);
 
-// Unix ms -> "2026-11-22T07:15:00.123Z".
-std::string rfc3339Utc(int64_t unix_ms);
-
 }  // namespace hub::engine

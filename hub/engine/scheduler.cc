@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "hub/core/error_codes.h"
+#include "hub/core/time_format.h"
 #include "hub/engine/product_builder.h"
 #include "hub/engine/retry_decision.h"
 #include "hub/log/log.h"
@@ -185,8 +186,9 @@ void Scheduler::runAttempt(RuntimeConstSharedPtr rt, DueDelivery d) {
         Outcome::permanent("route for " + d.partner + "/" + d.product + " is no longer configured");
   } else {
     channel = pit->second.adapter;
-    ProductInput in{d.event_xml,   d.message_id, d.case_id, d.event_type,       d.actor,
-                    d.delivery_id, d.partner,    d.product, rfc3339Utc(started)};
+    ProductInput in{d.event_xml,  d.message_id, d.case_id,
+                    d.event_type, d.actor,      d.delivery_id,
+                    d.partner,    d.product,    formatRfc3339Utc(started)};
     auto built = buildProduct(*rt, in, false);
     auto ait = rt->adapters.find(d.partner);
     if (!built) {

@@ -8,6 +8,8 @@
 #include <ctime>
 #include <mutex>
 
+#include "hub/core/time_format.h"
+
 namespace hub::log {
 namespace {
 std::atomic<int> g_min{static_cast<int>(Level::kInfo)};
@@ -27,19 +29,6 @@ const char* levelName(Level l) {
   return "info";
 }
 
-std::string timestamp() {
-  auto now = std::chrono::system_clock::now();
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
-  std::time_t secs = ms / 1000;
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(ms % 1000));
-  return buf;
-}
-
 std::string quote(std::string_view s) { return boost::json::serialize(boost::json::string(s)); }
 }  // namespace
 
@@ -47,8 +36,8 @@ void setMinLevel(Level l) { g_min = static_cast<int>(l); }
 
 void write(Level l, std::string_view msg, std::initializer_list<Field> fields) {
   if (static_cast<int>(l) < g_min.load()) return;
-  std::string line =
-      "{\"time\":\"" + timestamp() + "\",\"level\":\"" + levelName(l) + "\",\"msg\":" + quote(msg);
+  std::string line = "{\"time\":\"" + formatRfc3339Utc(std::chrono::system_clock::now()) +
+                     "\",\"level\":\"" + levelName(l) + "\",\"msg\":" + quote(msg);
   for (const auto& f : fields) {
     line += ',';
     line += quote(f.key);
