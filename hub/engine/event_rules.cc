@@ -109,7 +109,8 @@ bool conditionsHold(const std::vector<Condition>& when, const xml::Document& eve
   return true;
 }
 
-Result<int64_t> legalDeadlineAt(const LegalDeadline& legal, const xml::Document& event) {
+Result<LegalPeriod> legalPeriod(const LegalDeadline& legal, const xml::Document& event,
+                                int64_t received_at_ms) {
   const std::string& field = legal.fixed() ? legal.from_field : legal.at_field;
   auto v = xml::elementText(event, field);
   if (!v) return unexpected(errc::kSchemaViolation, field + ": needed for the legal deadline");
@@ -118,7 +119,8 @@ Result<int64_t> legalDeadlineAt(const LegalDeadline& legal, const xml::Document&
   // offset the Netherlands uses) so that a legal deadline is never computed too late.
   if (!t && v->size() == 10) t = parseRfc3339(*v + "T00:00:00+02:00");
   if (!t) return unexpected(errc::kSchemaViolation, field + ": not a date or RFC 3339 date-time");
-  return legal.fixed() ? *t + legal.after.count() : *t;
+  if (legal.fixed()) return LegalPeriod{*t, *t + legal.after.count()};
+  return LegalPeriod{received_at_ms, *t};
 }
 
 bool bsnElfproef(std::string_view bsn) {

@@ -17,9 +17,14 @@ std::optional<int64_t> parseRfc3339(std::string_view s);
 bool conditionsHold(const std::vector<Condition>& when, const xml::Document& event,
                     std::string& why);
 
-// The legal deadline (unix ms) of a delivery for this event; error when the field is missing
-// or not a date-time.
-Result<int64_t> legalDeadlineAt(const LegalDeadline& legal, const xml::Document& event);
+// The legal period (unix ms) of a delivery for this event: it starts at the `from` field (the
+// decision) or, for an `at` deadline, at intake; error when a field is missing or not a date-time.
+struct LegalPeriod {
+  int64_t start_at = 0;
+  int64_t deadline_at = 0;
+};
+Result<LegalPeriod> legalPeriod(const LegalDeadline& legal, const xml::Document& event,
+                                int64_t received_at_ms);
 
 // The 11-check (elfproef) for a Dutch BSN: 9 digits, sum(d_i * (9..2)) - d_9 divisible by 11.
 bool bsnElfproef(std::string_view bsn);

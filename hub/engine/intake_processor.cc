@@ -52,9 +52,10 @@ Result<std::vector<PlannedDelivery>> planDeliveries(const Route& route, const xm
     d.product = rule.product;
     d.deadline_at = now_ms + rule.deadline.count();
     if (rule.legal_deadline) {
-      auto legal = legalDeadlineAt(*rule.legal_deadline, event);
+      auto legal = legalPeriod(*rule.legal_deadline, event, now_ms);
       if (!legal) return unexpected(legal.error());
-      d.legal_deadline_at = *legal;
+      d.legal_start_at = legal->start_at;
+      d.legal_deadline_at = legal->deadline_at;
     }
     history.push_back("planned " + rule.partner + "/" + rule.product + " delivery " +
                       d.delivery_id);

@@ -21,6 +21,7 @@ struct PlannedDelivery {
   std::string product;
   int64_t deadline_at = 0;        // operational deadline (unix ms): then fall back
   int64_t legal_deadline_at = 0;  // 0 = none computed
+  int64_t legal_start_at = 0;  // start of the legal period (the decision), for half-time warnings
 };
 
 struct IntakeRecord {

@@ -70,6 +70,8 @@ CREATE TABLE event_history (
 );
 CREATE INDEX event_history_event ON event_history(event_id);
 )sql",
+      // 2: the start of each delivery's legal period (warn operators at half of it).
+      "ALTER TABLE deliveries ADD COLUMN legal_start_at INTEGER",
   };
   return m;
 }

@@ -4,7 +4,7 @@
 
 namespace hub::store {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 Result<void> migrate(Db& db);
 
 }  // namespace hub::store

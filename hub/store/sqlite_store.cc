@@ -91,8 +91,8 @@ Result<void> SqliteStore::prepareStatements() {
       {&ws_.mark_duplicate, &wdb_, "UPDATE events SET duplicates=duplicates+1 WHERE message_id=?1"},
       {&ws_.insert_delivery, &wdb_,
        "INSERT INTO deliveries(delivery_id,event_id,partner,product,case_id,state,next_at,"
-       "deadline_at,legal_deadline_at,created_at,updated_at) "
-       "VALUES(?1,?2,?3,?4,?5,'pending',?6,?7,?8,?6,?6)"},
+       "deadline_at,legal_deadline_at,legal_start_at,created_at,updated_at) "
+       "VALUES(?1,?2,?3,?4,?5,'pending',?6,?7,?8,?9,?6,?6)"},
       {&ws_.insert_history, &wdb_, "INSERT INTO event_history(event_id,at,note) VALUES(?1,?2,?3)"},
       {&ws_.claim, &wdb_,
        "UPDATE deliveries SET state='in_flight',attempts=attempts+1,updated_at=?1 "
@@ -235,6 +235,10 @@ Result<void> SqliteStore::applyIntake(IntakeOp& op) {
     auto& st = ws_.insert_delivery;
     st.bind(1, d.delivery_id).bind(2, event_id).bind(3, d.partner).bind(4, d.product);
     st.bind(5, e.case_id).bind(6, e.received_at_ms).bind(7, d.deadline_at);
+    if (d.legal_start_at)
+      st.bind(9, d.legal_start_at);
+    else
+      st.bindNull(9);
     if (d.legal_deadline_at)
       st.bind(8, d.legal_deadline_at);
     else
@@ -399,8 +403,8 @@ Result<std::vector<StateCount>> SqliteStore::counts() {
   std::lock_guard<std::mutex> lock(read_mu_);
   auto s = rdb_.prepare(
       "SELECT partner,state,COUNT(*),MIN(created_at),"
-      "SUM(legal_deadline_at IS NOT NULL AND ?1 > created_at + (legal_deadline_at - created_at) / "
-      "2)"
+      "SUM(legal_deadline_at IS NOT NULL AND ?1 > COALESCE(legal_start_at, created_at) + "
+      "(legal_deadline_at - COALESCE(legal_start_at, created_at)) / 2)"
       " FROM deliveries GROUP BY partner,state");
   if (!s) return unexpected(s.error());
   s->bind(1, clock_.nowMs());

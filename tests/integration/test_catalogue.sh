@@ -75,5 +75,25 @@ t0=$($PY -c 'import datetime; print(int(datetime.datetime.fromisoformat("2026-11
 end=$($PY -c 'import datetime; print(int(datetime.datetime.fromisoformat("2026-11-24T23:40:00+01:00").timestamp()*1000))')
 kh_assert_eq "$((t0 + 86400000))" "$(kh_sql "SELECT d.legal_deadline_at FROM deliveries d JOIN events e ON e.id=d.event_id WHERE e.message_id='example-1' AND d.partner='rvr'")" "legal deadline of the lawyer request"
 kh_assert_eq "$end" "$(kh_sql "SELECT d.legal_deadline_at FROM deliveries d JOIN events e ON e.id=d.event_id WHERE e.message_id='example-1' AND d.partner='om'")" "legal deadline of the OM notice"
+# Operators are warned when half of a legal deadline is used: a lawyer request for a decision taken
+# 20 hours ago, while the legal aid board's endpoint is down.
+kh_stop_pid "$SIM_PID_rvr"
+$PY - "$SRC/examples/events/wvggz.crisismaatregel.genomen.json" "$WORK/late.json" <<'PY'
+import datetime, json, sys
+ev = json.load(open(sys.argv[1]))
+now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+ev["zaaknummer"] = "CM-0344-2026-000777"
+ev["besluit"]["datumTijd"] = (now - datetime.timedelta(hours=20)).isoformat()
+ev["besluit"]["geldigTot"] = (now + datetime.timedelta(days=2)).isoformat()
+json.dump(ev, open(sys.argv[2], "w"))
+PY
+"$BIN" send "$WORK/late.json" --url "amqp://127.0.0.1:$AMQP_PORT" --address wvggz.events \
+  --event-type wvggz.crisismaatregel.genomen --case-id CM-0344-2026-000777 --actor burgemeester:0344:test \
+  --message-id late-1 >>"$WORK/send.log" 2>&1 || kh_fail "send late-1"
+rvr_waiting() { [ "$(kh_sql "SELECT COUNT(*) FROM deliveries d JOIN events e ON e.id=d.event_id WHERE e.message_id='late-1' AND d.partner='rvr' AND d.attempts >= 1")" -eq 1 ]; }
+kh_wait_until 30 rvr_waiting || kh_fail "late lawyer request not attempted"
+curl -sf "http://127.0.0.1:$ADMIN_PORT/metrics" | grep -q 'ketenhub_deliveries_past_half_legal_deadline{partner="rvr"} 1' ||
+  kh_fail "no past-half-legal-deadline warning: $(curl -sf "http://127.0.0.1:$ADMIN_PORT/metrics" | grep past_half)"
+
 ! grep -E '999990019|999991772|999992314|Oudegracht' "$WORK/hub.log" || kh_fail "personal data in hub.log"
 kh_pass

@@ -35,6 +35,14 @@ kh_log "$(grep -m1 "legal deadline" "$WORK/check.log")"
 sed -i '/channels: {print: {deadline: 23h}}/d' "$WORK/hub.yaml"
 check || kh_fail "restored config refused"
 
+# Key strength: an RSA-2048 signing key is accepted with a warning (NCSC rates 3072+ as good).
+cp -r "$WORK/pki" "$WORK/pki-3072"
+kh_pki rsa2048
+check || kh_fail "RSA-2048 refused: $(cat "$WORK/check.log")"
+grep -q "warning: signing.certificate .*RSA key of 2048 bits; NCSC rates 3072 bits or more as good" "$WORK/check.log" ||
+  kh_fail "no key-strength warning: $(cat "$WORK/check.log")"
+rm -rf "$WORK/pki" && mv "$WORK/pki-3072" "$WORK/pki"
+
 # The hub's certificate must carry hub.oin.
 sed -i 's|oin: "00000099000000000001"|oin: "00000099000000000002"|' "$WORK/hub.yaml"
 if check; then kh_fail "config check accepted a hub certificate with another OIN"; fi

@@ -61,10 +61,12 @@ TEST(LegalDeadline, FromFieldPlusDurationOrAtField) {
   LegalDeadline lawyer{"/besluit/datumTijd", Millis(24 * 3600000), ""};
   LegalDeadline om{"", Millis(0), "/besluit/geldigTot"};
   auto t0 = *parseRfc3339("2026-11-21T23:40:00+01:00");
-  EXPECT_EQ(*legalDeadlineAt(lawyer, doc), t0 + 24 * 3600000);
-  EXPECT_EQ(*legalDeadlineAt(om, doc), t0 + 3 * 24 * 3600000);
+  EXPECT_EQ(legalPeriod(lawyer, doc, 5)->deadline_at, t0 + 24 * 3600000);
+  EXPECT_EQ(legalPeriod(lawyer, doc, 5)->start_at, t0);
+  EXPECT_EQ(legalPeriod(om, doc, 5)->deadline_at, t0 + 3 * 24 * 3600000);
+  EXPECT_EQ(legalPeriod(om, doc, 5)->start_at, 5);
   LegalDeadline missing{"/besluit/ontbreekt", Millis(1000), ""};
-  auto r = legalDeadlineAt(missing, doc);
+  auto r = legalPeriod(missing, doc, 5);
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message.find("/besluit/ontbreekt"), std::string::npos);
 }
