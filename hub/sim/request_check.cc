@@ -68,9 +68,13 @@ Result<std::optional<std::string>> singleHeader(const SimRequest& req, std::stri
 }
 
 bool isXmlUtf8ContentType(std::string_view value) {
+  return isUtf8MediaType(value, "application/xml");
+}
+
+bool isUtf8MediaType(std::string_view value, std::string_view media_type) {
   size_t semi = value.find(';');
   if (semi == std::string_view::npos) return false;
-  if (!iequals(trim(value.substr(0, semi)), "application/xml")) return false;
+  if (!iequals(trim(value.substr(0, semi)), media_type)) return false;
   std::string_view param = trim(value.substr(semi + 1));
   size_t eq = param.find('=');
   if (eq == std::string_view::npos || !iequals(trim(param.substr(0, eq)), "charset")) return false;

@@ -30,6 +30,8 @@ Result<std::optional<std::string>> singleHeader(const SimRequest& req, std::stri
 
 // True for "application/xml; charset=utf-8" (case-insensitive, optional spaces, quoted charset).
 bool isXmlUtf8ContentType(std::string_view value);
+// "<media_type>; charset=utf-8" (case-insensitive, optional quotes, one parameter).
+bool isUtf8MediaType(std::string_view value, std::string_view media_type);
 
 // A delivery id or product name usable as a file name: [A-Za-z0-9._:-], 1..128 chars, no leading
 // '.'.

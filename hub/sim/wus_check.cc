@@ -28,13 +28,6 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 std::string_view nsOf(const xmlNode* n) {
   return n->ns && n->ns->href ? reinterpret_cast<const char*>(n->ns->href) : "";
 }
@@ -199,17 +192,7 @@ std::string envelope(std::string_view header, std::string_view body) {
 
 }  // namespace
 
-bool isSoap11ContentType(std::string_view value) {
-  size_t semi = value.find(';');
-  if (semi == std::string_view::npos) return false;
-  if (!iequals(trim(value.substr(0, semi)), "text/xml")) return false;
-  std::string_view param = trim(value.substr(semi + 1));
-  size_t eq = param.find('=');
-  if (eq == std::string_view::npos || !iequals(trim(param.substr(0, eq)), "charset")) return false;
-  std::string_view cs = trim(param.substr(eq + 1));
-  if (cs.size() >= 2 && cs.front() == '"' && cs.back() == '"') cs = cs.substr(1, cs.size() - 2);
-  return iequals(cs, "utf-8");
-}
+bool isSoap11ContentType(std::string_view value) { return isUtf8MediaType(value, "text/xml"); }
 
 bool parseKetenhubAction(std::string_view action, std::string& partner, std::string& product) {
   constexpr std::string_view kPrefix = "urn:ketenhub:";
