@@ -136,24 +136,36 @@ int Scheduler::capacityFor(const PartnerConfig& p, int64_t now) {
 bool Scheduler::dispatchAll(const RuntimeConstSharedPtr& rt, int64_t now) {
   // One select-and-claim per partner with free capacity, all in one group commit: the claim
   // (state in_flight) is committed before any attempt starts.
-  std::mutex m;
-  std::condition_variable cv;
+  // Shared with the store's callbacks: while the store cannot commit, a claim is held (and
+  // retried) by the writer, and stop() must not wait for it.
+  struct Pending {
+    std::mutex m;
+    std::condition_variable cv;
+    std::vector<std::pair<std::string, Result<std::vector<DueDelivery>>>> results;
+  };
+  auto pending = std::make_shared<Pending>();
   size_t expected = 0;
-  std::vector<std::pair<std::string, Result<std::vector<DueDelivery>>>> results;
   for (const auto& [code, p] : rt->cfg->partners) {
     int capacity = capacityFor(p, now);
     if (capacity <= 0) continue;
     ++expected;
     store_.submitClaimDue(code, now, capacity,
-                          [&, code = code](Result<std::vector<DueDelivery>> r) {
-                            std::lock_guard<std::mutex> lock(m);
-                            results.emplace_back(code, std::move(r));
-                            cv.notify_one();
+                          [pending, code = code](Result<std::vector<DueDelivery>> r) {
+                            std::lock_guard<std::mutex> lock(pending->m);
+                            pending->results.emplace_back(code, std::move(r));
+                            pending->cv.notify_one();
                           });
   }
+  std::vector<std::pair<std::string, Result<std::vector<DueDelivery>>>> results;
   {
-    std::unique_lock<std::mutex> lock(m);
-    cv.wait(lock, [&] { return results.size() == expected; });
+    std::unique_lock<std::mutex> lock(pending->m);
+    while (pending->results.size() < expected) {
+      pending->cv.wait_for(lock, std::chrono::milliseconds(100));
+      std::lock_guard<std::mutex> running_lock(mu_);
+      // Stopping: claims committed later stay in_flight and return to pending at the next start.
+      if (!running_) return false;
+    }
+    results = std::move(pending->results);
   }
   bool dispatched = false;
   for (auto& [code, claimed] : results) {
