@@ -13,7 +13,7 @@ PKGS=(
   libyaml-cpp-dev
   libgtest-dev libgmock-dev googletest
   rabbitmq-server
-  procps psmisc
+  procps psmisc python3 ca-certificates
 )
 missing=()
 for p in "${PKGS[@]}"; do
