@@ -18,8 +18,8 @@ sleep 3
 a2=$(kh_sql "SELECT COUNT(*) FROM attempts")
 kh_log "attempts while open: $a1 -> $a2 in 3 s ($N deliveries waiting, retry every 100-200 ms)"
 # Without the breaker 30 deliveries retrying every <=200 ms would make >100 attempts in 3 s; with
-# it, only a probe per 2 s goes out.
-[ $((a2 - a1)) -le 4 ] || kh_fail "breaker did not hold back attempts: $((a2 - a1)) in 3 s"
+# it, only a probe per 2 s goes out (tolerance for attempts still finishing when it opened).
+[ $((a2 - a1)) -le 10 ] || kh_fail "breaker did not hold back attempts: $((a2 - a1)) in 3 s"
 
 SIM_LISTEN_PORT=$OM_PORT kh_start_sim om om
 all() { [ "$(kh_sql "SELECT COUNT(*) FROM deliveries WHERE state='delivered'")" -eq "$N" ]; }
