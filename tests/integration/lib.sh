@@ -98,8 +98,9 @@ kh_stop_pid() {
 # PARTNER_ADAPTER: the om partner's adapter (default rest-xml).
 kh_config() {
   local om_port=$1 extra="${2:-}"
-  AMQP_PORT=${AMQP_PORT:-$(kh_free_port)}
-  ADMIN_PORT=${ADMIN_PORT:-$(kh_free_port)}
+  # Port 0: the hub binds free ports itself and logs them; kh_start_hub reads them back.
+  AMQP_PORT=0
+  ADMIN_PORT=0
   mkdir -p "$WORK/routes"
   cat >"$WORK/hub.yaml" <<YAML
 hub:
@@ -153,12 +154,29 @@ routes:
 YAML
 }
 
+# Starts the hub and sets AMQP_PORT (the first listen source) and ADMIN_PORT from its log.
 kh_start_hub() {
+  touch "$WORK/hub.log"
+  local from=$(($(wc -l <"$WORK/hub.log") + 1))
   "$BIN" run --config "$WORK/hub.yaml" >>"$WORK/hub.log" 2>&1 &
   HUB_PID=$!
   PIDS+=($HUB_PID)
-  kh_wait_until 30 curl -sf "http://127.0.0.1:$ADMIN_PORT/healthz" ||
-    kh_fail "hub did not start (see hub.log)"
+  hub_running() { tail -n +"$from" "$WORK/hub.log" | grep -q '"msg":"ketenhub running"'; }
+  kh_wait_until 30 hub_running || kh_fail "hub did not start (see hub.log)"
+  read -r AMQP_PORT ADMIN_PORT <<<"$(tail -n +"$from" "$WORK/hub.log" | $PY -c '
+import json, sys
+amqp = admin = ""
+for line in sys.stdin:
+    try:
+        r = json.loads(line)
+    except ValueError:
+        continue
+    if r.get("msg") == "intake listening" and not amqp:
+        amqp = r["port"]
+    if r.get("msg") == "ketenhub running":
+        admin = r["admin_port"]
+print(amqp, admin)')"
+  kh_wait_until 10 curl -sf "http://127.0.0.1:$ADMIN_PORT/healthz" || kh_fail "hub admin not answering"
 }
 
 kh_sql() { sqlite3 -cmd ".timeout 5000" "$WORK/ketenhub.db" "$@"; }

@@ -19,7 +19,6 @@ kh_stop_pid "$SIM_PID_om"
 
 # 400: permanent, dead with the status in the reason, exactly one attempt.
 rm -f "$WORK/ketenhub.db"*
-unset AMQP_PORT ADMIN_PORT
 kh_start_sim om400 om --status 400
 kh_config "$SIM_PORT_om400"
 kh_start_hub

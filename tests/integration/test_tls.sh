@@ -16,8 +16,7 @@ run_case() {  # name "sim args" "extra tls yaml" expect reason-substring [hub tl
   TLS_PROFILE=${6:-ncsc-sufficient}
   n=$((n + 1))
   rm -f "$WORK/ketenhub.db"*
-  unset AMQP_PORT ADMIN_PORT
-  # shellcheck disable=SC2086
+    # shellcheck disable=SC2086
   kh_start_sim "$name" om $sim_args
   local port_var="SIM_PORT_$name" pid_var="SIM_PID_$name"
   kh_config "${!port_var}" "$extra"

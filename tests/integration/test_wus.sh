@@ -15,8 +15,7 @@ WUS=(--adapter digikoppeling-wus)
 kh_next() {
   kh_stop_pid "$HUB_PID"
   rm -f "$WORK/ketenhub.db"*
-  unset AMQP_PORT ADMIN_PORT
-}
+  }
 
 # 1. Delivered.
 kh_start_sim om om "${WUS[@]}"
