@@ -28,10 +28,10 @@ echo "bench: measuring openssl speed rsa2048 (one process) ..."
 SIGN_PER_S=$(openssl speed -seconds 3 rsa2048 2>/dev/null | awk '/^rsa 2048 bits/ {print int($6)}')
 STAGES=$("$ROOT/build-bench/stage_bench" "$W/pki/hub-sign.key" "$W/pki/hub-sign.crt" 1000)
 
-SIM_ARGS=(--no-verify-signature)
+SIM_ARGS=(--no-verify-signature --quiet)
 SIM_NOTE="partner-sim signature and schema checks OFF and nothing stored (throughput run; the tests check signatures)"
 if [ "${VERIFY:-0}" = 1 ]; then
-  SIM_ARGS=(--verify-ca "$W/pki/ca.crt" --schemas "$ROOT/schemas" --out "$W/received")
+  SIM_ARGS=(--verify-ca "$W/pki/ca.crt" --schemas "$ROOT/schemas" --out "$W/received" --quiet)
   SIM_NOTE="partner-sim verifies every signature and schema (competes for the same 2 cores)"
 fi
 mkdir -p "$W/received"

@@ -34,6 +34,7 @@ const char* kSimUsage =
     "  --adapter A             rest-xml (default) or digikoppeling-wus (SOAP 1.1, profile 2W-be)\n"
     "  --verify-ca CA          CAs trusted for XML signatures (default: --ca)\n"
     "  --no-verify-signature   accept unsigned or unverifiable documents\n"
+    "  --quiet                 log warnings and errors only (no line per delivery)\n"
     "  --schemas DIR           validate against DIR/<partner>/<product>.xsd (the product is\n"
     "                          X-Product, or for WUS the <product> of wsa:Action\n"
     "                          urn:ketenhub:<partner>:<product>:<version>)\n"
@@ -80,7 +81,7 @@ int partnerSimMain(const Args& args) {
               {"--listen", "--cert", "--key", "--ca", "--partner", "--adapter", "--verify-ca",
                "--schemas", "--out", "--fail-rate", "--status", "--delay-ms", "--fail-first",
                "--fail-case", "--tls-profile", "--port-file", "--soap-fault"},
-              {"--no-verify-signature", "--bad-relates-to", "--help"});
+              {"--no-verify-signature", "--bad-relates-to", "--quiet", "--help"});
   if (!p.ok()) return usage("partner-sim: " + p.error());
   if (p.has("--help")) {
     std::cout << kSimUsage;
@@ -96,6 +97,7 @@ int partnerSimMain(const Args& args) {
         "--tls-profile", "--port-file", "--soap-fault"}) {
     if (auto v = p.get(flag)) values[flag] = *v;
   }
+  if (p.has("--quiet")) hub::log::setMinLevel(hub::log::Level::kWarn);
   auto opts =
       sim::buildSimOptions(values, p.has("--no-verify-signature"), p.has("--bad-relates-to"));
   if (!opts) return usage("partner-sim: " + opts.error().message);
