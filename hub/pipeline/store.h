@@ -70,9 +70,6 @@ class Store {
  public:
   virtual ~Store() = default;
   virtual void submitIntake(IntakeRecord rec, std::function<void(Result<IntakeStatus>)> done) = 0;
-  // Moves pending/retry_wait deliveries to in_flight (attempts+1). done gets the seqs claimed.
-  virtual void submitClaim(std::vector<int64_t> seqs,
-                           std::function<void(Result<std::vector<int64_t>>)> done) = 0;
   virtual void submitResult(AttemptResult res, std::function<void(Result<void>)> done) = 0;
   // Selects up to `limit` due deliveries of a partner (per-case order respected) and claims them
   // (in_flight, attempts+1) in the same transaction. done gets what was claimed.
@@ -84,7 +81,7 @@ class Store {
   // False while commits fail (disk full, I/O error): intake must stop granting credit.
   virtual bool writable() const = 0;
 
-  // Scheduler-thread reads.
+  // Reads (for views and tests; the scheduler claims through submitClaimDue).
   virtual Result<std::vector<DueDelivery>> due(const std::string& partner, int64_t now_ms,
                                                int limit) = 0;
   virtual Result<std::optional<int64_t>> nextDueAt() = 0;

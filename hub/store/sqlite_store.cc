@@ -149,10 +149,6 @@ void SqliteStore::enqueue(Op op) {
 void SqliteStore::submitIntake(IntakeRecord rec, std::function<void(Result<IntakeStatus>)> done) {
   enqueue(IntakeOp{std::move(rec), std::move(done)});
 }
-void SqliteStore::submitClaim(std::vector<int64_t> seqs,
-                              std::function<void(Result<std::vector<int64_t>>)> done) {
-  enqueue(ClaimOp{std::move(seqs), std::move(done), {}});
-}
 void SqliteStore::submitClaimDue(std::string partner, int64_t now_ms, int limit,
                                  std::function<void(Result<std::vector<DueDelivery>>)> done) {
   enqueue(ClaimDueOp{std::move(partner), now_ms, limit, std::move(done), {}});
@@ -180,7 +176,7 @@ void SqliteStore::succeed(Op& op) {
         if (!o.done) return;
         if constexpr (std::is_same_v<T, IntakeOp>)
           o.done(o.status);
-        else if constexpr (std::is_same_v<T, ClaimOp> || std::is_same_v<T, ClaimDueOp>)
+        else if constexpr (std::is_same_v<T, ClaimDueOp>)
           o.done(std::move(o.claimed));
         else if constexpr (std::is_same_v<T, ResultOp>)
           o.done(Result<void>());
@@ -196,8 +192,6 @@ Result<void> SqliteStore::apply(Op& op) {
         using T = std::decay_t<decltype(o)>;
         if constexpr (std::is_same_v<T, IntakeOp>)
           return applyIntake(o);
-        else if constexpr (std::is_same_v<T, ClaimOp>)
-          return applyClaim(o);
         else if constexpr (std::is_same_v<T, ClaimDueOp>)
           return applyClaimDue(o);
         else if constexpr (std::is_same_v<T, ResultOp>)
@@ -249,16 +243,6 @@ Result<void> SqliteStore::applyIntake(IntakeOp& op) {
     if (auto x = ws_.insert_history.bind(1, event_id).bind(2, e.received_at_ms).bind(3, note).run();
         !x)
       return x;
-  }
-  return {};
-}
-
-Result<void> SqliteStore::applyClaim(ClaimOp& op) {
-  op.claimed.clear();
-  int64_t now = clock_.nowMs();
-  for (int64_t seq : op.seqs) {
-    if (auto x = ws_.claim.bind(1, now).bind(2, seq).run(); !x) return x;
-    if (wdb_.changes() > 0) op.claimed.push_back(seq);
   }
   return {};
 }

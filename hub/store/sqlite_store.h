@@ -28,8 +28,6 @@ class SqliteStore final : public Store {
   void stop();  // drains and joins the writer; pending callbacks get an error
 
   void submitIntake(IntakeRecord rec, std::function<void(Result<IntakeStatus>)> done) override;
-  void submitClaim(std::vector<int64_t> seqs,
-                   std::function<void(Result<std::vector<int64_t>>)> done) override;
   void submitClaimDue(std::string partner, int64_t now_ms, int limit,
                       std::function<void(Result<std::vector<DueDelivery>>)> done) override;
   void submitResult(AttemptResult res, std::function<void(Result<void>)> done) override;
@@ -52,11 +50,6 @@ class SqliteStore final : public Store {
     std::function<void(Result<IntakeStatus>)> done;
     IntakeStatus status = IntakeStatus::kStored;
   };
-  struct ClaimOp {
-    std::vector<int64_t> seqs;
-    std::function<void(Result<std::vector<int64_t>>)> done;
-    std::vector<int64_t> claimed;
-  };
   struct ClaimDueOp {
     std::string partner;
     int64_t now_ms;
@@ -75,14 +68,13 @@ class SqliteStore final : public Store {
     std::function<void(Result<int64_t>)> done;
     int64_t count = 0;
   };
-  using Op = std::variant<IntakeOp, ClaimOp, ClaimDueOp, ResultOp, ExpireOp>;
+  using Op = std::variant<IntakeOp, ClaimDueOp, ResultOp, ExpireOp>;
 
   SqliteStore(const Options& opts, const TimeSource& clock, Db writer, Db reader);
   Result<void> prepareStatements();
   void writerLoop();
   Result<void> apply(Op& op);
   Result<void> applyIntake(IntakeOp& op);
-  Result<void> applyClaim(ClaimOp& op);
   Result<void> applyClaimDue(ClaimDueOp& op);
   Result<void> applyResult(ResultOp& op);
   Result<void> applyExpire(ExpireOp& op);

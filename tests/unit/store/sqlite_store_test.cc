@@ -61,12 +61,17 @@ class StoreTest : public ::testing::Test {
     store_->submitIntake(std::move(r), [&](Result<IntakeStatus> s) { p.set_value(std::move(s)); });
     return p.get_future().get();
   }
-  std::vector<int64_t> claim(std::vector<int64_t> seqs) {
-    std::promise<Result<std::vector<int64_t>>> p;
-    store_->submitClaim(seqs, [&](Result<std::vector<int64_t>> s) { p.set_value(std::move(s)); });
+  // Claims up to `limit` due deliveries of the partner; returns their seqs.
+  std::vector<int64_t> claim(const std::string& partner, int limit = 1) {
+    std::promise<Result<std::vector<DueDelivery>>> p;
+    store_->submitClaimDue(partner, clock_.now, limit,
+                           [&](Result<std::vector<DueDelivery>> s) { p.set_value(std::move(s)); });
     auto r = p.get_future().get();
     EXPECT_TRUE(r);
-    return r ? *r : std::vector<int64_t>{};
+    std::vector<int64_t> seqs;
+    if (r)
+      for (const auto& d : *r) seqs.push_back(d.seq);
+    return seqs;
   }
   void result(AttemptResult res) {
     std::promise<Result<void>> p;
@@ -115,15 +120,15 @@ TEST_F(StoreTest, ClaimMovesToInFlightOnce) {
   ASSERT_TRUE(intake(event("m1", "Z1", {"om"})));
   auto d = due("om");
   ASSERT_EQ(d.size(), 1u);
-  EXPECT_EQ(claim({d[0].seq}), std::vector<int64_t>{d[0].seq});
-  EXPECT_TRUE(claim({d[0].seq}).empty());  // already in flight
+  EXPECT_EQ(claim("om"), std::vector<int64_t>{d[0].seq});
+  EXPECT_TRUE(claim("om").empty());  // already in flight
   EXPECT_TRUE(due("om").empty());
 }
 
 TEST_F(StoreTest, RetryWaitBecomesDueAtNextAt) {
   ASSERT_TRUE(intake(event("m1", "Z1", {"om"})));
   auto d = due("om");
-  claim({d[0].seq});
+  ASSERT_EQ(claim("om"), std::vector<int64_t>{d[0].seq});
   AttemptResult res;
   res.seq = d[0].seq;
   res.attempt = 1;
@@ -153,7 +158,7 @@ TEST_F(StoreTest, SameCaseWaitsForEarlierDeliveryOtherCasesDoNot) {
   ASSERT_EQ(d.size(), 2u);
   EXPECT_EQ(d[0].message_id, "m1");
   EXPECT_EQ(d[1].message_id, "m3");
-  claim({d[0].seq});
+  ASSERT_EQ(claim("om"), std::vector<int64_t>{d[0].seq});
   // m1 in flight: m2 still waits.
   for (const auto& x : due("om")) EXPECT_NE(x.message_id, "m2");
   AttemptResult res;
@@ -186,7 +191,7 @@ TEST_F(StoreTest, ClaimDueSelectsAndClaimsInOneCommit) {
 TEST_F(StoreTest, RecoverInFlightAfterRestart) {
   ASSERT_TRUE(intake(event("m1", "Z1", {"om"})));
   auto d = due("om");
-  claim({d[0].seq});
+  ASSERT_EQ(claim("om"), std::vector<int64_t>{d[0].seq});
   store_.reset();  // "crash" after the claim commit
   open();
   auto n = store_->recoverInFlight();
