@@ -120,25 +120,33 @@ SimResponse PartnerSim::handleDelivery(const SimRequest& request, const PeerInfo
   record.verified = checked.verified;
   record.signer_oin = checked.signer_oin;
   record.client_oin = peer.oin;
-  record.time = isoTimeUtc(deps_.now ? deps_.now() : std::chrono::system_clock::now());
-  if (deps_.sink != nullptr) {
-    if (auto s = deps_.sink->store(record, request.body); !s) {
-      hub::log::error("cannot store delivery",
-                      {{"delivery_id", record.delivery_id}, {"reason", s.error().message}});
-      return textResponse(500, "store: " + s.error().message);
-    }
-  }
-  hub::log::info("delivery accepted", {{"delivery_id", record.delivery_id},
-                                       {"product", record.product},
-                                       {"verified", record.verified ? "true" : "false"},
-                                       {"signer_oin", record.signer_oin},
-                                       {"client_oin", record.client_oin},
-                                       {"bytes", request.body.size()}});
+  if (auto k = keepAccepted(record, request.body, "rest-xml", request.body.size()); !k)
+    return textResponse(500, k.error().message);
   SimResponse r;
   r.status = 200;
   r.content_type = "application/xml; charset=utf-8";
   r.body = receiptXml(record, partner_);
   return r;
+}
+
+Result<void> PartnerSim::keepAccepted(ReceivedRecord& record, std::string_view document,
+                                      std::string_view adapter, size_t bytes) {
+  record.time = isoTimeUtc(deps_.now ? deps_.now() : std::chrono::system_clock::now());
+  if (deps_.sink != nullptr) {
+    if (auto s = deps_.sink->store(record, document); !s) {
+      hub::log::error("cannot store delivery",
+                      {{"delivery_id", record.delivery_id}, {"reason", s.error().message}});
+      return unexpected(s.error().code, "store: " + s.error().message);
+    }
+  }
+  hub::log::info("delivery accepted", {{"delivery_id", record.delivery_id},
+                                       {"product", record.product},
+                                       {"adapter", adapter},
+                                       {"verified", record.verified ? "true" : "false"},
+                                       {"signer_oin", record.signer_oin},
+                                       {"client_oin", record.client_oin},
+                                       {"bytes", bytes}});
+  return {};
 }
 
 }  // namespace hub::sim

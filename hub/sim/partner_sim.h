@@ -67,6 +67,9 @@ class PartnerSim {
   SimResponse handleDelivery(const SimRequest& request, const PeerInfo& peer);
   // partner_sim_wus.cc
   SimResponse handleWus(const SimRequest& request, const PeerInfo& peer);
+  // Timestamps, stores (when --out is set) and logs one accepted delivery, for both adapters.
+  Result<void> keepAccepted(ReceivedRecord& record, std::string_view document,
+                            std::string_view adapter, size_t bytes);
   std::string newMessageId() const;
 
   const std::string partner_;

@@ -76,22 +76,8 @@ SimResponse PartnerSim::handleWus(const SimRequest& request, const PeerInfo& pee
   record.verified = checked.verified;
   record.signer_oin = checked.signer_oin;
   record.client_oin = peer.oin;
-  record.time = isoTimeUtc(deps_.now ? deps_.now() : std::chrono::system_clock::now());
-  if (deps_.sink != nullptr) {
-    if (auto s = deps_.sink->store(record, wus->document); !s) {
-      hub::log::error("cannot store delivery",
-                      {{"delivery_id", record.delivery_id}, {"reason", s.error().message}});
-      return wusFaultResponse(true, kDkTimeout, "store: " + s.error().message, wus->message_id,
-                              reply_id);
-    }
-  }
-  hub::log::info("delivery accepted", {{"delivery_id", record.delivery_id},
-                                       {"product", record.product},
-                                       {"adapter", "digikoppeling-wus"},
-                                       {"verified", record.verified ? "true" : "false"},
-                                       {"signer_oin", record.signer_oin},
-                                       {"client_oin", record.client_oin},
-                                       {"bytes", request.body.size()}});
+  if (auto k = keepAccepted(record, wus->document, "digikoppeling-wus", request.body.size()); !k)
+    return wusFaultResponse(true, kDkTimeout, k.error().message, wus->message_id, reply_id);
   const std::string relates =
       faults_.bad_relates_to ? std::string(kWrongRelatesTo) : wus->message_id;
   return wusResponse(wus->action, relates, reply_id,
