@@ -4,15 +4,18 @@
 # Phase 1 pushes N events as fast as the hub takes them (throughput); phase 2 sends at half that
 # rate (latency at half of peak load). Prints figures next to `openssl speed rsa2048` (one process)
 # measured in the same run. Last line is machine-readable.
-# Usage: bash bench/run.sh [N]   (env: VERIFY=1 to let partner-sim check signatures too)
+# Usage: bash bench/run.sh [N]   (env: VERIFY=1 to let partner-sim check signatures too;
+#        BUILD_DIR=dir to build elsewhere than build-bench/; PERF_HUB=file to record a perf
+#        profile of the hub during phase 1)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
 N="${1:-20000}"
 bash deploy/install-deps.sh
-cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build-bench -j"$(nproc)" --target ketenhub stage_bench >/dev/null
-BIN="$ROOT/build-bench/ketenhub"
+BUILD="${BUILD_DIR:-$ROOT/build-bench}"
+cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$BUILD" -j"$(nproc)" --target ketenhub stage_bench >/dev/null
+BIN="$BUILD/ketenhub"
 W="$(mktemp -d /tmp/ketenhub-bench.XXXXXX)"
 PIDS=()
 cleanup() {
@@ -26,7 +29,7 @@ port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0
 bash deploy/pki/make-test-pki.sh "$W/pki" --sign-key rsa2048 >/dev/null
 echo "bench: measuring openssl speed rsa2048 (one process) ..."
 SIGN_PER_S=$(openssl speed -seconds 3 rsa2048 2>/dev/null | awk '/^rsa 2048 bits/ {print int($6)}')
-STAGES=$("$ROOT/build-bench/stage_bench" "$W/pki/hub-sign.key" "$W/pki/hub-sign.crt" 1000)
+STAGES=$("$BUILD/stage_bench" "$W/pki/hub-sign.key" "$W/pki/hub-sign.crt" 1000)
 
 SIM_ARGS=(--no-verify-signature --quiet)
 SIM_NOTE="partner-sim signature and schema checks OFF and nothing stored (throughput run; the tests check signatures)"
@@ -93,8 +96,15 @@ send() {
 }
 
 echo "bench: phase 1: $N events as fast as the hub accepts them ..."
-send --case-id CM-0344-2027 --count "$N" --window 2000 >"$W/send1.log"
+if [ -n "${PERF_HUB:-}" ]; then  # profile the hub during phase 1: perf report -i "$PERF_HUB"
+  perf record -q -F 250 --call-graph dwarf,32768 -e cpu-clock -p "$HUB" -o "$PERF_HUB" 2>/dev/null &
+  PERF_PID=$!
+fi
+TIMEFORMAT="%U %S"
+SEND_CPU=$({ time send --case-id CM-0344-2027 --count "$N" --window 2000 >"$W/send1.log" 2>&1; } 2>&1 |
+  awk '{printf "%.1f", $1 + $2}')
 wait_final "$N"
+if [ -n "${PERF_HUB:-}" ]; then kill -INT "$PERF_PID"; wait "$PERF_PID" || true; fi
 IFS="|" read -r T0 T1 <<<"$(sql "SELECT MIN(e.received_at), MAX(d.final_at) FROM deliveries d JOIN events e ON e.id=d.event_id")"
 DPS=$(awk -v n="$N" -v ms="$((T1 - T0))" 'BEGIN { printf "%d", n * 1000 / (ms > 0 ? ms : 1) }')
 DEAD=$(sql "SELECT COUNT(*) FROM deliveries WHERE state='dead'")
@@ -102,6 +112,11 @@ cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / hz}' "/p
 HUB_CPU=$(cpu_s "$HUB")
 HUB_CSW=$(cat /proc/"$HUB"/task/*/status | awk '/ctxt_switches/ {n += $2} END {print n}')
 SIM_CPU=$(cpu_s "$SIM")
+# CPU seconds per thread role (threads are named kh-<role>[-N]).
+HUB_ROLES=$(for t in /proc/"$HUB"/task/*; do
+  awk -v hz="$(getconf CLK_TCK)" '{sub(/^[0-9]+ \(/, ""); n=$0; sub(/\).*/, "", n); sub(/^.*\) /, "");
+    print n, ($12 + $13) / hz}' "$t/stat"
+done | awk '{r=$1; sub(/-[0-9]+$/, "", r); c[r] += $2} END {for (r in c) printf "%s %.1f, ", r, c[r]}' | sed 's/, $//')
 
 HALF=$((DPS / 2))
 [ "$HALF" -ge 1 ] || HALF=1
@@ -121,7 +136,8 @@ RATIO=$(awk -v a="$DPS" -v b="$SIGN_PER_S" 'BEGIN { printf "%.2f", a / b }')
 echo
 echo "bench: $SIM_NOTE"
 echo "bench: signing key RSA-2048; hub workers=${WORKERS:-16}, partner concurrency=${CONCURRENCY:-32}; $(nproc) cores"
-echo "bench: phase 1: $N events, $DPS deliveries/s end to end (dead: $DEAD); CPU seconds: hub $HUB_CPU, partner-sim $SIM_CPU; hub context switches per delivery $((HUB_CSW / N))"
+echo "bench: phase 1: $N events, $DPS deliveries/s end to end (dead: $DEAD); CPU seconds: hub $HUB_CPU, partner-sim $SIM_CPU, sender $SEND_CPU; hub context switches per delivery $((HUB_CSW / N))"
+echo "bench: hub CPU seconds by thread: $HUB_ROLES"
 echo "bench: openssl speed rsa2048 (one process): $SIGN_PER_S signatures/s -> ratio $RATIO (target >= 0.70)"
 echo "$STAGES" | sed 's/^/bench: /'
 echo "bench: phase 2 at $HALF/s: intake-to-delivered p50 ${P50} ms, p99 ${P99} ms (target p99 <= 50 ms)"

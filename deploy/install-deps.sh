@@ -11,6 +11,7 @@ PKGS=(
   libcurl4-openssl-dev curl
   libsqlite3-dev sqlite3
   libyaml-cpp-dev
+  libjemalloc-dev
   libgtest-dev libgmock-dev googletest
   rabbitmq-server
   procps psmisc python3 ca-certificates

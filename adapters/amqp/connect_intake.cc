@@ -8,6 +8,7 @@
 
 #include "adapters/amqp/amqp_url.h"
 #include "hub/core/error_codes.h"
+#include "hub/core/thread_name.h"
 #include "hub/log/log.h"
 
 namespace hub::amqp {
@@ -89,6 +90,7 @@ Result<void> ConnectIntake::start() {
     }
   });
   thread_ = std::thread([this] {
+    nameThisThread("kh-amqp-connect");
     try {
       container_->run();
     } catch (const std::exception& e) {

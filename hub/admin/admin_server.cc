@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 
 #include "hub/core/error_codes.h"
+#include "hub/core/thread_name.h"
 #include "hub/log/log.h"
 
 namespace hub::admin {
@@ -52,6 +53,7 @@ Result<void> AdminServer::start() {
   if (ec) return unexpected(errc::kIo, "cannot listen on " + cfg_.listen + ": " + ec.message());
   port_ = impl_->acceptor->local_endpoint().port();
   impl_->thread = std::thread([this] {
+    nameThisThread("kh-admin");
     for (;;) {
       tcp::socket sock(impl_->io);
       boost::system::error_code aec;

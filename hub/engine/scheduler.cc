@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "hub/core/error_codes.h"
+#include "hub/core/thread_name.h"
 #include "hub/core/time_format.h"
 #include "hub/engine/product_builder.h"
 #include "hub/engine/retry_decision.h"
@@ -40,7 +41,10 @@ void Scheduler::start() {
   std::lock_guard<std::mutex> lock(mu_);
   if (running_) return;
   running_ = true;
-  thread_ = std::thread([this] { loop(); });
+  thread_ = std::thread([this] {
+    nameThisThread("kh-scheduler");
+    loop();
+  });
 }
 
 void Scheduler::stop() {

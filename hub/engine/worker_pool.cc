@@ -1,9 +1,16 @@
 #include "hub/engine/worker_pool.h"
 
+#include "hub/core/thread_name.h"
+
 namespace hub::engine {
 
 WorkerPool::WorkerPool(int threads) {
-  for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { loop(); });
+  for (int i = 0; i < threads; ++i) {
+    threads_.emplace_back([this, i] {
+      nameThisThread("kh-worker-" + std::to_string(i));
+      loop();
+    });
+  }
 }
 
 WorkerPool::~WorkerPool() { stop(); }

@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "hub/core/error_codes.h"
+#include "hub/core/thread_name.h"
 #include "hub/log/log.h"
 #include "hub/sim/partner_sim.h"
 #include "hub/tls/certificate.h"
@@ -129,6 +130,7 @@ void HttpsServer::Impl::accept() {
       if (id) {
         try {
           std::thread([this, s = std::move(socket), i = *id]() mutable {
+            nameThisThread("sim-conn");
             serve(std::move(s), i);
           }).detach();
         } catch (const std::system_error& e) {

@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "hub/core/error_codes.h"
+#include "hub/core/thread_name.h"
 #include "hub/log/log.h"
 #include "hub/store/schema.h"
 
@@ -67,7 +68,10 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const Options& opts,
   if (!rd) return unexpected(rd.error());
   std::unique_ptr<SqliteStore> s(new SqliteStore(opts, clock, std::move(*w), std::move(*rd)));
   if (auto r = s->prepareStatements(); !r) return unexpected(r.error());
-  s->writer_ = std::thread([p = s.get()] { p->writerLoop(); });
+  s->writer_ = std::thread([p = s.get()] {
+    nameThisThread("kh-store");
+    p->writerLoop();
+  });
   return s;
 }
 
