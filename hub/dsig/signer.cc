@@ -6,12 +6,13 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <xmlsec/crypto.h>
-#include <xmlsec/openssl/evp.h>
 #include <xmlsec/templates.h>
 #include <xmlsec/transforms.h>
 #include <xmlsec/xmltree.h>
 
 #include "hub/core/error_codes.h"
+#include "hub/dsig/c14n.h"
+#include "hub/dsig/key_signer.h"
 #include "hub/dsig/xmlsec_support.h"
 
 namespace hub::dsig {
@@ -62,14 +63,15 @@ std::string derBase64(X509* cert) {
   return out;
 }
 
+// Line length of DigestValue and SignatureValue content, as xmlsec writes it.
+constexpr size_t kBase64Line = 64;
+
 bool isSignatureElement(const xmlNode* n) {
   return n->type == XML_ELEMENT_NODE &&
          xmlSecCheckNodeName(const_cast<xmlNode*>(n), xmlSecNodeSignature, xmlSecDSigNs);
 }
 
 }  // namespace
-
-void Signer::KeyFree::operator()(_xmlSecKey* k) const { xmlSecKeyDestroy(k); }
 
 Result<std::shared_ptr<const Signer>> Signer::load(const std::string& key_pem,
                                                    const std::string& cert_pem) {
@@ -94,21 +96,23 @@ Result<std::shared_ptr<const Signer>> Signer::load(const std::string& key_pem,
   if (!type) return unexpected(type.error());
   std::string cert_b64 = derBase64(cert.get());
   if (cert_b64.empty()) return unexpected(errc::kConfig, cert_pem + ": cannot encode");
-
-  internal::XmlSecErrorScope errors;
-  xmlSecKeyDataPtr data = xmlSecOpenSSLEvpKeyAdopt(pkey.get());
-  if (data == nullptr) {
-    return unexpected(errc::kConfig, key_pem + ": xmlsec cannot use the key: " + errors.text());
-  }
-  pkey.release();  // adopted by `data`
-  internal::KeyPtr key(xmlSecKeyCreate());
-  if (!key || xmlSecKeySetValue(key.get(), data) < 0) {
-    xmlSecKeyDataDestroy(data);
-    return unexpected(errc::kConfig, key_pem + ": xmlsec cannot create a key: " + errors.text());
+  auto key_signer = KeySigner::create(pkey.release(), type->ecdsa);
+  if (!key_signer) {
+    return unexpected(errc::kConfig,
+                      key_pem + ": cannot sign with it: " + key_signer.error().message);
   }
   return std::shared_ptr<const Signer>(
-      new Signer(key.release(), std::move(cert_b64), type->algorithm, type->ecdsa));
+      new Signer(std::move(*key_signer), std::move(cert_b64), type->algorithm, type->ecdsa));
 }
+
+Signer::Signer(std::unique_ptr<KeySigner> keys, std::string cert_base64, std::string algorithm,
+               bool ecdsa)
+    : keys_(std::move(keys)),
+      cert_base64_(std::move(cert_base64)),
+      algorithm_(std::move(algorithm)),
+      ecdsa_(ecdsa) {}
+
+Signer::~Signer() = default;
 
 Result<std::string> Signer::sign(xml::Document& doc) const {
   xmlDocPtr raw = doc.raw();
@@ -117,6 +121,13 @@ Result<std::string> Signer::sign(xml::Document& doc) const {
   for (const xmlNode* c = root->children; c != nullptr; c = c->next) {
     if (isSignatureElement(c)) return unexpected(errc::kSigning, "document is already signed");
   }
+  // Reference URI="" with enveloped-signature + exc-c14n: the whole document without the
+  // Signature element, i.e. the document as it is before the Signature is appended.
+  auto referenced = exclusiveC14n(raw);
+  if (!referenced) return unexpected(referenced.error());
+  auto digest = keys_->sha256(*referenced);
+  if (!digest) return unexpected(digest.error());
+
   internal::XmlSecErrorScope errors;
   xmlNodePtr sig = xmlSecTmplSignatureCreate(
       raw, xmlSecTransformExclC14NId,
@@ -126,28 +137,33 @@ Result<std::string> Signer::sign(xml::Document& doc) const {
   auto fail = [&](const std::string& what) {
     xmlUnlinkNode(sig);
     xmlFreeNode(sig);
-    return unexpected(errc::kSigning, what + ": " + errors.text());
+    return unexpected(errc::kSigning, what);
   };
   xmlNodePtr ref =
       xmlSecTmplSignatureAddReference(sig, xmlSecTransformSha256Id, nullptr, BAD_CAST "", nullptr);
   if (ref == nullptr ||
       xmlSecTmplReferenceAddTransform(ref, xmlSecTransformEnvelopedId) == nullptr ||
       xmlSecTmplReferenceAddTransform(ref, xmlSecTransformExclC14NId) == nullptr) {
-    return fail("reference template");
+    return fail("reference template: " + errors.text());
   }
   xmlNodePtr key_info = xmlSecTmplSignatureEnsureKeyInfo(sig, nullptr);
   xmlNodePtr x509 = key_info != nullptr ? xmlSecTmplKeyInfoAddX509Data(key_info) : nullptr;
   xmlNodePtr cert = x509 != nullptr ? xmlSecTmplX509DataAddCertificate(x509) : nullptr;
-  if (cert == nullptr) return fail("KeyInfo template");
-  // The certificate is written once here: the per-call key copy carries no X.509 data to copy.
+  if (cert == nullptr) return fail("KeyInfo template: " + errors.text());
   xmlNodeSetContent(cert, BAD_CAST cert_base64_.c_str());
 
-  internal::DSigCtxPtr ctx(xmlSecDSigCtxCreate(nullptr));
-  if (!ctx) return fail("signature context");
-  internal::KeyPtr key(xmlSecKeyDuplicate(key_.get()));
-  if (!key) return fail("key copy");
-  internal::handSignKeyToContext(*ctx, std::move(key));
-  if (xmlSecDSigCtxSign(ctx.get(), sig) < 0) return fail("xmlSecDSigCtxSign");
+  xmlNodePtr digest_value = xmlSecFindChild(ref, xmlSecNodeDigestValue, xmlSecDSigNs);
+  xmlNodePtr signed_info = xmlSecFindChild(sig, xmlSecNodeSignedInfo, xmlSecDSigNs);
+  xmlNodePtr signature_value = xmlSecFindChild(sig, xmlSecNodeSignatureValue, xmlSecDSigNs);
+  if (digest_value == nullptr || signed_info == nullptr || signature_value == nullptr) {
+    return fail("signature template is incomplete");
+  }
+  xmlNodeSetContent(digest_value, BAD_CAST base64(*digest, kBase64Line).c_str());
+  auto signed_info_c14n = exclusiveC14nSubtree(raw, signed_info);
+  if (!signed_info_c14n) return fail(signed_info_c14n.error().message);
+  auto value = keys_->signSha256(*signed_info_c14n);
+  if (!value) return fail(value.error().message);
+  xmlNodeSetContent(signature_value, BAD_CAST base64(*value, kBase64Line).c_str());
   return doc.serialize();
 }
 

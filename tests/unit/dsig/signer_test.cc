@@ -22,14 +22,8 @@ namespace hub::dsig {
 namespace {
 
 using ::testing::HasSubstr;
+using testing::readText;
 using testing::TestPki;
-
-std::string readText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::string source(const std::string& rel) { return std::string(KETENHUB_SOURCE_DIR) + "/" + rel; }
 

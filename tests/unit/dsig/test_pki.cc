@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <sstream>
 #include <string>
 
 namespace hub::dsig::testing {
@@ -46,6 +47,13 @@ std::string makePki() {
 }
 
 }  // namespace
+
+std::string readText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
 
 int run(const std::string& command) {
   const int status = std::system(("( " + command + " ) >/dev/null 2>&1").c_str());

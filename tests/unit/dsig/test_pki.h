@@ -17,6 +17,9 @@ class TestPki {
   static std::string path(const std::string& name) { return dir() + "/" + name; }
 };
 
+// A whole file's bytes ("" when it cannot be read).
+std::string readText(const std::string& path);
+
 // Runs a shell command, returns its exit status (stdout/stderr discarded).
 int run(const std::string& command);
 

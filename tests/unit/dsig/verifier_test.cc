@@ -15,6 +15,7 @@ namespace hub::dsig {
 namespace {
 
 using ::testing::HasSubstr;
+using testing::readText;
 using testing::TestPki;
 
 constexpr const char* kExcC14n = "http://www.w3.org/2001/10/xml-exc-c14n#";
@@ -24,13 +25,6 @@ constexpr const char* kSha256 = "http://www.w3.org/2001/04/xmlenc#sha256";
 constexpr const char* kSha1 = "http://www.w3.org/2000/09/xmldsig#sha1";
 constexpr const char* kRsaSha256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
 constexpr const char* kRsaSha1 = "http://www.w3.org/2000/09/xmldsig#rsa-sha1";
-
-std::string readText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::string reference(const std::string& digest, const std::vector<std::string>& transforms) {
   std::string r = "<Reference URI=\"\"><Transforms>";
