@@ -212,6 +212,10 @@ Result<std::unique_ptr<HttpsClient::Handle>> HttpsClient::newHandle() const {
   set(curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, s.request_timeout_ms));
   set(curl_easy_setopt(e, CURLOPT_MAXCONNECTS, 1L));
   set(curl_easy_setopt(e, CURLOPT_USERAGENT, "ketenhub/0.1"));
+  // Partner couplings go direct: never through a proxy named by the environment (https_proxy,
+  // no_proxy), which would route special-category data elsewhere; also spares libcurl's
+  // environment lookups on every request.
+  set(curl_easy_setopt(e, CURLOPT_PROXY, ""));
   set(curl_easy_setopt(e, CURLOPT_ERRORBUFFER, h->error));
   set(curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, onBody));
   set(curl_easy_setopt(e, CURLOPT_WRITEDATA, h.get()));

@@ -190,6 +190,21 @@ TEST_F(HttpsClientTest, RightPinIsDelivered) {
   EXPECT_EQ(o.kind, OutcomeKind::kDelivered) << o.reason;
 }
 
+TEST_F(HttpsClientTest, ProxyFromTheEnvironmentIsNeverUsed) {
+  // A partner coupling goes direct: https_proxy/HTTPS_PROXY/all_proxy pointing at a dead port
+  // must not divert (or break) delivery.
+  const std::string dead = "http://127.0.0.1:" + std::to_string(testing::closedPort());
+  for (const char* name : {"https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"})
+    setenv(name, dead.c_str(), 1);
+  unsetenv("no_proxy");
+  unsetenv("NO_PROXY");
+  auto a = adapter(partner(main_->url("/status/200")));
+  ASSERT_TRUE(a);
+  Outcome o = a->deliver(request());
+  for (const char* name : {"https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"}) unsetenv(name);
+  EXPECT_EQ(o.kind, OutcomeKind::kDelivered) << o.reason;
+}
+
 TEST_F(HttpsClientTest, ExpectedOinMismatchAbortsTheHandshake) {
   PartnerConfig p = partner(main_->url("/status/200"));
   p.tls.expected_oin = "00000001222222222000";
