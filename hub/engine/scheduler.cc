@@ -251,14 +251,18 @@ void Scheduler::runAttempt(RuntimeConstSharedPtr rt, DueDelivery d) {
                                 {"reason", dec.reason}});
   std::string partner = d.partner;
   OutcomeKind kind = outcome.kind;
-  store_.submitResult(std::move(res), [this, partner, kind, sent](Result<void> r) {
+  store_.submitResult(std::move(res), [partner](Result<void> r) {
     if (!r)
       log::error(
           "store could not record an attempt result; the delivery stays in_flight "
           "until restart recovery",
           {{"partner", partner}, {"reason", r.error().message}});
-    finished(partner, kind, sent);
   });
+  // The partner's slot is free as soon as the exchange is over and its result is queued: the store
+  // applies operations in order, so any claim submitted from here on is applied after this result
+  // and sees its state (the next delivery of the case waits for it; a retry is not claimed before
+  // its next_at). Waiting for the commit as well left slots idle for a linger and an fsync.
+  finished(partner, kind, sent);
 }
 
 void Scheduler::finished(const std::string& partner, OutcomeKind kind, bool sent) {

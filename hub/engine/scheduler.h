@@ -2,8 +2,9 @@
 // Scheduler: one thread that claims due deliveries from the store (respecting per-partner
 // concurrency caps, circuit breakers and per-case order, which the store query enforces) and
 // hands them to the worker pool. Workers map, sign and call the partner's adapter; the engine
-// (decideAfterAttempt) decides what happens next; the result is committed before the scheduler
-// counts the delivery as finished. Holds no state a restart needs: it resumes from the store.
+// (decideAfterAttempt) decides what happens next; the result goes to the store, which applies it
+// before any claim submitted later (so the slot is free at once). Holds no state a restart needs:
+// it resumes from the store.
 #include <atomic>
 #include <condition_variable>
 #include <map>

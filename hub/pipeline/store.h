@@ -66,6 +66,8 @@ struct StateCount {
   int64_t past_half_legal = 0;  // of these, how many used more than half their legal deadline
 };
 
+// Operations are applied in the order they were submitted (from any thread): the scheduler relies
+// on it to free a partner's slot once a result is submitted, before it is committed.
 class Store {
  public:
   virtual ~Store() = default;
