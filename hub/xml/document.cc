@@ -50,34 +50,90 @@ Result<Document> Document::parseUntrusted(std::string_view bytes, size_t max_byt
 
 Result<Document> Document::parseTrusted(std::string_view bytes) { return parse(bytes); }
 
-Result<Document> Document::parse(std::string_view bytes) {
+namespace {
+
+struct ParseRun {
+  ParserCtxtPtr ctxt;
+  internal::ErrorSink sink;
+};
+
+// SAX hook for checkWellFormed: notes that there is a root element and builds nothing.
+void noteElement(void* ctx, const xmlChar*, const xmlChar*, const xmlChar*, int, const xmlChar**,
+                 int, int, const xmlChar**) {
+  sinkOf(ctx)->element_seen = true;
+}
+
+// Runs libxml2 over `bytes` with the hub's parser options and DTD refusal; with build_tree false
+// every tree-building SAX callback is removed (well-formedness, namespaces and entity references
+// are still checked by the parser itself).
+Result<void> runParser(std::string_view bytes, bool build_tree, ParseRun& run) {
   if (bytes.empty()) return unexpected(errc::kNotXml, "empty document");
   if (bytes.size() > static_cast<size_t>(INT_MAX)) {
     return unexpected(errc::kTooLarge, "XML document too large");
   }
-  ParserCtxtPtr ctxt(xmlCreateMemoryParserCtxt(bytes.data(), static_cast<int>(bytes.size())));
-  if (!ctxt) return unexpected(errc::kNotXml, "cannot create XML parser context");
-  internal::ErrorSink sink;
-  ctxt->_private = &sink;
+  run.ctxt.reset(xmlCreateMemoryParserCtxt(bytes.data(), static_cast<int>(bytes.size())));
+  if (!run.ctxt) return unexpected(errc::kNotXml, "cannot create XML parser context");
+  xmlParserCtxtPtr ctxt = run.ctxt.get();
+  ctxt->_private = &run.sink;
   ctxt->sax->initialized = XML_SAX2_MAGIC;
   ctxt->sax->serror = parserError;
   ctxt->sax->internalSubset = refuseDoctype;
-  xmlCtxtUseOptions(ctxt.get(), kParseOptions);
-  xmlParseDocument(ctxt.get());
-  Document doc(ctxt->myDoc);  // owns whatever was built, freed on every error path
-  ctxt->myDoc = nullptr;
-  if (sink.dtd_seen || (doc.raw() != nullptr &&
-                        (doc.raw()->intSubset != nullptr || doc.raw()->extSubset != nullptr))) {
+  if (!build_tree) {
+    xmlSAXHandler* sax = ctxt->sax;
+    sax->startDocument = nullptr;
+    sax->endDocument = nullptr;
+    sax->startElementNs = noteElement;
+    sax->endElementNs = nullptr;
+    sax->startElement = nullptr;
+    sax->endElement = nullptr;
+    sax->characters = nullptr;
+    sax->ignorableWhitespace = nullptr;
+    sax->cdataBlock = nullptr;
+    sax->comment = nullptr;
+    sax->processingInstruction = nullptr;
+    sax->reference = nullptr;
+    sax->getEntity = nullptr;
+  }
+  xmlCtxtUseOptions(ctxt, kParseOptions);
+  xmlParseDocument(ctxt);
+  return {};
+}
+
+Result<void> verdict(ParseRun& run, xmlDocPtr doc, bool has_root) {
+  if (run.sink.dtd_seen ||
+      (doc != nullptr && (doc->intSubset != nullptr || doc->extSubset != nullptr))) {
     return unexpected(errc::kForbiddenDtd,
                       "document carries a DTD (<!DOCTYPE>); DTDs and entity declarations are "
                       "refused");
   }
-  if (!ctxt->wellFormed || sink.errors > 0 || doc.raw() == nullptr ||
-      xmlDocGetRootElement(doc.raw()) == nullptr) {
-    std::string why = sink.summary(/*with_column=*/true);
+  if (!run.ctxt->wellFormed || run.sink.errors > 0 || !has_root) {
+    std::string why = run.sink.summary(/*with_column=*/true);
     if (why.empty()) why = "not well-formed";
     return unexpected(errc::kNotXml, why);
   }
+  return {};
+}
+
+}  // namespace
+
+Result<void> Document::checkWellFormed(std::string_view bytes, size_t max_bytes) {
+  if (bytes.size() > max_bytes) {
+    return unexpected(errc::kTooLarge, "XML document of " + std::to_string(bytes.size()) +
+                                           " bytes exceeds the limit of " +
+                                           std::to_string(max_bytes) + " bytes");
+  }
+  ParseRun run;
+  if (auto r = runParser(bytes, false, run); !r) return r;
+  return verdict(run, nullptr, run.sink.element_seen);
+}
+
+Result<Document> Document::parse(std::string_view bytes) {
+  ParseRun run;
+  if (auto r = runParser(bytes, true, run); !r) return unexpected(r.error());
+  Document doc(run.ctxt->myDoc);  // owns whatever was built, freed on every error path
+  run.ctxt->myDoc = nullptr;
+  const bool has_root = doc.raw() != nullptr && xmlDocGetRootElement(doc.raw()) != nullptr;
+  if (auto v = verdict(run, doc.raw(), has_root); !v) return unexpected(v.error());
   return doc;
 }
 

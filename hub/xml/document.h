@@ -21,6 +21,9 @@ class Document {
   // errc::kTooLarge (over max_bytes), errc::kForbiddenDtd (any <!DOCTYPE>), errc::kNotXml
   // ("line L col C: <libxml2 message>").
   static Result<Document> parseUntrusted(std::string_view bytes, size_t max_bytes = 4u << 20);
+  // The checks of parseUntrusted (size, DTD, well-formedness, namespaces, entity references)
+  // without building a tree: for a reader that only needs to know the bytes are sound XML.
+  static Result<void> checkWellFormed(std::string_view bytes, size_t max_bytes = 4u << 20);
   // For XML the hub generated itself (jsonToXml output): same safe options, no size bound.
   static Result<Document> parseTrusted(std::string_view bytes);
   // Takes ownership of a document produced inside hub/xml or hub/dsig (e.g. an XSLT result).

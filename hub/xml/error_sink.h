@@ -26,6 +26,7 @@ struct ErrorSink {
   std::vector<Entry> entries;  // first kKeep errors (level >= XML_ERR_ERROR)
   size_t errors = 0;           // all errors seen
   bool dtd_seen = false;       // set by Document's internalSubset hook
+  bool element_seen = false;   // set by Document's well-formedness check (no tree built)
   bool with_path = false;      // compute Entry::path from the error node
   bool with_file = false;      // keep Entry::file (stylesheet / schema loading)
   // Optional filter applied to each message before it is kept (e.g. redaction of values).

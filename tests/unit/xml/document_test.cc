@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "hub/core/error_codes.h"
 
@@ -95,6 +96,40 @@ TEST(Document, NoNetworkForXInclude) {
       "parse=\"text\"/></a>");
   ASSERT_TRUE(r.has_value());
   EXPECT_THAT(r->serialize(), HasSubstr("xi:include"));
+}
+
+// checkWellFormed gives the same verdict (and error code) as parseUntrusted, without a tree.
+TEST(Document, WellFormedCheckAgreesWithParse) {
+  std::string bomb = "<!DOCTYPE l [<!ENTITY a \"x\"><!ENTITY b \"&a;&a;\">]><l>&b;</l>";
+  const std::vector<std::string> inputs = {
+      "<a x=\"1\"><b>t&amp;&#x20AC;</b><!-- c --><?pi x?><![CDATA[<>]]></a>",
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<p:a xmlns:p=\"urn:p\"><p:b/></p:a>",
+      "<!DOCTYPE a><a/>",
+      "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><x>&e;</x>",
+      bomb,
+      "<a>\n  <b>\n</a>",
+      "",
+      "just text",
+      "<a>&nbsp;</a>",
+      "<p:a/>",
+      "<a/><b/>",
+      "<a x=\"1\" x=\"2\"/>",
+      "<a>\x01</a>",
+      "<a>\xC3</a>",
+      "<?xml version=\"1.0\"?>",
+  };
+  for (const auto& in : inputs) {
+    auto parsed = Document::parseUntrusted(in);
+    auto checked = Document::checkWellFormed(in);
+    ASSERT_EQ(parsed.has_value(), checked.has_value()) << in;
+    if (!parsed) {
+      EXPECT_EQ(parsed.error().code, checked.error().code) << in;
+      EXPECT_EQ(parsed.error().message, checked.error().message) << in;
+    }
+  }
+  auto big = Document::checkWellFormed("<a>0123456789</a>", 10);
+  ASSERT_FALSE(big.has_value());
+  EXPECT_EQ(big.error().code, errc::kTooLarge);
 }
 
 }  // namespace
