@@ -55,7 +55,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const Options& opts,
   if (!w) return unexpected(w.error());
   for (const char* pragma :
        {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON",
-        "PRAGMA wal_autocheckpoint=4000", "PRAGMA cache_size=-8192"}) {
+        "PRAGMA wal_autocheckpoint=1000", "PRAGMA cache_size=-8192"}) {
     if (auto r = w->exec(pragma); !r) return unexpected(r.error());
   }
   if (auto r = migrate(*w); !r) return unexpected(r.error());
