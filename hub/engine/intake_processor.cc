@@ -36,6 +36,16 @@ std::string bodyZaaknummer(const xml::Document& doc);
 
 }  // namespace
 
+Result<std::string> eventXmlForm(const std::string& content_type, const std::string& body,
+                                 int max_json_depth) {
+  if (isJsonType(content_type))
+    return xml::jsonToXml(body, xml::JsonLimits{static_cast<size_t>(max_json_depth)});
+  if (isXmlType(content_type)) return body;
+  return unexpected(
+      errc::kUnsupportedContentType,
+      "content type '" + content_type + "' is not application/json or application/xml");
+}
+
 Result<std::vector<PlannedDelivery>> planDeliveries(const Route& route, const xml::Document& event,
                                                     const std::string& message_id, int64_t now_ms,
                                                     std::vector<std::string>& history) {
@@ -98,19 +108,14 @@ IntakeRecord processEnvelope(const Runtime& rt, Envelope env) {
         std::move(env), errc::kUnknownEventType,
         "application-properties.event-type: no route for event type '" + env.event_type + "'");
 
-  std::string xml_text;
-  if (isJsonType(env.content_type)) {
-    auto x =
-        xml::jsonToXml(env.body, xml::JsonLimits{static_cast<size_t>(cfg.intake.max_json_depth)});
-    if (!x) return quarantine(std::move(env), x.error().code, "body: " + x.error().message);
-    xml_text = std::move(*x);
-  } else if (isXmlType(env.content_type)) {
-    xml_text = env.body;
-  } else {
+  if (!isJsonType(env.content_type) && !isXmlType(env.content_type)) {
     return quarantine(std::move(env), errc::kUnsupportedContentType,
                       "properties.content-type: '" + env.content_type +
                           "' is not application/json or application/xml");
   }
+  auto form = eventXmlForm(env.content_type, env.body, cfg.intake.max_json_depth);
+  if (!form) return quarantine(std::move(env), form.error().code, "body: " + form.error().message);
+  std::string xml_text = std::move(*form);
   auto doc = xml::Document::parseUntrusted(xml_text, cfg.intake.max_message_bytes * 4);
   if (!doc) return quarantine(std::move(env), doc.error().code, "body: " + doc.error().message);
   if (doc->rootName() != "event")

@@ -13,6 +13,13 @@ namespace hub::engine {
 
 IntakeRecord processEnvelope(const Runtime& rt, Envelope env);
 
+// The event's XML form: the JSON->XML rule of SPEC §3 for JSON bodies (no content type counts as
+// JSON), the body itself for application/xml. The store keeps only the body; workers derive the
+// XML form again with this, exactly as intake did. Errors: the converter's code and message, or
+// errc::kUnsupportedContentType.
+Result<std::string> eventXmlForm(const std::string& content_type, const std::string& body,
+                                 int max_json_depth);
+
 // Plans the deliveries of an accepted event (also used by `route test`).
 // Deliveries whose conditions do not hold are not planned; `history` says why.
 Result<std::vector<PlannedDelivery>> planDeliveries(const Route& route, const xml::Document& event,

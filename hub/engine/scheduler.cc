@@ -5,12 +5,32 @@
 #include "hub/core/error_codes.h"
 #include "hub/core/thread_name.h"
 #include "hub/core/time_format.h"
+#include "hub/engine/intake_processor.h"
 #include "hub/engine/product_builder.h"
 #include "hub/engine/retry_decision.h"
 #include "hub/log/log.h"
 
 namespace hub::engine {
 namespace {
+
+// The product for one claimed delivery: the event's XML form derived from the stored body (as
+// intake derived it), mapped, validated and signed.
+Result<BuiltProduct> buildFor(const Runtime& rt, DueDelivery& d, int64_t started_ms) {
+  auto event_xml = !d.event_xml.empty()
+                       ? Result<std::string>(std::move(d.event_xml))
+                       : eventXmlForm(d.content_type, d.body, rt.cfg->intake.max_json_depth);
+  if (!event_xml) return unexpected(event_xml.error());
+  ProductInput in{std::move(*event_xml),
+                  d.message_id,
+                  d.case_id,
+                  d.event_type,
+                  d.actor,
+                  d.delivery_id,
+                  d.partner,
+                  d.product,
+                  formatRfc3339Utc(started_ms)};
+  return buildProduct(rt, in, false);
+}
 
 const DeliveryRule* findRule(const Runtime& rt, const std::string& event_type,
                              const std::string& partner, const std::string& product) {
@@ -202,10 +222,7 @@ void Scheduler::runAttempt(RuntimeConstSharedPtr rt, DueDelivery d) {
         Outcome::permanent("route for " + d.partner + "/" + d.product + " is no longer configured");
   } else {
     channel = pit->second.adapter;
-    ProductInput in{d.event_xml,  d.message_id, d.case_id,
-                    d.event_type, d.actor,      d.delivery_id,
-                    d.partner,    d.product,    formatRfc3339Utc(started)};
-    auto built = buildProduct(*rt, in, false);
+    auto built = buildFor(*rt, d, started);
     auto ait = rt->adapters.find(d.partner);
     if (!built) {
       outcome = Outcome::permanent(built.error().code + ": " + built.error().message);

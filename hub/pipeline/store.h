@@ -28,7 +28,7 @@ struct IntakeRecord {
   Envelope env;
   bool quarantined = false;
   std::string reason;     // quarantine reason: "<code>: <where>: <what>"
-  std::string event_xml;  // the event's XML form (accepted events)
+  std::string event_xml;  // the event's XML form (accepted events; not stored: derived from body)
   std::vector<PlannedDelivery> deliveries;
   std::vector<std::string> history;  // routing notes, e.g. why a delivery was not planned
 };
@@ -41,7 +41,9 @@ struct DueDelivery {
   std::string delivery_id, partner, product, case_id;
   int attempts = 0;  // attempts before this one
   int64_t deadline_at = 0, created_at = 0;
-  std::string message_id, event_type, actor, correlation_id, event_xml;
+  std::string message_id, event_type, actor, correlation_id;
+  std::string body, content_type;  // the event as received; its XML form is derived again
+  std::string event_xml;           // only for events stored before 0.2, which kept the XML form
   int64_t received_at = 0;
 };
 

@@ -20,7 +20,8 @@ std::string dueSql() {
   return std::string(
              "SELECT d.seq,d.delivery_id,d.partner,d.product,d.case_id,d.attempts,d.deadline_at,"
              "d.created_at,e.message_id,e.event_type,e.actor,e.correlation_id,e.event_xml,"
-             "e.received_at FROM deliveries d JOIN events e ON e.id=d.event_id "
+             "e.received_at,e.body,e.content_type FROM deliveries d JOIN events e ON "
+             "e.id=d.event_id "
              "WHERE d.partner=?1 AND d.state IN ") +
          kWaiting +
          " AND d.next_at<=?2 AND NOT EXISTS (SELECT 1 FROM deliveries p WHERE "
@@ -44,6 +45,8 @@ DueDelivery readDue(const Stmt& s) {
   d.correlation_id = s.text(11);
   d.event_xml = s.text(12);
   d.received_at = s.int64(13);
+  d.body = s.text(14);
+  d.content_type = s.text(15);
   return d;
 }
 
@@ -218,10 +221,7 @@ Result<void> SqliteStore::applyIntake(IntakeOp& op) {
   else
     s.bindNull(11);
   s.bindBlob(12, e.body);
-  if (r.quarantined)
-    s.bindNull(13);
-  else
-    s.bind(13, r.event_xml);
+  s.bindNull(13);  // the XML form is derived from the body again: personal data is kept once
   if (auto x = s.run(); !x) return x;
   if (wdb_.changes() == 0) {
     op.status = IntakeStatus::kDuplicate;

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "hub/core/error_codes.h"
 #include "hub/engine/delivery_id.h"
 #include "hub/xml/xml_runtime.h"
 
@@ -72,6 +73,22 @@ TEST_F(IntakeProcessorTest, GoodEventPlansDeliveries) {
             engine::deliveryId(r.env.message_id, "om", "kennisgeving-crisismaatregel"));
   EXPECT_EQ(r.deliveries[0].deadline_at, 1000 + 1800000);
   EXPECT_NE(r.event_xml.find("<zaaknummer>CM-0344-2026-000123</zaaknummer>"), std::string::npos);
+}
+
+// Workers derive the event's XML form from the stored body: it must be what intake validated.
+TEST_F(IntakeProcessorTest, XmlFormDerivedFromTheBodyEqualsIntakes) {
+  Envelope e = good();
+  IntakeRecord r = engine::processEnvelope(rt_, good());
+  ASSERT_FALSE(r.quarantined) << r.reason;
+  auto json = engine::eventXmlForm(e.content_type, e.body, rt_.cfg->intake.max_json_depth);
+  ASSERT_TRUE(json.has_value()) << json.error().message;
+  EXPECT_EQ(*json, r.event_xml);
+  auto xml = engine::eventXmlForm("application/xml; charset=utf-8", r.event_xml, 64);
+  ASSERT_TRUE(xml.has_value());
+  EXPECT_EQ(*xml, r.event_xml);
+  auto other = engine::eventXmlForm("text/plain", "x", 64);
+  ASSERT_FALSE(other.has_value());
+  EXPECT_EQ(other.error().code, errc::kUnsupportedContentType);
 }
 
 TEST_F(IntakeProcessorTest, QuarantineReasons) {
