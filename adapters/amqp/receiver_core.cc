@@ -4,6 +4,7 @@
 #include <proton/message.hpp>
 #include <proton/receiver.hpp>
 #include <proton/session.hpp>
+#include <proton/ssl.hpp>
 #include <proton/target.hpp>
 #include <proton/transport.hpp>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "adapters/amqp/envelope_builder.h"
 #include "hub/core/time_source.h"
 #include "hub/log/log.h"
+#include "hub/tls/tls_profile.h"
 
 namespace hub::amqp {
 namespace {
@@ -82,6 +84,21 @@ ReceiverCore::ConnPtr ReceiverCore::connFor(const proton::connection& c) {
 void ReceiverCore::on_connection_open(proton::connection& c) {
   ConnPtr conn = connFor(c);
   conn->peer = c.container_id();
+  // Proton negotiates TLS with its own cipher list, which its C++ API cannot narrow: a session
+  // outside the NCSC profile is refused here, before any link gets credit. (Proton reports the
+  // cipher's protocol version: "TLSv1.2" for the ECDHE AEAD suites, "TLSv1.3" for TLS 1.3.)
+  proton::ssl ssl = c.transport().ssl();
+  const std::string protocol = ssl.protocol();
+  if (!protocol.empty() && !tls::negotiatedWithin("ncsc-sufficient", protocol, ssl.cipher())) {
+    conn->refused = true;
+    log::warn("amqp connection refused: TLS outside the NCSC profile",
+              {{"source", opts_.source_name}, {"protocol", protocol}, {"cipher", ssl.cipher()}});
+    c.close(proton::error_condition(
+        "amqp:not-allowed", "TLS " + protocol + " " + ssl.cipher() +
+                                " is outside the NCSC profile (TLS 1.3, or TLS 1.2 with ECDHE "
+                                "and AES-GCM or ChaCha20-Poly1305)"));
+    return;
+  }
   if (c.uninitialized()) c.open();
   log::info("amqp connection open", {{"source", opts_.source_name},
                                      {"peer", conn->peer},
@@ -91,6 +108,7 @@ void ReceiverCore::on_connection_open(proton::connection& c) {
 
 void ReceiverCore::on_receiver_open(proton::receiver& r) {
   ConnPtr conn = connFor(r.connection());
+  if (conn->refused) return;  // closing: no link, no credit
   if (r.uninitialized()) {
     // Remotely initiated link (listen mode): only the configured address is served.
     std::string address = r.target().address();

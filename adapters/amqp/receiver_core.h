@@ -82,6 +82,7 @@ class ReceiverCore : public proton::messaging_handler {
     bool closed = false;
     // Only used on the Proton thread
     std::string peer;
+    bool refused = false;  // TLS outside the profile: being closed
     uint64_t next_seq = 1;
     std::map<uint64_t, std::pair<proton::delivery, proton::receiver>> deliveries;
     std::map<proton::receiver, LinkState> links;

@@ -81,4 +81,24 @@ Result<void> applyProfile(ssl_ctx_st* ctx, std::string_view profile, Role role) 
   return {};
 }
 
+bool negotiatedWithin(std::string_view profile, std::string_view protocol,
+                      std::string_view cipher) {
+  const Profile* p = nullptr;
+  for (const auto& candidate : kProfiles)
+    if (candidate.name == profile) p = &candidate;
+  if (p == nullptr || cipher.empty()) return false;
+  auto listed = [&](std::string_view list) {
+    while (!list.empty()) {
+      const size_t colon = list.find(':');
+      if (list.substr(0, colon) == cipher) return true;
+      if (colon == std::string_view::npos) break;
+      list.remove_prefix(colon + 1);
+    }
+    return false;
+  };
+  if (protocol == "TLSv1.3") return p->max_version >= TLS1_3_VERSION && listed(p->suites13);
+  if (protocol == "TLSv1.2") return p->min_version <= TLS1_2_VERSION && listed(p->ciphers12);
+  return false;
+}
+
 }  // namespace hub::tls

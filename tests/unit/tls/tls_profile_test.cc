@@ -222,3 +222,27 @@ TEST(ServerContext, RefusesReadableKeyAndUnknownProfiles) {
 
 }  // namespace
 }  // namespace hub::tls
+
+namespace hub::tls {
+namespace {
+
+TEST(NegotiatedWithin, AcceptsOnlyEcdheAeadOnTls12AndTheProfileSuitesOnTls13) {
+  EXPECT_TRUE(negotiatedWithin("ncsc-sufficient", "TLSv1.2", "ECDHE-ECDSA-AES128-GCM-SHA256"));
+  EXPECT_TRUE(negotiatedWithin("ncsc-sufficient", "TLSv1.2", "ECDHE-RSA-CHACHA20-POLY1305"));
+  EXPECT_TRUE(negotiatedWithin("ncsc-sufficient", "TLSv1.3", "TLS_AES_128_GCM_SHA256"));
+  EXPECT_TRUE(negotiatedWithin("ncsc-good", "TLSv1.3", "TLS_AES_256_GCM_SHA384"));
+  // CBC, DHE, RSA key exchange, old protocols, prefixes of a listed name, unknown profile.
+  EXPECT_FALSE(negotiatedWithin("ncsc-sufficient", "TLSv1.2", "ECDHE-ECDSA-AES128-SHA256"));
+  EXPECT_FALSE(negotiatedWithin("ncsc-sufficient", "TLSv1.2", "ECDHE-ECDSA-AES128-SHA"));
+  EXPECT_FALSE(negotiatedWithin("ncsc-sufficient", "TLSv1.2", "DHE-RSA-AES128-GCM-SHA256"));
+  EXPECT_FALSE(negotiatedWithin("ncsc-sufficient", "TLSv1.2", "AES128-GCM-SHA256"));
+  EXPECT_FALSE(negotiatedWithin("ncsc-sufficient", "TLSv1.2", "ECDHE-ECDSA-AES128-GCM"));
+  EXPECT_FALSE(negotiatedWithin("ncsc-sufficient", "TLSv1.1", "ECDHE-ECDSA-AES128-GCM-SHA256"));
+  EXPECT_FALSE(negotiatedWithin("ncsc-good", "TLSv1.2", "ECDHE-ECDSA-AES256-GCM-SHA384"));
+  EXPECT_FALSE(negotiatedWithin("ncsc-good", "TLSv1.3", "TLS_AES_128_GCM_SHA256"));
+  EXPECT_FALSE(negotiatedWithin("ncsc-sufficient", "TLSv1.2", ""));
+  EXPECT_FALSE(negotiatedWithin("other", "TLSv1.3", "TLS_AES_256_GCM_SHA384"));
+}
+
+}  // namespace
+}  // namespace hub::tls
