@@ -17,6 +17,7 @@
 #include <proton/messaging_handler.hpp>
 #include <proton/sender.hpp>
 #include <proton/sender_options.hpp>
+#include <proton/ssl.hpp>
 #include <proton/tracker.hpp>
 #include <proton/transport.hpp>
 #include <proton/uuid.hpp>
@@ -46,12 +47,14 @@ constexpr const char* kUsage =
     "--case-id Z --actor A [--message-id ID (with --count: prefix of ID-000001...)] "
     "[--correlation-id C] [--content-type TYPE] "
     "[--count N] [--window W] [--rate PER_S] [--no-message-id] [--omit event-type|case-id|actor] "
-    "[--user U --password-file F]";
+    "[--user U --password-file F] [--ca CA.pem [--cert CERT.pem --key KEY.pem]] (amqps: TLS, "
+    "host name checked; with a client certificate SASL EXTERNAL)";
 
 struct SendOptions {
   std::string file, url, address, event_type, case_id, actor;
   std::string message_id, correlation_id, content_type = "application/json";
   std::string user, password_file;
+  std::string ca, cert, key;  // amqps
   int count = 1;
   int window = 500;
   double rate = 0;  // messages per second, 0 = unlimited
@@ -109,6 +112,12 @@ std::string parseArgs(const Args& args, SendOptions* o) {
         o->user = v;
       else if (a == "--password-file")
         o->password_file = v;
+      else if (a == "--ca")
+        o->ca = v;
+      else if (a == "--cert")
+        o->cert = v;
+      else if (a == "--key")
+        o->key = v;
       else if (a == "--count") {
         if (!parseInt(v, &o->count)) return "--count needs a positive integer";
       } else if (a == "--window") {
@@ -140,6 +149,8 @@ std::string parseArgs(const Args& args, SendOptions* o) {
   if (o->case_id.empty() && !o->omit.count("case-id")) return "missing --case-id";
   if (o->actor.empty() && !o->omit.count("actor")) return "missing --actor";
   if (!o->user.empty() && o->password_file.empty()) return "--user needs --password-file";
+  if (o->cert.empty() != o->key.empty()) return "--cert and --key go together";
+  if (!o->cert.empty() && o->ca.empty()) return "--cert needs --ca";
   return {};
 }
 
@@ -315,6 +326,20 @@ int sendMain(const Args& args) {
       return 1;
     }
     co.user(o.user).password(*password).sasl_allowed_mechs("PLAIN").sasl_allow_insecure_mechs(true);
+  }
+  if (!o.ca.empty()) {
+    try {
+      if (o.cert.empty()) {
+        co.ssl_client_options(proton::ssl_client_options(o.ca));
+      } else {
+        co.ssl_client_options(
+            proton::ssl_client_options(proton::ssl_certificate(o.cert, o.key), o.ca));
+        co.sasl_allowed_mechs("EXTERNAL");
+      }
+    } catch (const std::exception& e) {
+      std::cerr << "send: TLS options: " << e.what() << "\n";
+      return 1;
+    }
   }
 
   MessageFactory factory(o, std::move(body));
