@@ -89,12 +89,13 @@ void ReceiverCore::on_connection_open(proton::connection& c) {
   // cipher's protocol version: "TLSv1.2" for the ECDHE AEAD suites, "TLSv1.3" for TLS 1.3.)
   proton::ssl ssl = c.transport().ssl();
   const std::string protocol = ssl.protocol();
-  if (!protocol.empty() && !tls::negotiatedWithin("ncsc-sufficient", protocol, ssl.cipher())) {
+  const std::string cipher = ssl.cipher();
+  if (!protocol.empty() && !tls::negotiatedWithin("ncsc-sufficient", protocol, cipher)) {
     conn->refused = true;
     log::warn("amqp connection refused: TLS outside the NCSC profile",
-              {{"source", opts_.source_name}, {"protocol", protocol}, {"cipher", ssl.cipher()}});
+              {{"source", opts_.source_name}, {"protocol", protocol}, {"cipher", cipher}});
     c.close(proton::error_condition(
-        "amqp:not-allowed", "TLS " + protocol + " " + ssl.cipher() +
+        "amqp:not-allowed", "TLS " + protocol + " " + cipher +
                                 " is outside the NCSC profile (TLS 1.3, or TLS 1.2 with ECDHE "
                                 "and AES-GCM or ChaCha20-Poly1305)"));
     return;

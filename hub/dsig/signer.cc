@@ -56,10 +56,8 @@ std::string derBase64(X509* cert) {
   unsigned char* der = nullptr;
   const int len = i2d_X509(cert, &der);
   if (len <= 0) return {};
-  std::string out(static_cast<size_t>(4 * ((len + 2) / 3)) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), der, len);
+  std::string out = base64(std::string_view(reinterpret_cast<const char*>(der), len));
   OPENSSL_free(der);
-  out.resize(static_cast<size_t>(n));
   return out;
 }
 

@@ -33,6 +33,14 @@ void parserError(void* ctx, xmlErrorPtr err) {
   if (err != nullptr) sinkOf(ctx)->add(*err);
 }
 
+// The size bound of untrusted input (parseUntrusted, checkWellFormed).
+Result<void> withinLimit(std::string_view bytes, size_t max_bytes) {
+  if (bytes.size() <= max_bytes) return {};
+  return unexpected(errc::kTooLarge, "XML document of " + std::to_string(bytes.size()) +
+                                         " bytes exceeds the limit of " +
+                                         std::to_string(max_bytes) + " bytes");
+}
+
 }  // namespace
 
 void Document::Free::operator()(_xmlDoc* d) const { xmlFreeDoc(d); }
@@ -40,11 +48,7 @@ void Document::Free::operator()(_xmlDoc* d) const { xmlFreeDoc(d); }
 Document Document::adopt(_xmlDoc* doc) { return Document(doc); }
 
 Result<Document> Document::parseUntrusted(std::string_view bytes, size_t max_bytes) {
-  if (bytes.size() > max_bytes) {
-    return unexpected(errc::kTooLarge, "XML document of " + std::to_string(bytes.size()) +
-                                           " bytes exceeds the limit of " +
-                                           std::to_string(max_bytes) + " bytes");
-  }
+  if (auto r = withinLimit(bytes, max_bytes); !r) return unexpected(r.error());
   return parse(bytes);
 }
 
@@ -117,11 +121,7 @@ Result<void> verdict(ParseRun& run, xmlDocPtr doc, bool has_root) {
 }  // namespace
 
 Result<void> Document::checkWellFormed(std::string_view bytes, size_t max_bytes) {
-  if (bytes.size() > max_bytes) {
-    return unexpected(errc::kTooLarge, "XML document of " + std::to_string(bytes.size()) +
-                                           " bytes exceeds the limit of " +
-                                           std::to_string(max_bytes) + " bytes");
-  }
+  if (auto r = withinLimit(bytes, max_bytes); !r) return r;
   ParseRun run;
   if (auto r = runParser(bytes, false, run); !r) return r;
   return verdict(run, nullptr, run.sink.element_seen);

@@ -181,25 +181,23 @@ TEST_F(StoreTest, ClaimSubmittedAfterAResultSeesThatResult) {
   ASSERT_TRUE(intake(event("m2", "Z1", {"om"})));  // same case: waits for m1
   auto first = claim("om");
   ASSERT_EQ(first.size(), 1u);
-  {
-    AttemptResult res;
-    res.seq = first[0];
-    res.attempt = 1;
-    res.outcome = "delivered";
-    res.new_state = DeliveryState::kDelivered;
-    res.channel = "rest-xml";
-    std::promise<Result<void>> committed;
-    std::promise<Result<std::vector<DueDelivery>>> claimed;
-    store_->submitResult(res, [&](Result<void> r) { committed.set_value(std::move(r)); });
-    store_->submitClaimDue("om", clock_.now, 10, [&](Result<std::vector<DueDelivery>> r) {
-      claimed.set_value(std::move(r));
-    });
-    auto c = claimed.get_future().get();
-    EXPECT_TRUE(committed.get_future().get());
-    ASSERT_TRUE(c);
-    ASSERT_EQ(c->size(), 1u);
-    EXPECT_EQ((*c)[0].message_id, "m2");
-  }
+  AttemptResult res;
+  res.seq = first[0];
+  res.attempt = 1;
+  res.outcome = "delivered";
+  res.new_state = DeliveryState::kDelivered;
+  res.channel = "rest-xml";
+  std::promise<Result<void>> committed;
+  std::promise<Result<std::vector<DueDelivery>>> claimed;
+  store_->submitResult(res, [&](Result<void> r) { committed.set_value(std::move(r)); });
+  store_->submitClaimDue("om", clock_.now, 10, [&](Result<std::vector<DueDelivery>> r) {
+    claimed.set_value(std::move(r));
+  });
+  auto c = claimed.get_future().get();
+  EXPECT_TRUE(committed.get_future().get());
+  ASSERT_TRUE(c);
+  ASSERT_EQ(c->size(), 1u);
+  EXPECT_EQ((*c)[0].message_id, "m2");
 }
 
 TEST_F(StoreTest, ClaimDueSelectsAndClaimsInOneCommit) {
