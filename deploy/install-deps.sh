@@ -12,6 +12,8 @@ PKGS=(
   libsqlite3-dev sqlite3
   libyaml-cpp-dev
   libjemalloc-dev
+  libmimetic-dev libcairo2-dev libpango1.0-dev fonts-dejavu-core
+  python3-aiosmtpd poppler-utils
   libgtest-dev libgmock-dev googletest
   rabbitmq-server
   procps psmisc python3 ca-certificates

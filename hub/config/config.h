@@ -14,6 +14,14 @@ namespace hub {
 
 using Millis = std::chrono::milliseconds;
 
+// Options of one channel, read and validated by the channel's own schema (adapters/<channel>/):
+// hub-wide (`channels.<name>` in hub.yaml) or per partner (`<name>:` in routes/partners.yaml).
+// Each channel downcasts to its own type; the loader never looks inside.
+struct ChannelOptions {
+  virtual ~ChannelOptions() = default;
+};
+using ChannelOptionsConstSharedPtr = std::shared_ptr<const ChannelOptions>;
+
 struct TlsConfig {
   std::string profile = "ncsc-sufficient";  // or "ncsc-good"
   std::vector<std::string> ca_files;        // trust anchors (several at once)
@@ -42,6 +50,9 @@ struct PartnerConfig {
   std::string postal_address;      // optional
   std::string source;              // file:line where defined
   std::string hub_oin;             // copy of HubConfig.hub.oin, set by the loader (wsa:From of WUS)
+  // Per-partner options of fallback channels (e.g. the secure-mail recipients, the postal
+  // address), by channel name; absent: the partner is not configured for that channel.
+  std::map<std::string, ChannelOptionsConstSharedPtr> channel_options;
 };
 
 struct RetryPolicy {
@@ -132,6 +143,9 @@ struct AdminConfig {
 struct ChannelConfig {
   std::string name;    // securemail | print
   Millis deadline{0};  // how long the channel may take before the next one
+  RetryPolicy retry;   // its own retry policy
+  int concurrency = 4;  // attempts on this channel in flight at once (all partners together)
+  ChannelOptionsConstSharedPtr options;  // hub-wide options (SMTP relay, print spool, ...)
 };
 
 struct EngineConfig {
