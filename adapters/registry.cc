@@ -8,32 +8,36 @@
 
 namespace hub::adapters {
 
-const std::vector<AdapterEntry>& adapterTable() {
-  static const std::vector<AdapterEntry> table = {
-      {"rest-xml", &RestXmlAdapter::create},
-      {"digikoppeling-wus", &WusAdapter::create},
+const std::vector<ChannelEntry>& channelTable() {
+  // name, primary, fallback, hub-wide options, per-partner options; factory.
+  static const std::vector<ChannelEntry> table = {
+      {{"rest-xml", true, false, nullptr, nullptr}, &RestXmlAdapter::create},
+      {{"digikoppeling-wus", true, false, nullptr, nullptr}, &WusAdapter::create},
   };
   return table;
 }
 
-bool isKnownAdapter(std::string_view name) {
-  for (const auto& entry : adapterTable()) {
-    if (name == entry.name) return true;
-  }
-  return false;
+std::vector<config::ChannelSchema> channelSchemas() {
+  std::vector<config::ChannelSchema> out;
+  for (const auto& e : channelTable()) out.push_back(e.schema);
+  return out;
 }
 
-Result<std::unique_ptr<DeliveryAdapter>> createAdapter(const PartnerConfig& cfg) {
-  for (const auto& entry : adapterTable()) {
-    if (cfg.adapter == entry.name) return entry.create(cfg);
-  }
+const ChannelEntry* findChannel(std::string_view name) {
+  for (const auto& entry : channelTable())
+    if (name == entry.schema.name) return &entry;
+  return nullptr;
+}
+
+Result<std::unique_ptr<Channel>> createChannel(std::string_view name, const ChannelContext& ctx) {
+  if (const ChannelEntry* e = findChannel(name)) return e->create(ctx);
   std::string known;
-  for (const auto& entry : adapterTable()) {
+  for (const auto& entry : channelTable()) {
     if (!known.empty()) known += ", ";
-    known += entry.name;
+    known += entry.schema.name;
   }
-  return unexpected(errc::kConfig, "partner '" + cfg.code + "': unknown adapter '" + cfg.adapter +
-                                       "' (known: " + known + ")");
+  return unexpected(errc::kConfig, "partner '" + ctx.partner.code + "': unknown channel '" +
+                                       std::string(name) + "' (known: " + known + ")");
 }
 
 }  // namespace hub::adapters

@@ -26,7 +26,8 @@ bool isSafeHeaderValue(std::string_view v) {
 
 }  // namespace
 
-Result<std::unique_ptr<DeliveryAdapter>> WusAdapter::create(const PartnerConfig& cfg) {
+Result<std::unique_ptr<Channel>> WusAdapter::create(const ChannelContext& ctx) {
+  const PartnerConfig& cfg = ctx.partner;
   if (!isOin(cfg.hub_oin)) {
     return unexpected(errc::kConfig, "partner '" + cfg.code +
                                          "': digikoppeling-wus needs the hub's OIN (hub.oin, "
@@ -43,33 +44,44 @@ Result<std::unique_ptr<DeliveryAdapter>> WusAdapter::create(const PartnerConfig&
   }
   auto client = curl::HttpsClient::create(cfg);
   if (!client) return unexpected(client.error());
-  return std::unique_ptr<DeliveryAdapter>(new WusAdapter(cfg, std::move(*client)));
+  return std::unique_ptr<Channel>(new WusAdapter(cfg, std::move(*client)));
 }
 
 WusAdapter::WusAdapter(const PartnerConfig& cfg, std::unique_ptr<curl::HttpsClient> client)
     : partner_(cfg.code),
+      endpoint_(cfg.endpoint),
       to_(wus::wsaTo(cfg.endpoint, cfg.tls.expected_oin)),
       from_(wus::wsaFrom(cfg.hub_oin)),
       client_(std::move(client)) {}
 
-Outcome WusAdapter::deliver(const DeliveryRequest& req) {
-  auto action = wus::wusAction(partner_, req.product);
-  if (!action) return Outcome::permanent(action.error().message);
-  auto message_id = wus::wusMessageId(req.delivery_id);
-  if (!message_id) return Outcome::permanent(message_id.error().message);
-  auto envelope = wus::buildEnvelope({to_, *action, *message_id, from_}, req.body);
-  if (!envelope) return Outcome::permanent(envelope.error().message);
-  curl::Headers headers = {
+Result<WireMessage> WusAdapter::prepare(const ChannelInput& in) const {
+  auto action = wus::wusAction(partner_, in.product);
+  if (!action) return unexpected(errc::kPermanent, action.error().message);
+  auto message_id = wus::wusMessageId(in.delivery_id);
+  if (!message_id) return unexpected(errc::kPermanent, message_id.error().message);
+  auto envelope = wus::buildEnvelope({to_, *action, *message_id, from_}, in.signed_product);
+  if (!envelope) return unexpected(errc::kPermanent, envelope.error().message);
+  WireMessage msg;
+  msg.channel = "digikoppeling-wus";
+  msg.target = "POST " + endpoint_;
+  msg.headers = {
       {"Content-Type", "text/xml; charset=utf-8"},
       {"SOAPAction", "\"" + *action + "\""},
-      {"X-Message-Id", req.delivery_id},
+      {"X-Message-Id", in.delivery_id},
   };
-  for (const auto& [name, value] : headers) {
-    if (!isSafeHeaderValue(value)) {
-      return Outcome::permanent("invalid " + name + " header value (control character)");
-    }
+  for (const auto& [name, value] : msg.headers) {
+    if (!isSafeHeaderValue(value))
+      return unexpected(errc::kPermanent, "invalid " + name + " header value (control character)");
   }
-  return wus::classifyWusResponse(client_->post(*envelope, headers), *message_id);
+  msg.media_type = "text/xml; charset=utf-8";
+  msg.body = std::move(*envelope);
+  return msg;
+}
+
+Outcome WusAdapter::send(const ChannelInput& in, const WireMessage& msg) {
+  auto message_id = wus::wusMessageId(in.delivery_id);
+  if (!message_id) return Outcome::permanent(message_id.error().message);
+  return wus::classifyWusResponse(client_->post(msg.body, msg.headers), *message_id);
 }
 
 }  // namespace hub::adapters

@@ -132,7 +132,7 @@ FaultClass faultClassOf(xmlNode* faultcode, std::string& shown_code) {
   return FaultClass::kOther;
 }
 
-Outcome classifyFault(const engine::HttpResult& r, const Envelope& env, xmlNode* fault,
+Outcome classifyFault(const curl::HttpResult& r, const Envelope& env, xmlNode* fault,
                       std::string_view expected) {
   // A fault without RelatesTo may come from a gateway that could not read the request; one with
   // a different RelatesTo answers another message.
@@ -163,7 +163,7 @@ Outcome classifyFault(const engine::HttpResult& r, const Envelope& env, xmlNode*
   Outcome out = Outcome::retryable(reason, r.http_status);
   if (r.http_status != 0) {
     // Honour Retry-After like rest-xml does for a transient status.
-    Outcome http = engine::classifyHttp(r);
+    Outcome http = curl::classifyHttp(r);
     if (http.kind == OutcomeKind::kRetryable) out.retry_after_seconds = http.retry_after_seconds;
   }
   return out;
@@ -186,9 +186,9 @@ bool mentionsCode0051(std::string_view text) {
   return false;
 }
 
-Outcome classifyWusResponse(const engine::HttpResult& r, std::string_view expected_message_id) {
-  Outcome http = engine::classifyHttp(r);
-  if (r.curl_code != 0 || r.transport != engine::TransportError::kNone || r.http_status == 0) {
+Outcome classifyWusResponse(const curl::HttpResult& r, std::string_view expected_message_id) {
+  Outcome http = curl::classifyHttp(r);
+  if (r.curl_code != 0 || r.transport != curl::TransportError::kNone || r.http_status == 0) {
     return http;  // no HTTP response at all
   }
   std::optional<xml::Document> doc;

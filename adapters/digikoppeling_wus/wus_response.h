@@ -29,11 +29,11 @@
 #include <string_view>
 
 #include "hub/core/outcome.h"
-#include "hub/engine/outcome_classifier.h"
+#include "hub/curl/http_outcome.h"
 
 namespace hub::adapters::wus {
 
-Outcome classifyWusResponse(const engine::HttpResult& result, std::string_view expected_message_id);
+Outcome classifyWusResponse(const curl::HttpResult& result, std::string_view expected_message_id);
 
 // True when text holds Digikoppeling error code 0051: "DK0051" (any case) or "0051" not
 // adjacent to another letter or digit.

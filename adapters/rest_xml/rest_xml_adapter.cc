@@ -2,7 +2,8 @@
 
 #include <string_view>
 
-#include "hub/engine/outcome_classifier.h"
+#include "hub/core/error_codes.h"
+#include "hub/curl/http_outcome.h"
 
 namespace hub::adapters {
 namespace {
@@ -19,29 +20,37 @@ bool isSafeHeaderValue(std::string_view v) {
 
 }  // namespace
 
-Result<std::unique_ptr<DeliveryAdapter>> RestXmlAdapter::create(const PartnerConfig& cfg) {
-  auto client = curl::HttpsClient::create(cfg);
+Result<std::unique_ptr<Channel>> RestXmlAdapter::create(const ChannelContext& ctx) {
+  auto client = curl::HttpsClient::create(ctx.partner);
   if (!client) return unexpected(client.error());
-  return std::unique_ptr<DeliveryAdapter>(new RestXmlAdapter(std::move(*client)));
+  return std::unique_ptr<Channel>(new RestXmlAdapter(ctx.partner.endpoint, std::move(*client)));
 }
 
-RestXmlAdapter::RestXmlAdapter(std::unique_ptr<curl::HttpsClient> client)
-    : client_(std::move(client)) {}
+RestXmlAdapter::RestXmlAdapter(std::string endpoint, std::unique_ptr<curl::HttpsClient> client)
+    : endpoint_(std::move(endpoint)), client_(std::move(client)) {}
 
-Outcome RestXmlAdapter::deliver(const DeliveryRequest& req) {
-  curl::Headers headers = {
+Result<WireMessage> RestXmlAdapter::prepare(const ChannelInput& in) const {
+  WireMessage msg;
+  msg.channel = "rest-xml";
+  msg.target = "POST " + endpoint_;
+  msg.headers = {
       {"Content-Type", "application/xml; charset=utf-8"},
-      {"X-Message-Id", req.delivery_id},
-      {"X-Case-Id", req.case_id},
-      {"X-Event-Type", req.event_type},
-      {"X-Product", req.product},
+      {"X-Message-Id", in.delivery_id},
+      {"X-Case-Id", in.case_id},
+      {"X-Event-Type", in.event_type},
+      {"X-Product", in.product},
   };
-  for (const auto& [name, value] : headers) {
-    if (!isSafeHeaderValue(value)) {
-      return Outcome::permanent("invalid " + name + " header value (control character)");
-    }
+  for (const auto& [name, value] : msg.headers) {
+    if (!isSafeHeaderValue(value))
+      return unexpected(errc::kPermanent, "invalid " + name + " header value (control character)");
   }
-  return engine::classifyHttp(client_->post(req.body, headers));
+  msg.media_type = "application/xml; charset=utf-8";
+  msg.body = in.signed_product;
+  return msg;
+}
+
+Outcome RestXmlAdapter::send(const ChannelInput&, const WireMessage& msg) {
+  return curl::classifyHttp(client_->post(msg.body, msg.headers));
 }
 
 }  // namespace hub::adapters

@@ -1,30 +1,32 @@
 #pragma once
-// rest-xml delivery adapter (SPEC §5): POST the signed product with
+// rest-xml channel: POST the signed product with
 //   Content-Type: application/xml; charset=utf-8
 //   X-Message-Id: <delivery id>   (the same on every retry: partners drop duplicates)
 //   X-Case-Id, X-Event-Type, X-Product
-// and classify the answer (hub/engine/outcome_classifier.h). Sends one attempt, never retries.
+// and classify the answer (hub/curl/http_outcome.h). Sends one attempt, never retries.
 // Thread-safe (HttpsClient is).
 #include <memory>
 
-#include "hub/config/config.h"
+#include "adapters/registry.h"
 #include "hub/core/result.h"
 #include "hub/curl/https_client.h"
-#include "hub/pipeline/delivery.h"
+#include "hub/pipeline/channel.h"
 
 namespace hub::adapters {
 
-class RestXmlAdapter final : public DeliveryAdapter {
+class RestXmlAdapter final : public Channel {
  public:
   // The factory: validates the partner's settings once (through HttpsClient::create).
-  static Result<std::unique_ptr<DeliveryAdapter>> create(const PartnerConfig& cfg);
+  static Result<std::unique_ptr<Channel>> create(const ChannelContext& ctx);
 
-  explicit RestXmlAdapter(std::unique_ptr<curl::HttpsClient> client);
-  Outcome deliver(const DeliveryRequest& req) override;
+  RestXmlAdapter(std::string endpoint, std::unique_ptr<curl::HttpsClient> client);
+  Result<WireMessage> prepare(const ChannelInput& in) const override;
+  Outcome send(const ChannelInput& in, const WireMessage& msg) override;
 
   const curl::HttpsClient& client() const { return *client_; }
 
  private:
+  const std::string endpoint_;
   std::unique_ptr<curl::HttpsClient> client_;
 };
 

@@ -10,13 +10,37 @@
 #include "hub/app/runtime_loader.h"
 #include "hub/core/time_format.h"
 #include "hub/core/time_source.h"
+#include "hub/engine/attempt_runner.h"
 #include "hub/engine/intake_processor.h"
 #include "hub/engine/product_builder.h"
+#include "hub/tls/digest.h"
 
 namespace fs = std::filesystem;
 
 namespace hub::app {
 namespace {
+const DeliveryRule* findRule(const engine::Runtime& rt, const std::string& event_type,
+                             const std::string& partner, const std::string& product) {
+  const Route* route = rt.cfg->findRoute(event_type);
+  if (!route) return nullptr;
+  for (const auto& r : route->deliveries)
+    if (r.partner == partner && r.product == product) return &r;
+  return nullptr;
+}
+
+// A wire message as text: where it goes, its headers, a blank line, the exact body.
+std::string renderWire(const WireMessage& msg) {
+  std::string out = msg.target + "\n";
+  for (const auto& [k, v] : msg.headers) out += k + ": " + v + "\n";
+  out += "\n" + msg.body;
+  return out;
+}
+
+bool isText(const std::string& media_type) {
+  return media_type.find("xml") != std::string::npos || media_type.rfind("message/", 0) == 0 ||
+         media_type.rfind("text/", 0) == 0;
+}
+
 std::string zaaknummerOf(const std::string& body) {
   boost::system::error_code ec;
   auto v = boost::json::parse(body, ec);
@@ -75,21 +99,64 @@ int routeTestMain(const Args& args) {
                              d.product,
                              p.get("--sent-at", formatRfc3339Utc(rec.env.received_at_ms))};
     auto built = engine::buildProduct(rt, pin, true);
+    const std::string adapter = rt.cfg->partners.at(d.partner).adapter;
     std::cout << "delivery " << d.delivery_id << " partner=" << d.partner
-              << " product=" << d.product << " channel=" << rt.cfg->partners.at(d.partner).adapter
-              << ": ";
+              << " product=" << d.product << " channel=" << adapter << ": ";
     if (!built) {
       ++failures;
       std::cout << "FAILED " << built.error().code << ": " << built.error().message << "\n";
       continue;
     }
     std::cout << "schema valid, signed (" << built->signed_xml.size() << " bytes)\n";
+    // The exact wire message of every channel of the chain, as `run` would send it.
+    const DeliveryRule* rule = findRule(rt, rec.env.event_type, d.partner, d.product);
+    ChannelInput in{d.delivery_id,
+                    rec.env.message_id,
+                    rec.env.case_id,
+                    rec.env.event_type,
+                    d.partner,
+                    d.product,
+                    rule ? engine::processStep(*rule) : d.product,
+                    built->signed_xml,
+                    tls::hexEncode(tls::sha256(built->signed_xml)),
+                    rec.env.received_at_ms};
+    std::vector<std::string> chain = {""};
+    if (rule) chain.insert(chain.end(), rule->fallback.begin(), rule->fallback.end());
+    std::vector<std::pair<std::string, WireMessage>> wires;
+    for (const auto& name : chain) {
+      std::string shown_name = name.empty() ? adapter : name;
+      Channel* ch = rt.channel(d.partner, name);
+      if (!ch) {
+        std::cout << "  channel " << shown_name << ": not configured for partner " << d.partner
+                  << " (skipped)\n";
+        continue;
+      }
+      auto msg = ch->prepare(in);
+      if (!msg) {
+        ++failures;
+        std::cout << "  channel " << shown_name << ": FAILED " << msg.error().message << "\n";
+        continue;
+      }
+      std::cout << "  channel " << shown_name << ": " << msg->target << " (" << msg->media_type
+                << ", " << msg->body.size() << " bytes)\n";
+      wires.emplace_back(shown_name, std::move(*msg));
+    }
+    std::cout << "  product sha256 " << in.product_sha256 << "\n";
     if (out_dir) {
       fs::path dir = fs::path(*out_dir) / d.partner;
       fs::create_directories(dir);
       std::ofstream(dir / (d.product + ".xml"), std::ios::binary) << built->signed_xml;
+      for (const auto& [name, msg] : wires) {
+        std::ofstream(dir / (d.product + "." + name + ".wire"), std::ios::binary)
+            << renderWire(msg);
+        for (const auto& part : msg.parts)
+          std::ofstream(dir / (d.product + "." + name + "." + part.name), std::ios::binary)
+              << part.bytes;
+      }
     } else {
       std::cout << built->signed_xml << "\n";
+      for (const auto& [name, msg] : wires)
+        if (isText(msg.media_type)) std::cout << "--- " << name << "\n" << renderWire(msg) << "\n";
     }
   }
   if (only && shown == 0) return fail("the route plans no delivery for partner " + *only);

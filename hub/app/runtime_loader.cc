@@ -1,6 +1,7 @@
 #include "hub/app/runtime_loader.h"
 
 #include <filesystem>
+#include <set>
 
 #include "adapters/registry.h"
 #include "hub/config/loader.h"
@@ -59,7 +60,9 @@ void checkPartnerTls(const HubConfig& cfg, const PartnerConfig& p, RuntimeLoad& 
 RuntimeLoad loadRuntime(const std::string& hub_yaml) {
   RuntimeLoad out;
   config::LoadOptions opts;
-  for (const auto& a : adapters::adapterTable()) opts.known_adapters.push_back(a.name);
+  for (const auto& e : adapters::channelTable())
+    if (e.schema.primary) opts.known_adapters.push_back(e.schema.name);
+  opts.channels = adapters::channelSchemas();
   config::Diagnostics diag;
   auto cfg = config::loadConfig(hub_yaml, opts, diag);
   out.warnings = diag.warnings();
@@ -112,11 +115,39 @@ RuntimeLoad loadRuntime(const std::string& hub_yaml) {
 
   for (const auto& [code, p] : cfg->partners) {
     checkPartnerTls(*cfg, p, out);
-    auto adapter = adapters::createAdapter(p);
-    if (!adapter)
-      out.errors.push_back(p.source + " (partners." + code + "): " + adapter.error().message);
+    std::vector<std::string> products;
+    std::set<std::string> fallbacks;
+    for (const auto& route : cfg->routes)
+      for (const auto& rule : route.deliveries)
+        if (rule.partner == code) {
+          products.push_back(rule.product);
+          fallbacks.insert(rule.fallback.begin(), rule.fallback.end());
+        }
+    auto& chans = rt->channels[code];
+    adapters::ChannelContext ctx{*cfg, p, nullptr, products};
+    auto primary = adapters::createChannel(p.adapter, ctx);
+    if (!primary)
+      out.errors.push_back(p.source + " (partners." + code + "): " + primary.error().message);
     else
-      rt->adapters[code] = std::shared_ptr<DeliveryAdapter>(std::move(*adapter));
+      chans.primary = std::shared_ptr<Channel>(std::move(*primary));
+    // A fallback channel serves a partner when it is configured hub-wide (channels.<name> in
+    // hub.yaml) and, if it has per-partner options, for the partner; otherwise the chain skips
+    // it with that reason.
+    for (const auto& name : fallbacks) {
+      const adapters::ChannelEntry* entry = adapters::findChannel(name);
+      auto cc = cfg->engine.channels.find(name);
+      if (!entry || !entry->schema.fallback || cc == cfg->engine.channels.end() ||
+          !cc->second.options)
+        continue;
+      if (entry->schema.read_partner && !p.channel_options.count(name)) continue;
+      adapters::ChannelContext fctx{*cfg, p, &cc->second, products};
+      auto ch = entry->create(fctx);
+      if (!ch)
+        out.errors.push_back(p.source + " (partners." + code + "." + name +
+                             "): " + ch.error().message);
+      else
+        chans.fallback[name] = std::shared_ptr<Channel>(std::move(*ch));
+    }
   }
   if (out.errors.empty()) out.runtime = rt;
   return out;

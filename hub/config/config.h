@@ -46,10 +46,8 @@ struct PartnerConfig {
   BreakerConfig breaker;
   Millis connect_timeout{5000};
   Millis request_timeout{30000};
-  std::string securemail_address;  // optional
-  std::string postal_address;      // optional
-  std::string source;              // file:line where defined
-  std::string hub_oin;             // copy of HubConfig.hub.oin, set by the loader (wsa:From of WUS)
+  std::string source;   // file:line where defined
+  std::string hub_oin;  // copy of HubConfig.hub.oin, set by the loader (wsa:From of WUS)
   // Per-partner options of fallback channels (e.g. the secure-mail recipients, the postal
   // address), by channel name; absent: the partner is not configured for that channel.
   std::map<std::string, ChannelOptionsConstSharedPtr> channel_options;
@@ -87,6 +85,7 @@ struct DeliveryRule {
   Millis deadline{1800000};
   std::vector<std::string> fallback;  // channel names, in order
   std::vector<Condition> when;        // empty: always
+  std::string process_step;  // human name of the step (mail subject); default from the product
   std::optional<LegalDeadline> legal_deadline;
   std::string source;  // file:line
 };
@@ -141,9 +140,9 @@ struct AdminConfig {
 };
 
 struct ChannelConfig {
-  std::string name;    // securemail | print
-  Millis deadline{0};  // how long the channel may take before the next one
-  RetryPolicy retry;   // its own retry policy
+  std::string name;     // securemail | print
+  Millis deadline{0};   // how long the channel may take before the next one
+  RetryPolicy retry;    // its own retry policy
   int concurrency = 4;  // attempts on this channel in flight at once (all partners together)
   ChannelOptionsConstSharedPtr options;  // hub-wide options (SMTP relay, print spool, ...)
 };
@@ -154,6 +153,17 @@ struct EngineConfig {
   Millis deadline_crisis{1800000};  // default operational deadline, crisis measures and IBS
   Millis deadline_other{14400000};  // default operational deadline, others
   std::map<std::string, ChannelConfig> channels;  // fallback channels and their deadlines
+};
+
+// Status notifications and dead letters (both optional): one AMQP peer or broker, with at-least-
+// once publishing from the store's outbox.
+struct NotifyConfig {
+  std::vector<std::string> urls;    // amqp:// or amqps://; the first is primary, the rest failover
+  std::string address;              // notify.address: one message per channel switch / final state
+  std::string dead_letter_address;  // dead_letter.address: one message per dead delivery
+  std::string user, password_file;
+  std::string tls_ca, tls_cert, tls_key;
+  bool enabled() const { return !address.empty() || !dead_letter_address.empty(); }
 };
 
 struct HubIdentity {
@@ -172,6 +182,7 @@ struct HubConfig {
   SigningConfig signing;
   AdminConfig admin;
   EngineConfig engine;
+  NotifyConfig notify;
   std::string routes_dir, mappings_dir, schemas_dir;
   std::map<std::string, PartnerConfig> partners;
   std::vector<Route> routes;

@@ -19,6 +19,13 @@ std::string resolvePath(const std::string& base_dir, const std::string& p) {
 
 namespace {
 
+ChannelConfig channelDefaults(const std::string& name, Millis deadline) {
+  ChannelConfig c;
+  c.name = name;
+  c.deadline = deadline;
+  return c;
+}
+
 bool isOin(const std::string& s) {
   return s.size() == 20 &&
          std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -82,7 +89,77 @@ void readIntake(MapReader& root, HubConfig& cfg) {
   in.finish();
 }
 
-void readRest(MapReader& root, HubConfig& cfg) {
+const ChannelSchema* findSchema(const LoadOptions& opts, const std::string& name) {
+  for (const auto& s : opts.channels)
+    if (name == s.name) return &s;
+  return nullptr;
+}
+
+// engine.channels.<name>: how long and how hard each fallback channel tries (defaults: secure
+// mail 2 h, print 12 h). channels.<name>: the channel's own options (SMTP relay, print spool),
+// read by its schema; a channel without them is not available and the chain skips it.
+void readChannels(MapReader& root, MapReader& en, const LoadOptions& opts, HubConfig& cfg) {
+  cfg.engine.channels = {{"securemail", channelDefaults("securemail", Millis(2 * 3'600'000))},
+                         {"print", channelDefaults("print", Millis(12 * 3'600'000))}};
+  for (const auto& s : opts.channels)
+    if (s.fallback && !cfg.engine.channels.count(s.name))
+      cfg.engine.channels[s.name] = channelDefaults(s.name, Millis(4 * 3'600'000));
+  for (auto& [name, c] : cfg.engine.channels) c.retry = cfg.engine.retry;
+  auto known = [&] {
+    std::string k;
+    for (const auto& [name, c] : cfg.engine.channels) k += (k.empty() ? "" : ", ") + name;
+    return k;
+  };
+  en.eachEntry("channels", false, [&](const std::string& name, MapReader& c, Position) {
+    if (!cfg.engine.channels.count(name)) {
+      c.error("", "unknown channel '" + name + "'; known: " + known());
+      return;
+    }
+    auto& ch = cfg.engine.channels[name];
+    ch.deadline = c.duration("deadline", ch.deadline);
+    ch.retry = readRetry(c.child("retry"), ch.retry);
+    ch.concurrency = c.integer("concurrency", ch.concurrency, 1, 256);
+  });
+  root.eachEntry("channels", false, [&](const std::string& name, MapReader& c, Position) {
+    const ChannelSchema* schema = findSchema(opts, name);
+    if (!cfg.engine.channels.count(name) || !schema || !schema->read_hub) {
+      c.error("", "unknown channel '" + name + "'; known: " + known());
+      return;
+    }
+    auto& ch = cfg.engine.channels[name];
+    // Also accepted here, next to the channel's own options.
+    ch.deadline = c.duration("deadline", ch.deadline);
+    ch.retry = readRetry(c.child("retry"), ch.retry);
+    ch.concurrency = c.integer("concurrency", ch.concurrency, 1, 256);
+    ch.options = schema->read_hub(c, cfg.base_dir);
+    c.finish();
+  });
+}
+
+// notify / dead_letter: status notifications and dead letters over AMQP (both optional).
+void readNotify(MapReader& root, HubConfig& cfg) {
+  auto& n = cfg.notify;
+  MapReader no = root.child("notify");
+  n.urls = no.strList("urls");
+  n.address = no.str("address", false);
+  n.user = no.str("user", false);
+  n.password_file = resolvePath(cfg.base_dir, no.str("password_file", false));
+  n.tls_ca = resolvePath(cfg.base_dir, no.str("tls_ca", false));
+  n.tls_cert = resolvePath(cfg.base_dir, no.str("tls_certificate", false));
+  n.tls_key = resolvePath(cfg.base_dir, no.str("tls_key", false));
+  for (const auto& u : n.urls)
+    if (u.rfind("amqp://", 0) != 0 && u.rfind("amqps://", 0) != 0)
+      no.error("urls", "expected amqp://HOST:PORT or amqps://HOST:PORT");
+  if (no.valid() && n.address.empty()) no.error("address", "notify needs an address");
+  no.finish();
+  MapReader dl = root.child("dead_letter");
+  n.dead_letter_address = dl.str("address", dl.valid());
+  dl.finish();
+  if (n.enabled() && n.urls.empty())
+    (no.valid() ? no : dl).error("", "notify.urls (the AMQP peer or broker) is required");
+}
+
+void readRest(MapReader& root, HubConfig& cfg, const LoadOptions& opts) {
   MapReader st = root.child("store", true);
   cfg.store.sqlite_path = resolvePath(cfg.base_dir, st.str("sqlite", true));
   cfg.store.group_commit_max =
@@ -110,16 +187,7 @@ void readRest(MapReader& root, HubConfig& cfg) {
   cfg.engine.deadline_crisis = dl.duration("crisis", cfg.engine.deadline_crisis);
   cfg.engine.deadline_other = dl.duration("other", cfg.engine.deadline_other);
   dl.finish();
-  // Fallback channels (SPEC §5) and how long each may take before the next one.
-  cfg.engine.channels = {{"securemail", {"securemail", Millis(2 * 3'600'000)}},
-                         {"print", {"print", Millis(12 * 3'600'000)}}};
-  en.eachEntry("channels", false, [&](const std::string& name, MapReader& c, Position) {
-    if (!cfg.engine.channels.count(name)) {
-      c.error("", "unknown channel '" + name + "'; known: print, securemail");
-      return;
-    }
-    cfg.engine.channels[name].deadline = c.duration("deadline", cfg.engine.channels[name].deadline);
-  });
+  readChannels(root, en, opts, cfg);
   en.finish();
 
   MapReader pa = root.child("paths");
@@ -153,7 +221,8 @@ HubConfigConstSharedPtr loadConfig(const std::string& hub_yaml, const LoadOption
   }
   readHub(root, *cfg);
   readIntake(root, *cfg);
-  readRest(root, *cfg);
+  readRest(root, *cfg, opts);
+  readNotify(root, *cfg);
   root.finish();
 
   // Partners first: routes refer to them.

@@ -6,13 +6,15 @@
 #include <string>
 #include <vector>
 
+#include "hub/config/channel_schema.h"
 #include "hub/config/config.h"
 #include "hub/config/diagnostics.h"
 
 namespace hub::config {
 
 struct LoadOptions {
-  std::vector<std::string> known_adapters;  // from adapters/registry
+  std::vector<std::string> known_adapters;  // from adapters/registry (primary channels)
+  std::vector<ChannelSchema> channels;      // from adapters/registry: every channel's options
 };
 
 // Returns nullptr when diag has errors.

@@ -79,8 +79,14 @@ void loadPartners(const std::string& file, const std::string& shown, const std::
     p.connect_timeout = to.duration("connect", p.connect_timeout);
     p.request_timeout = to.duration("request", p.request_timeout);
     to.finish();
-    p.securemail_address = r.str("securemail", false);
-    p.postal_address = r.str("postal_address", false);
+    // The partner's options of each channel that has them (securemail: recipients, print:
+    // postal address), read by the channel's own schema.
+    for (const auto& schema : opts.channels) {
+      if (!schema.read_partner || !r.has(schema.name)) continue;
+      MapReader c = r.child(schema.name);
+      if (auto o = schema.read_partner(c, base_dir)) p.channel_options[schema.name] = o;
+      c.finish();
+    }
     cfg.partners[code] = std::move(p);
   });
   root.finish();
@@ -119,6 +125,12 @@ void loadRoutes(const std::string& file, const std::string& shown, const LoadOpt
       rule.retry = readRetry(d.child("retry"), cfg.engine.retry);
       rule.deadline =
           d.duration("deadline", crisis ? cfg.engine.deadline_crisis : cfg.engine.deadline_other);
+      rule.process_step = d.str("process_step", false);
+      for (char c : rule.process_step)
+        if (static_cast<unsigned char>(c) < 0x20) {
+          d.error("process_step", "control characters are not allowed");
+          break;
+        }
       rule.fallback = d.strList("fallback");
       for (const auto& ch : rule.fallback)
         if (!cfg.engine.channels.count(ch)) {

@@ -14,8 +14,8 @@
 
 namespace hub::curl {
 
-using engine::HttpResult;
-using engine::TransportError;
+using curl::HttpResult;
+using curl::TransportError;
 
 namespace {
 
@@ -23,7 +23,7 @@ using EasyPtr = CPtr<CURL, curl_easy_cleanup>;
 using SlistPtr = CPtr<curl_slist, curl_slist_free_all>;
 
 // Enough for the classifier to bound the receipt without cutting a UTF-8 sequence.
-constexpr size_t kMaxBodyBytes = engine::kMaxReceiptBytes + 4;
+constexpr size_t kMaxBodyBytes = curl::kMaxReceiptBytes + 4;
 constexpr size_t kMaxHeaderValue = 256;
 
 const SystemTimeSource& systemClock() {

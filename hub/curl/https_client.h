@@ -29,7 +29,7 @@
 #include "hub/core/result.h"
 #include "hub/core/time_source.h"
 #include "hub/curl/client_settings.h"
-#include "hub/engine/outcome_classifier.h"
+#include "hub/curl/http_outcome.h"
 
 namespace hub::curl {
 
@@ -45,7 +45,7 @@ class HttpsClient {
   HttpsClient& operator=(const HttpsClient&) = delete;
 
   // One POST to the partner's endpoint. Never throws; a failure is described in the result.
-  engine::HttpResult post(const std::string& body, const Headers& headers);
+  curl::HttpResult post(const std::string& body, const Headers& headers);
 
   const std::string& partner() const;
   // New connections opened so far (sum of CURLINFO_NUM_CONNECTS), for tests and metrics.

@@ -1,6 +1,6 @@
 #pragma once
 // Runtime: one loaded configuration with everything compiled (event schemas, product
-// stylesheets and schemas, signing key, one adapter per partner). Immutable once built; shared
+// stylesheets and schemas, signing key, every partner's channels). Immutable once built; shared
 // as std::shared_ptr<const Runtime> and swapped whole on reload. Built by hub/app/runtime_loader,
 // which `run`, `config check` and `route test` share.
 #include <map>
@@ -9,7 +9,7 @@
 
 #include "hub/config/config.h"
 #include "hub/dsig/signer.h"
-#include "hub/pipeline/delivery.h"
+#include "hub/pipeline/channel.h"
 #include "hub/xml/schema.h"
 #include "hub/xml/stylesheet.h"
 
@@ -25,7 +25,21 @@ struct Runtime {
   std::map<std::string, std::shared_ptr<const xml::Schema>> event_schemas;  // by event type
   std::map<std::string, ProductArtifacts> products;  // by "<partner>/<product>"
   std::shared_ptr<const dsig::Signer> signer;
-  std::map<std::string, std::shared_ptr<DeliveryAdapter>> adapters;  // by partner (run only)
+  // By partner: the coupling (its adapter) and the fallback channels it is configured for.
+  struct PartnerChannels {
+    std::shared_ptr<Channel> primary;
+    std::map<std::string, std::shared_ptr<Channel>> fallback;  // by channel name
+  };
+  std::map<std::string, PartnerChannels> channels;
+
+  // The channel at a chain position: "" = the partner's coupling. Null when not configured.
+  Channel* channel(const std::string& partner, const std::string& fallback_name) const {
+    auto it = channels.find(partner);
+    if (it == channels.end()) return nullptr;
+    if (fallback_name.empty()) return it->second.primary.get();
+    auto f = it->second.fallback.find(fallback_name);
+    return f == it->second.fallback.end() ? nullptr : f->second.get();
+  }
 
   const ProductArtifacts* product(const std::string& partner, const std::string& product) const {
     auto it = products.find(partner + "/" + product);

@@ -1,19 +1,28 @@
 #pragma once
-// Scheduler: one thread that claims due deliveries from the store (respecting per-partner
-// concurrency caps, circuit breakers and per-case order, which the store query enforces) and
-// hands them to the worker pool. Workers map, sign and call the partner's adapter; the engine
-// (decideAfterAttempt) decides what happens next; the result goes to the store, which applies it
-// before any claim submitted later (so the slot is free at once). Holds no state a restart needs:
-// it resumes from the store.
+// Scheduler: the loop. One thread that claims due deliveries from the store and hands them to the
+// worker pool; everything else is delegated:
+//   PartnerGate (partner_gate.h)      per-partner concurrency cap and circuit breaker, updated on
+//                                     reload; decides how many the partner's coupling may take
+//   the store's claim queries          per-case order, due times, the fallback channel queues
+//   AttemptRunner (attempt_runner.h)  builds (once), prepares, sends, asks the fallback chain
+//                                     (fallback_chain.h) and returns the result for the store
+// Per loop: for every partner its gate allows, a claim on its coupling; for every partner whose
+// circuit is open, at most once a second, a claim of what waits past its deadline (it moves on
+// along the chain without an attempt); for every fallback channel with free capacity (all
+// partners together), a claim of its due deliveries — all in one group commit. Results go to the
+// store, which applies them before any claim submitted later (so a slot is free at once). Holds
+// no state a restart needs: it resumes from the store.
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
 
 #include "hub/core/time_source.h"
-#include "hub/engine/circuit_breaker.h"
+#include "hub/engine/attempt_runner.h"
+#include "hub/engine/partner_gate.h"
 #include "hub/engine/runtime.h"
 #include "hub/engine/worker_pool.h"
 #include "hub/pipeline/store.h"
@@ -23,8 +32,10 @@ namespace hub::engine {
 
 class Scheduler {
  public:
+  // random: the randomness for backoff jitter of the calling worker thread (default: one
+  // std::mt19937_64 per thread).
   Scheduler(RuntimeConstSharedPtr rt, Store& store, const TimeSource& clock, stats::Stats& stats,
-            int workers);
+            int workers, std::function<Random&()> random = {});
   ~Scheduler();
   void start();
   void stop();    // stops claiming, lets running attempts finish and commit
@@ -38,25 +49,27 @@ class Scheduler {
   std::map<std::string, PartnerSnapshot> snapshot() const;
 
  private:
-  struct PartnerState {
-    int in_flight = 0;  // guarded by mu_
-    std::unique_ptr<CircuitBreaker> breaker;
-    int64_t last_expire_ms = 0;  // only used on the scheduler thread
+  enum class ClaimKind { kCoupling, kOverdue, kFallback };
+  struct Claimed {
+    ClaimKind kind;
+    std::string key;  // partner code or fallback channel name
+    Result<std::vector<DueDelivery>> deliveries;
   };
   void loop();
-  int capacityFor(const PartnerConfig& p, int64_t now);  // claims allowed now (0 = none)
   bool dispatchAll(const RuntimeConstSharedPtr& rt, int64_t now);
-  void runAttempt(RuntimeConstSharedPtr rt, DueDelivery d);
-  void finished(const std::string& partner, OutcomeKind kind, bool sent);
-  PartnerState& partnerState(const PartnerConfig& p);  // requires mu_
+  void run(RuntimeConstSharedPtr rt, DueDelivery d, ClaimKind kind);
+  PartnerGate& gate(const PartnerConfig& p);  // requires mu_
 
   Store& store_;
   const TimeSource& clock_;
   stats::Stats& stats_;
-  mutable std::mutex mu_;  // guards rt_, partners_, wake_, running_
+  std::function<Random&()> random_;
+  AttemptRunner runner_;
+  mutable std::mutex mu_;  // guards rt_, gates_, fallback_in_flight_, wake_, running_
   std::condition_variable cv_;
   RuntimeConstSharedPtr rt_;
-  std::map<std::string, PartnerState> partners_;
+  std::map<std::string, std::unique_ptr<PartnerGate>> gates_;  // by partner
+  std::map<std::string, int> fallback_in_flight_;              // by fallback channel
   bool wake_ = false;
   bool running_ = false;
   std::thread thread_;

@@ -39,17 +39,37 @@ enum class IntakeStatus { kStored, kDuplicate, kQuarantined };
 struct DueDelivery {
   int64_t seq = 0;
   std::string delivery_id, partner, product, case_id;
-  int attempts = 0;  // attempts before this one
-  int64_t deadline_at = 0, created_at = 0;
+  int attempts = 0;                         // attempts before this one (all channels)
+  int64_t deadline_at = 0, created_at = 0;  // deadline of the current channel
+  int channel_index = 0;     // 0: the partner's coupling; i > 0: the route's fallback[i - 1]
+  std::string channel;       // the fallback channel's name; empty on the partner's coupling
+  int channel_attempts = 0;  // attempts on the current channel before this one
+  int64_t legal_deadline_at = 0;
+  std::string reasons;         // why earlier channels gave up ("rest-xml: ...; securemail: ...")
+  std::string signed_product;  // the signed product, once built (the same on every attempt)
+  std::string product_sha256;  // its SHA-256 (hex)
   std::string message_id, event_type, actor, correlation_id;
   std::string body, content_type;  // the event as received; its XML form is derived again
   std::string event_xml;           // only for events stored before 0.2, which kept the XML form
   int64_t received_at = 0;
 };
 
+// A message for the outbox, written in the same transaction as the state change it describes and
+// published later with at-least-once semantics (status notifications, dead letters).
+struct OutboxMessage {
+  std::string address;  // AMQP address
+  std::string kind;     // notification | dead_letter
+  std::string body;     // JSON, information-poor: no personal data
+};
+
+struct OutboxEntry {
+  int64_t id = 0;
+  OutboxMessage msg;
+};
+
 struct AttemptResult {
   int64_t seq = 0;
-  int attempt = 0;  // 1-based number of this attempt
+  int attempt = 0;  // 1-based number of this attempt; 0: no attempt was made (a channel skipped)
   int64_t started_at = 0, finished_at = 0;
   std::string outcome;  // delivered | transient_error | permanent_error
   int http_status = 0;
@@ -58,6 +78,15 @@ struct AttemptResult {
   int64_t next_at = 0;  // for retry_wait
   std::string channel;  // channel used for this attempt, e.g. "rest-xml"
   std::string receipt;  // bounded
+  // The chain position after this result (unchanged when the delivery stays on its channel).
+  int channel_index = 0;
+  std::string next_channel;       // fallback channel name when channel_index > 0
+  bool channel_switched = false;  // new channel: its attempt count restarts
+  int64_t deadline_at = 0;        // the new channel's deadline (when switched)
+  std::string reasons;            // every channel's final reason so far
+  // The signed product, when this attempt built it (stored once, reused on every attempt).
+  std::string signed_product, product_sha256;
+  std::vector<OutboxMessage> outbox;  // written in the same transaction
 };
 
 struct StateCount {
@@ -66,6 +95,7 @@ struct StateCount {
   int64_t count = 0;
   int64_t oldest_created_at = 0;
   int64_t past_half_legal = 0;  // of these, how many used more than half their legal deadline
+  int64_t within_legal = 0;     // of these, how many still have time left on their legal deadline
 };
 
 // Operations are applied in the order they were submitted (from any thread): the scheduler relies
@@ -79,9 +109,17 @@ class Store {
   // (in_flight, attempts+1) in the same transaction. done gets what was claimed.
   virtual void submitClaimDue(std::string partner, int64_t now_ms, int limit,
                               std::function<void(Result<std::vector<DueDelivery>>)> done) = 0;
-  // Marks overdue waiting deliveries of a partner dead (no channel left); returns how many.
-  virtual void submitExpire(std::string partner, int64_t now_ms, std::string reason,
-                            std::function<void(Result<int64_t>)> done) = 0;
+  // Claims up to `limit` deliveries of a partner waiting on its coupling whose deadline passed
+  // (while its circuit is open no attempt is made, but they still move on along the chain).
+  virtual void submitClaimOverdue(std::string partner, int64_t now_ms, int limit,
+                                  std::function<void(Result<std::vector<DueDelivery>>)> done) = 0;
+  // Selects up to `limit` due deliveries waiting on fallback channel `channel` (state fallback)
+  // and claims them.
+  virtual void submitClaimFallback(std::string channel, int64_t now_ms, int limit,
+                                   std::function<void(Result<std::vector<DueDelivery>>)> done) = 0;
+  // Marks outbox messages as published (accepted by the broker).
+  virtual void submitOutboxSent(std::vector<int64_t> ids, int64_t now_ms,
+                                std::function<void(Result<void>)> done) = 0;
   // False while commits fail (disk full, I/O error): intake must stop granting credit.
   virtual bool writable() const = 0;
 
@@ -90,6 +128,8 @@ class Store {
                                                int limit) = 0;
   virtual Result<std::optional<int64_t>> nextDueAt() = 0;
   virtual Result<std::vector<StateCount>> counts() = 0;
+  // Unpublished outbox messages, oldest first.
+  virtual Result<std::vector<OutboxEntry>> outbox(int limit) = 0;
 };
 
 }  // namespace hub

@@ -72,6 +72,31 @@ CREATE INDEX event_history_event ON event_history(event_id);
 )sql",
       // 2: the start of each delivery's legal period (warn operators at half of it).
       "ALTER TABLE deliveries ADD COLUMN legal_start_at INTEGER",
+      // 3: delivery as a chain of channels. The product is signed once and kept (the same bytes
+      // on every attempt and channel); the chain position and every channel's final reason; the
+      // outbox of status notifications and dead letters (written with the state change).
+      R"sql(
+ALTER TABLE deliveries ADD COLUMN channel_index INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE deliveries ADD COLUMN channel_attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE deliveries ADD COLUMN current_channel TEXT NOT NULL DEFAULT '';
+ALTER TABLE deliveries ADD COLUMN reasons TEXT NOT NULL DEFAULT '';
+ALTER TABLE deliveries ADD COLUMN product_sha256 TEXT;
+CREATE INDEX deliveries_fallback ON deliveries(current_channel, next_at) WHERE state='fallback';
+CREATE TABLE products (
+  delivery_seq INTEGER PRIMARY KEY REFERENCES deliveries(seq),
+  signed       BLOB NOT NULL,
+  built_at     INTEGER NOT NULL
+);
+CREATE TABLE outbox (
+  id         INTEGER PRIMARY KEY,
+  created_at INTEGER NOT NULL,
+  address    TEXT NOT NULL,
+  kind       TEXT NOT NULL,
+  body       TEXT NOT NULL,
+  sent_at    INTEGER
+);
+CREATE INDEX outbox_unsent ON outbox(id) WHERE sent_at IS NULL;
+)sql",
   };
   return m;
 }

@@ -14,19 +14,35 @@ namespace {
 constexpr std::chrono::microseconds kCommitLinger{1000};
 constexpr const char* kWaiting = "('pending','retry_wait')";
 
-// Due deliveries of one partner; a later delivery of the same (partner, case) waits until every
-// earlier one is delivered, fell back or is dead.
+constexpr const char* kDueColumns =
+    "SELECT d.seq,d.delivery_id,d.partner,d.product,d.case_id,d.attempts,d.deadline_at,"
+    "d.created_at,e.message_id,e.event_type,e.actor,e.correlation_id,e.event_xml,"
+    "e.received_at,e.body,e.content_type,d.channel_index,d.current_channel,d.channel_attempts,"
+    "COALESCE(d.legal_deadline_at,0),d.reasons,pr.signed,COALESCE(d.product_sha256,'') "
+    "FROM deliveries d JOIN events e ON e.id=d.event_id "
+    "LEFT JOIN products pr ON pr.delivery_seq=d.seq ";
+
+// Due deliveries of one partner on its coupling; a later delivery of the same (partner, case)
+// waits until every earlier one is delivered, moved on to a fallback channel or is dead.
 std::string dueSql() {
-  return std::string(
-             "SELECT d.seq,d.delivery_id,d.partner,d.product,d.case_id,d.attempts,d.deadline_at,"
-             "d.created_at,e.message_id,e.event_type,e.actor,e.correlation_id,e.event_xml,"
-             "e.received_at,e.body,e.content_type FROM deliveries d JOIN events e ON "
-             "e.id=d.event_id "
-             "WHERE d.partner=?1 AND d.state IN ") +
-         kWaiting +
+  return std::string(kDueColumns) + "WHERE d.partner=?1 AND d.state IN " + kWaiting +
          " AND d.next_at<=?2 AND NOT EXISTS (SELECT 1 FROM deliveries p WHERE "
-         "p.partner=d.partner AND p.case_id=d.case_id AND p.seq<d.seq AND "
+         "p.partner=d.partner AND p.case_id=d.case_id AND p.seq<d.seq AND p.channel_index=0 AND "
          "p.state NOT IN ('delivered','dead','fallback')) ORDER BY d.next_at, d.seq LIMIT ?3";
+}
+
+// Deliveries of one partner waiting on its coupling past their deadline (no case order: they
+// leave the coupling, which unblocks the case).
+std::string overdueSql() {
+  return std::string(kDueColumns) + "WHERE d.partner=?1 AND d.state IN " + kWaiting +
+         " AND d.deadline_at<=?2 ORDER BY d.seq LIMIT ?3";
+}
+
+// Due deliveries on one fallback channel (all partners).
+std::string fallbackDueSql() {
+  return std::string(kDueColumns) +
+         "WHERE d.state='fallback' AND d.current_channel=?1 AND d.next_at<=?2 "
+         "ORDER BY d.next_at, d.seq LIMIT ?3";
 }
 
 DueDelivery readDue(const Stmt& s) {
@@ -47,6 +63,13 @@ DueDelivery readDue(const Stmt& s) {
   d.received_at = s.int64(13);
   d.body = s.text(14);
   d.content_type = s.text(15);
+  d.channel_index = static_cast<int>(s.int64(16));
+  d.channel = s.text(17);
+  d.channel_attempts = static_cast<int>(s.int64(18));
+  d.legal_deadline_at = s.int64(19);
+  d.reasons = s.text(20);
+  d.signed_product = s.text(21);
+  d.product_sha256 = s.text(22);
   return d;
 }
 
@@ -102,26 +125,38 @@ Result<void> SqliteStore::prepareStatements() {
        "VALUES(?1,?2,?3,?4,?5,'pending',?6,?7,?8,?9,?6,?6)"},
       {&ws_.insert_history, &wdb_, "INSERT INTO event_history(event_id,at,note) VALUES(?1,?2,?3)"},
       {&ws_.claim, &wdb_,
-       "UPDATE deliveries SET state='in_flight',attempts=attempts+1,updated_at=?1 "
-       "WHERE seq=?2 AND state IN " +
+       "UPDATE deliveries SET state='in_flight',attempts=attempts+1,"
+       "channel_attempts=channel_attempts+1,updated_at=?1 "
+       "WHERE seq=?2 AND state IN ('pending','retry_wait','fallback')"},
+      {&ws_.claim_no_attempt, &wdb_,
+       "UPDATE deliveries SET state='in_flight',updated_at=?1 WHERE seq=?2 AND state IN " +
            waiting},
       {&ws_.finish, &wdb_,
        "UPDATE deliveries SET state=?1,next_at=?2,updated_at=?3,"
        "final_at=CASE WHEN ?4 THEN ?3 ELSE final_at END,channel=?5,reason=?6,"
-       "receipt=COALESCE(?7,receipt) WHERE seq=?8"},
+       "receipt=COALESCE(?7,receipt),channel_index=?9,current_channel=?10,"
+       "channel_attempts=CASE WHEN ?11 THEN 0 ELSE channel_attempts END,"
+       "deadline_at=CASE WHEN ?12>0 THEN ?12 ELSE deadline_at END,reasons=?13,"
+       "product_sha256=COALESCE(?14,product_sha256) WHERE seq=?8"},
+      {&ws_.insert_product, &wdb_,
+       "INSERT OR IGNORE INTO products(delivery_seq,signed,built_at) VALUES(?1,?2,?3)"},
+      {&ws_.insert_outbox, &wdb_,
+       "INSERT INTO outbox(created_at,address,kind,body) VALUES(?1,?2,?3,?4)"},
+      {&ws_.outbox_sent, &wdb_, "UPDATE outbox SET sent_at=?1 WHERE id=?2 AND sent_at IS NULL"},
       {&ws_.insert_attempt, &wdb_,
        "INSERT OR REPLACE INTO attempts(delivery_seq,attempt,started_at,finished_at,channel,"
        "outcome,http_status,reason) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)"},
-      {&ws_.expire_select, &wdb_,
-       "UPDATE deliveries SET state='dead',updated_at=?3,final_at=?3,reason=?4 "
-       "WHERE partner=?1 AND state IN " +
-           waiting + " AND deadline_at<=?2"},
       {&ws_.begin, &wdb_, "BEGIN IMMEDIATE"},
       {&ws_.commit, &wdb_, "COMMIT"},
       {&ws_.rollback, &wdb_, "ROLLBACK"},
       {&ws_.due, &wdb_, dueSql()},
+      {&ws_.overdue, &wdb_, overdueSql()},
+      {&ws_.fallback_due, &wdb_, fallbackDueSql()},
       {&due_stmt_, &rdb_, dueSql()},
-      {&next_due_stmt_, &rdb_, "SELECT MIN(next_at) FROM deliveries WHERE state IN " + waiting},
+      {&next_due_stmt_, &rdb_,
+       "SELECT MIN(next_at) FROM deliveries WHERE state IN ('pending','retry_wait','fallback')"},
+      {&outbox_stmt_, &rdb_,
+       "SELECT id,address,kind,body FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT ?1"},
   };
   for (auto& d : defs) {
     if (!d.stmt) continue;
@@ -158,14 +193,22 @@ void SqliteStore::submitIntake(IntakeRecord rec, std::function<void(Result<Intak
 }
 void SqliteStore::submitClaimDue(std::string partner, int64_t now_ms, int limit,
                                  std::function<void(Result<std::vector<DueDelivery>>)> done) {
-  enqueue(ClaimDueOp{std::move(partner), now_ms, limit, std::move(done), {}});
+  enqueue(ClaimDueOp{ClaimKind::kPartner, std::move(partner), now_ms, limit, std::move(done), {}});
+}
+void SqliteStore::submitClaimOverdue(std::string partner, int64_t now_ms, int limit,
+                                     std::function<void(Result<std::vector<DueDelivery>>)> done) {
+  enqueue(ClaimDueOp{ClaimKind::kOverdue, std::move(partner), now_ms, limit, std::move(done), {}});
+}
+void SqliteStore::submitClaimFallback(std::string channel, int64_t now_ms, int limit,
+                                      std::function<void(Result<std::vector<DueDelivery>>)> done) {
+  enqueue(ClaimDueOp{ClaimKind::kFallback, std::move(channel), now_ms, limit, std::move(done), {}});
+}
+void SqliteStore::submitOutboxSent(std::vector<int64_t> ids, int64_t now_ms,
+                                   std::function<void(Result<void>)> done) {
+  enqueue(OutboxSentOp{std::move(ids), now_ms, std::move(done)});
 }
 void SqliteStore::submitResult(AttemptResult res, std::function<void(Result<void>)> done) {
   enqueue(ResultOp{std::move(res), std::move(done)});
-}
-void SqliteStore::submitExpire(std::string partner, int64_t now_ms, std::string reason,
-                               std::function<void(Result<int64_t>)> done) {
-  enqueue(ExpireOp{std::move(partner), now_ms, std::move(reason), std::move(done)});
 }
 
 void SqliteStore::fail(Op& op, const Error& e) {
@@ -185,10 +228,8 @@ void SqliteStore::succeed(Op& op) {
           o.done(o.status);
         else if constexpr (std::is_same_v<T, ClaimDueOp>)
           o.done(std::move(o.claimed));
-        else if constexpr (std::is_same_v<T, ResultOp>)
-          o.done(Result<void>());
         else
-          o.done(o.count);
+          o.done(Result<void>());
       },
       op);
 }
@@ -204,7 +245,7 @@ Result<void> SqliteStore::apply(Op& op) {
         else if constexpr (std::is_same_v<T, ResultOp>)
           return applyResult(o);
         else
-          return applyExpire(o);
+          return applyOutboxSent(o);
       },
       op);
 }
@@ -253,8 +294,10 @@ Result<void> SqliteStore::applyIntake(IntakeOp& op) {
 
 Result<void> SqliteStore::applyClaimDue(ClaimDueOp& op) {
   op.claimed.clear();
-  auto& q = ws_.due;
-  q.bind(1, op.partner).bind(2, op.now_ms).bind(3, op.limit);
+  auto& q = op.kind == ClaimKind::kPartner   ? ws_.due
+            : op.kind == ClaimKind::kOverdue ? ws_.overdue
+                                             : ws_.fallback_due;
+  q.bind(1, op.key).bind(2, op.now_ms).bind(3, op.limit);
   for (;;) {
     auto row = q.step();
     if (!row) return unexpected(row.error());
@@ -263,24 +306,40 @@ Result<void> SqliteStore::applyClaimDue(ClaimDueOp& op) {
   }
   q.reset();
   int64_t now = clock_.nowMs();
+  // An overdue delivery is claimed to move it along the chain, not for an attempt.
+  auto& claim = op.kind == ClaimKind::kOverdue ? ws_.claim_no_attempt : ws_.claim;
   for (auto& d : op.claimed) {
-    if (auto x = ws_.claim.bind(1, now).bind(2, d.seq).run(); !x) return x;
+    if (auto x = claim.bind(1, now).bind(2, d.seq).run(); !x) return x;
   }
   return {};
 }
 
 Result<void> SqliteStore::applyResult(ResultOp& op) {
   const auto& r = op.res;
-  bool final = isFinal(r.new_state) || r.new_state == DeliveryState::kFallback;
   auto& f = ws_.finish;
   f.bind(1, stateName(r.new_state)).bind(2, r.next_at).bind(3, r.finished_at);
-  f.bind(4, final ? 1 : 0).bind(5, r.channel).bind(6, r.reason);
+  f.bind(4, isFinal(r.new_state) ? 1 : 0).bind(5, r.channel).bind(6, r.reason);
   if (r.receipt.empty())
     f.bindNull(7);
   else
     f.bind(7, r.receipt);
-  f.bind(8, r.seq);
+  f.bind(8, r.seq).bind(9, r.channel_index).bind(10, r.next_channel);
+  f.bind(11, r.channel_switched ? 1 : 0).bind(12, r.deadline_at).bind(13, r.reasons);
+  if (r.product_sha256.empty())
+    f.bindNull(14);
+  else
+    f.bind(14, r.product_sha256);
   if (auto x = f.run(); !x) return x;
+  if (!r.signed_product.empty()) {
+    auto& p = ws_.insert_product;
+    p.bind(1, r.seq).bindBlob(2, r.signed_product).bind(3, r.finished_at);
+    if (auto x = p.run(); !x) return x;
+  }
+  for (const auto& m : r.outbox) {
+    auto& o = ws_.insert_outbox;
+    o.bind(1, r.finished_at).bind(2, m.address).bind(3, m.kind).bind(4, m.body);
+    if (auto x = o.run(); !x) return x;
+  }
   if (r.attempt <= 0) return {};
   auto& a = ws_.insert_attempt;
   a.bind(1, r.seq).bind(2, r.attempt).bind(3, r.started_at).bind(4, r.finished_at);
@@ -288,11 +347,10 @@ Result<void> SqliteStore::applyResult(ResultOp& op) {
   return a.run();
 }
 
-Result<void> SqliteStore::applyExpire(ExpireOp& op) {
-  auto& s = ws_.expire_select;
-  s.bind(1, op.partner).bind(2, op.now_ms).bind(3, clock_.nowMs()).bind(4, op.reason);
-  if (auto x = s.run(); !x) return x;
-  op.count = wdb_.changes();
+Result<void> SqliteStore::applyOutboxSent(OutboxSentOp& op) {
+  for (int64_t id : op.ids) {
+    if (auto x = ws_.outbox_sent.bind(1, op.now_ms).bind(2, id).run(); !x) return x;
+  }
   return {};
 }
 
@@ -353,7 +411,9 @@ Result<int64_t> SqliteStore::recoverInFlight() {
       "outcome,http_status,reason) SELECT seq,attempts,updated_at,updated_at,'',"
       "'interrupted',0,'hub stopped during the attempt' FROM deliveries WHERE state='in_flight'");
   if (!r) return unexpected(r.error());
-  r = wdb_.exec("UPDATE deliveries SET state='pending' WHERE state='in_flight'");
+  r = wdb_.exec(
+      "UPDATE deliveries SET state=CASE WHEN channel_index>0 THEN 'fallback' ELSE 'pending' END "
+      "WHERE state='in_flight'");
   if (!r) return unexpected(r.error());
   return wdb_.changes();
 }
@@ -392,7 +452,8 @@ Result<std::vector<StateCount>> SqliteStore::counts() {
   auto s = rdb_.prepare(
       "SELECT partner,state,COUNT(*),MIN(created_at),"
       "SUM(legal_deadline_at IS NOT NULL AND ?1 > COALESCE(legal_start_at, created_at) + "
-      "(legal_deadline_at - COALESCE(legal_start_at, created_at)) / 2)"
+      "(legal_deadline_at - COALESCE(legal_start_at, created_at)) / 2),"
+      "SUM(legal_deadline_at IS NOT NULL AND legal_deadline_at > ?1)"
       " FROM deliveries GROUP BY partner,state");
   if (!s) return unexpected(s.error());
   s->bind(1, clock_.nowMs());
@@ -401,8 +462,30 @@ Result<std::vector<StateCount>> SqliteStore::counts() {
     auto row = s->step();
     if (!row) return unexpected(row.error());
     if (!*row) break;
-    out.push_back({s->text(0), s->text(1), s->int64(2), s->int64(3), s->int64(4)});
+    out.push_back({s->text(0), s->text(1), s->int64(2), s->int64(3), s->int64(4), s->int64(5)});
   }
+  return out;
+}
+
+}  // namespace hub::store
+
+namespace hub::store {
+
+Result<std::vector<OutboxEntry>> SqliteStore::outbox(int limit) {
+  std::lock_guard<std::mutex> lock(read_mu_);
+  auto& s = outbox_stmt_;
+  s.bind(1, limit);
+  std::vector<OutboxEntry> out;
+  for (;;) {
+    auto row = s.step();
+    if (!row) {
+      s.reset();
+      return unexpected(row.error());
+    }
+    if (!*row) break;
+    out.push_back({s.int64(0), {s.text(1), s.text(2), s.text(3)}});
+  }
+  s.reset();
   return out;
 }
 

@@ -31,14 +31,19 @@ class SqliteStore final : public Store {
   void submitClaimDue(std::string partner, int64_t now_ms, int limit,
                       std::function<void(Result<std::vector<DueDelivery>>)> done) override;
   void submitResult(AttemptResult res, std::function<void(Result<void>)> done) override;
-  void submitExpire(std::string partner, int64_t now_ms, std::string reason,
-                    std::function<void(Result<int64_t>)> done) override;
+  void submitClaimOverdue(std::string partner, int64_t now_ms, int limit,
+                          std::function<void(Result<std::vector<DueDelivery>>)> done) override;
+  void submitClaimFallback(std::string channel, int64_t now_ms, int limit,
+                           std::function<void(Result<std::vector<DueDelivery>>)> done) override;
+  void submitOutboxSent(std::vector<int64_t> ids, int64_t now_ms,
+                        std::function<void(Result<void>)> done) override;
   bool writable() const override { return writable_.load(); }
 
   Result<std::vector<DueDelivery>> due(const std::string& partner, int64_t now_ms,
                                        int limit) override;
   Result<std::optional<int64_t>> nextDueAt() override;
   Result<std::vector<StateCount>> counts() override;
+  Result<std::vector<OutboxEntry>> outbox(int limit) override;
 
   // Crash recovery at start-up: in_flight deliveries go back to pending (attempt recorded as
   // interrupted). Returns how many.
@@ -50,8 +55,10 @@ class SqliteStore final : public Store {
     std::function<void(Result<IntakeStatus>)> done;
     IntakeStatus status = IntakeStatus::kStored;
   };
+  enum class ClaimKind { kPartner, kOverdue, kFallback };
   struct ClaimDueOp {
-    std::string partner;
+    ClaimKind kind;
+    std::string key;  // partner code, or the fallback channel's name
     int64_t now_ms;
     int limit;
     std::function<void(Result<std::vector<DueDelivery>>)> done;
@@ -61,14 +68,12 @@ class SqliteStore final : public Store {
     AttemptResult res;
     std::function<void(Result<void>)> done;
   };
-  struct ExpireOp {
-    std::string partner;
+  struct OutboxSentOp {
+    std::vector<int64_t> ids;
     int64_t now_ms;
-    std::string reason;
-    std::function<void(Result<int64_t>)> done;
-    int64_t count = 0;
+    std::function<void(Result<void>)> done;
   };
-  using Op = std::variant<IntakeOp, ClaimDueOp, ResultOp, ExpireOp>;
+  using Op = std::variant<IntakeOp, ClaimDueOp, ResultOp, OutboxSentOp>;
 
   SqliteStore(const Options& opts, const TimeSource& clock, Db writer, Db reader);
   Result<void> prepareStatements();
@@ -77,7 +82,7 @@ class SqliteStore final : public Store {
   Result<void> applyIntake(IntakeOp& op);
   Result<void> applyClaimDue(ClaimDueOp& op);
   Result<void> applyResult(ResultOp& op);
-  Result<void> applyExpire(ExpireOp& op);
+  Result<void> applyOutboxSent(OutboxSentOp& op);
   void enqueue(Op op);
   static void fail(Op& op, const Error& e);
   static void succeed(Op& op);
@@ -87,12 +92,13 @@ class SqliteStore final : public Store {
   // Only used on the writer thread (after construction).
   Db wdb_;
   struct WriterStmts {
-    Stmt insert_event, mark_duplicate, insert_delivery, insert_history, claim, finish,
-        insert_attempt, expire_select, begin, commit, rollback, due;
+    Stmt insert_event, mark_duplicate, insert_delivery, insert_history, claim, claim_no_attempt,
+        finish, insert_attempt, insert_product, insert_outbox, outbox_sent, begin, commit, rollback,
+        due, overdue, fallback_due;
   } ws_;
   // Only used on the scheduler thread (reads).
   Db rdb_;
-  Stmt due_stmt_, next_due_stmt_;
+  Stmt due_stmt_, next_due_stmt_, outbox_stmt_;
   std::mutex read_mu_;
 
   std::mutex mu_;  // guards queue_, stopping_

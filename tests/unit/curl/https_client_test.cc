@@ -56,18 +56,19 @@ class HttpsClientTest : public ::testing::Test {
     auto client = HttpsClient::create(p);
     EXPECT_TRUE(client.has_value()) << (client ? "" : client.error().message);
     if (!client) return nullptr;
-    return std::make_unique<RestXmlAdapter>(std::move(*client));
+    return std::make_unique<RestXmlAdapter>(p.endpoint, std::move(*client));
   }
 
-  static DeliveryRequest request() {
-    DeliveryRequest r;
+  static ChannelInput request() {
+    ChannelInput r;
     r.delivery_id = "19a47920-8815-5ffa-a8cc-a16b2b6535c3";
     r.message_id = "msg-0001";
     r.case_id = "Z-2025-000123";
     r.event_type = "wvggz.crisismaatregel.genomen";
     r.partner = "om";
     r.product = "kennisgeving-crisismaatregel";
-    r.body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><kennisgeving>synthetisch</kennisgeving>";
+    r.signed_product =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><kennisgeving>synthetisch</kennisgeving>";
     return r;
   }
 
@@ -80,6 +81,13 @@ class HttpsClientTest : public ::testing::Test {
   static inline TestServer* tls11_ = nullptr;
 };
 
+// One attempt, as the engine makes it: prepare the wire message, then send it.
+Outcome deliver(RestXmlAdapter& a, const ChannelInput& in) {
+  auto msg = a.prepare(in);
+  if (!msg) return Outcome::permanent(msg.error().message);
+  return a.send(in, *msg);
+}
+
 bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
 }
@@ -87,7 +95,7 @@ bool contains(const std::string& haystack, const std::string& needle) {
 TEST_F(HttpsClientTest, Delivered200KeepsReceiptAndSendsHeaders) {
   auto a = adapter(partner(main_->url("/status/200")));
   ASSERT_TRUE(a);
-  Outcome o = a->deliver(request());
+  Outcome o = deliver(*a, request());
   EXPECT_EQ(o.kind, OutcomeKind::kDelivered) << o.reason;
   EXPECT_EQ(o.http_status, 200);
   EXPECT_EQ(o.receipt, "receipt:19a47920-8815-5ffa-a8cc-a16b2b6535c3");
@@ -108,7 +116,7 @@ TEST_F(HttpsClientTest, Delivered200KeepsReceiptAndSendsHeaders) {
 TEST_F(HttpsClientTest, Status503WithRetryAfterIsRetryable) {
   auto a = adapter(partner(main_->url("/status/503?retry_after=7")));
   ASSERT_TRUE(a);
-  Outcome o = a->deliver(request());
+  Outcome o = deliver(*a, request());
   EXPECT_EQ(o.kind, OutcomeKind::kRetryable);
   EXPECT_EQ(o.reason, "HTTP 503");
   EXPECT_EQ(o.retry_after_seconds, 7);
@@ -119,7 +127,7 @@ TEST_F(HttpsClientTest, Status429WithHttpDateRetryAfterInThePast) {
   auto a = adapter(
       partner(main_->url("/status/429?retry_after=Sun,%2006%20Nov%201994%2008:49:37%20GMT")));
   ASSERT_TRUE(a);
-  Outcome o = a->deliver(request());
+  Outcome o = deliver(*a, request());
   EXPECT_EQ(o.kind, OutcomeKind::kRetryable);
   EXPECT_EQ(o.reason, "HTTP 429");
   EXPECT_EQ(o.retry_after_seconds, 0);
@@ -128,7 +136,7 @@ TEST_F(HttpsClientTest, Status429WithHttpDateRetryAfterInThePast) {
 TEST_F(HttpsClientTest, Status400IsPermanent) {
   auto a = adapter(partner(main_->url("/status/400")));
   ASSERT_TRUE(a);
-  Outcome o = a->deliver(request());
+  Outcome o = deliver(*a, request());
   EXPECT_EQ(o.kind, OutcomeKind::kPermanent);
   EXPECT_EQ(o.reason, "HTTP 400");
   EXPECT_EQ(o.http_status, 400);
@@ -137,7 +145,7 @@ TEST_F(HttpsClientTest, Status400IsPermanent) {
 TEST_F(HttpsClientTest, ServerFromAnotherCaIsRefusedBeforeTheBodyIsSent) {
   auto a = adapter(partner(other_ca_->url("/status/200")));
   ASSERT_TRUE(a);
-  Outcome o = a->deliver(request());
+  Outcome o = deliver(*a, request());
   EXPECT_EQ(o.kind, OutcomeKind::kRetryable);
   EXPECT_TRUE(o.reason.rfind("tls: certificate verify failed", 0) == 0) << o.reason;
   EXPECT_EQ(other_ca_->count("request"), 0);
@@ -149,19 +157,19 @@ TEST_F(HttpsClientTest, SeveralTrustAnchorsAreAllTrusted) {
   p.tls.ca_files = {pki_->path("ca2.pem"), pki_->path("ca1.pem")};
   auto a = adapter(p);
   ASSERT_TRUE(a);
-  EXPECT_EQ(a->deliver(request()).kind, OutcomeKind::kDelivered);
+  EXPECT_EQ(deliver(*a, request()).kind, OutcomeKind::kDelivered);
   p.endpoint = other_ca_->url("/status/200");  // server2 is signed by ca2
   auto b = adapter(p);
   ASSERT_TRUE(b);
   // server2 is trusted now, but it does not trust our client certificate (ca1 only is its CA).
-  Outcome o = b->deliver(request());
+  Outcome o = deliver(*b, request());
   EXPECT_NE(o.reason.rfind("tls: certificate verify failed", 0), 0u) << o.reason;
 }
 
 TEST_F(HttpsClientTest, HostNameMismatchIsRefused) {
   auto a = adapter(partner(wrong_name_->url("/status/200")));
   ASSERT_TRUE(a);
-  Outcome o = a->deliver(request());
+  Outcome o = deliver(*a, request());
   EXPECT_EQ(o.kind, OutcomeKind::kRetryable);
   EXPECT_TRUE(o.reason.rfind("tls: certificate verify failed", 0) == 0) << o.reason;
   EXPECT_TRUE(contains(o.reason, "127.0.0.1")) << o.reason;
@@ -174,7 +182,7 @@ TEST_F(HttpsClientTest, WrongPinIsRefusedAndNamed) {
   auto a = adapter(p);
   ASSERT_TRUE(a);
   const int before = main_->count("request");
-  Outcome o = a->deliver(request());
+  Outcome o = deliver(*a, request());
   EXPECT_EQ(o.kind, OutcomeKind::kRetryable);
   EXPECT_EQ(o.reason,
             "tls: SPKI pin mismatch (server public key matches none of the 1 configured pins)");
@@ -186,7 +194,7 @@ TEST_F(HttpsClientTest, RightPinIsDelivered) {
   p.tls.spki_pins = {pki_->pin("server2"), "sha256//" + pki_->pin("server1")};
   auto a = adapter(p);
   ASSERT_TRUE(a);
-  Outcome o = a->deliver(request());
+  Outcome o = deliver(*a, request());
   EXPECT_EQ(o.kind, OutcomeKind::kDelivered) << o.reason;
 }
 
@@ -200,7 +208,7 @@ TEST_F(HttpsClientTest, ProxyFromTheEnvironmentIsNeverUsed) {
   unsetenv("NO_PROXY");
   auto a = adapter(partner(main_->url("/status/200")));
   ASSERT_TRUE(a);
-  Outcome o = a->deliver(request());
+  Outcome o = deliver(*a, request());
   for (const char* name : {"https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"}) unsetenv(name);
   EXPECT_EQ(o.kind, OutcomeKind::kDelivered) << o.reason;
 }
@@ -212,7 +220,7 @@ TEST_F(HttpsClientTest, ExpectedOinMismatchAbortsTheHandshake) {
   ASSERT_TRUE(a);
   const int before_requests = main_->count("request");
   const int before_connections = main_->count("connection");
-  Outcome o = a->deliver(request());
+  Outcome o = deliver(*a, request());
   EXPECT_EQ(o.kind, OutcomeKind::kRetryable);
   EXPECT_EQ(o.reason, std::string("tls: server certificate OIN ") + kServerOin +
                           ", expected 00000001222222222000");
@@ -225,16 +233,16 @@ TEST_F(HttpsClientTest, ExpectedOinMatchIsDelivered) {
   p.tls.expected_oin = kServerOin;
   auto a = adapter(p);
   ASSERT_TRUE(a);
-  Outcome o = a->deliver(request());
+  Outcome o = deliver(*a, request());
   EXPECT_EQ(o.kind, OutcomeKind::kDelivered) << o.reason;
   // A second request on the same (reused) connection still goes through.
-  EXPECT_EQ(a->deliver(request()).kind, OutcomeKind::kDelivered);
+  EXPECT_EQ(deliver(*a, request()).kind, OutcomeKind::kDelivered);
 }
 
 TEST_F(HttpsClientTest, CbcOnlyServerIsRefused) {
   auto a = adapter(partner(cbc_->url("/status/200")));
   ASSERT_TRUE(a);
-  Outcome o = a->deliver(request());
+  Outcome o = deliver(*a, request());
   EXPECT_EQ(o.kind, OutcomeKind::kRetryable);
   EXPECT_TRUE(o.reason.rfind("tls: handshake failed", 0) == 0) << o.reason;
   EXPECT_EQ(cbc_->count("request"), 0);
@@ -243,7 +251,7 @@ TEST_F(HttpsClientTest, CbcOnlyServerIsRefused) {
 TEST_F(HttpsClientTest, Tls11OnlyServerIsRefused) {
   auto a = adapter(partner(tls11_->url("/status/200")));
   ASSERT_TRUE(a);
-  Outcome o = a->deliver(request());
+  Outcome o = deliver(*a, request());
   EXPECT_EQ(o.kind, OutcomeKind::kRetryable);
   EXPECT_TRUE(o.reason.rfind("tls: handshake failed", 0) == 0) << o.reason;
   EXPECT_EQ(tls11_->count("request"), 0);
@@ -254,7 +262,7 @@ TEST_F(HttpsClientTest, NcscGoodProfileSpeaksTls13) {
   p.tls.profile = "ncsc-good";
   auto a = adapter(p);
   ASSERT_TRUE(a);
-  EXPECT_EQ(a->deliver(request()).kind, OutcomeKind::kDelivered);
+  EXPECT_EQ(deliver(*a, request()).kind, OutcomeKind::kDelivered);
   const auto log = main_->log();
   std::string last_connection;
   for (const auto& line : log) {
@@ -266,10 +274,10 @@ TEST_F(HttpsClientTest, NcscGoodProfileSpeaksTls13) {
 TEST_F(HttpsClientTest, TwentySequentialPostsUseOneConnection) {
   auto client = HttpsClient::create(partner(main_->url("/status/200")));
   ASSERT_TRUE(client) << client.error().message;
-  RestXmlAdapter a(std::move(*client));
+  RestXmlAdapter a(partner(main_->url("/status/200")).endpoint, std::move(*client));
   const int before = main_->count("connection");
   for (int i = 0; i < 20; ++i) {
-    ASSERT_EQ(a.deliver(request()).kind, OutcomeKind::kDelivered) << i;
+    ASSERT_EQ(deliver(a, request()).kind, OutcomeKind::kDelivered) << i;
   }
   EXPECT_EQ(a.client().connectionsOpened(), 1u);
   EXPECT_EQ(main_->count("connection") - before, 1);
@@ -280,13 +288,13 @@ TEST_F(HttpsClientTest, ConcurrentPostsAreBoundedByConcurrency) {
   p.concurrency = 2;
   auto client = HttpsClient::create(p);
   ASSERT_TRUE(client) << client.error().message;
-  RestXmlAdapter a(std::move(*client));
+  RestXmlAdapter a(partner(main_->url("/status/200")).endpoint, std::move(*client));
   std::atomic<int> delivered{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 6; ++t) {
     threads.emplace_back([&] {
       for (int i = 0; i < 5; ++i) {
-        if (a.deliver(request()).kind == OutcomeKind::kDelivered) ++delivered;
+        if (deliver(a, request()).kind == OutcomeKind::kDelivered) ++delivered;
       }
     });
   }
@@ -299,18 +307,18 @@ TEST_F(HttpsClientTest, ConcurrentPostsAreBoundedByConcurrency) {
 TEST_F(HttpsClientTest, LargeReceiptIsBoundedAndConnectionStaysUsable) {
   auto client = HttpsClient::create(partner(main_->url("/status/200?bigbody=200000")));
   ASSERT_TRUE(client) << client.error().message;
-  RestXmlAdapter a(std::move(*client));
-  Outcome o = a.deliver(request());
+  RestXmlAdapter a(partner(main_->url("/status/200")).endpoint, std::move(*client));
+  Outcome o = deliver(a, request());
   EXPECT_EQ(o.kind, OutcomeKind::kDelivered) << o.reason;
-  EXPECT_EQ(o.receipt.size(), engine::kMaxReceiptBytes);
-  EXPECT_EQ(a.deliver(request()).kind, OutcomeKind::kDelivered);
+  EXPECT_EQ(o.receipt.size(), curl::kMaxReceiptBytes);
+  EXPECT_EQ(deliver(a, request()).kind, OutcomeKind::kDelivered);
   EXPECT_EQ(a.client().connectionsOpened(), 1u);
 }
 
 TEST_F(HttpsClientTest, ConnectionRefused) {
   auto a = adapter(partner("https://127.0.0.1:" + std::to_string(testing::closedPort()) + "/"));
   ASSERT_TRUE(a);
-  Outcome o = a->deliver(request());
+  Outcome o = deliver(*a, request());
   EXPECT_EQ(o.kind, OutcomeKind::kRetryable);
   EXPECT_TRUE(o.reason.rfind("connect: refused", 0) == 0) << o.reason;
 }
@@ -320,7 +328,7 @@ TEST_F(HttpsClientTest, SlowPartnerTimesOut) {
   p.request_timeout = Millis(300);
   auto a = adapter(p);
   ASSERT_TRUE(a);
-  Outcome o = a->deliver(request());
+  Outcome o = deliver(*a, request());
   EXPECT_EQ(o.kind, OutcomeKind::kRetryable);
   EXPECT_TRUE(o.reason.rfind("timeout", 0) == 0) << o.reason;
 }
@@ -329,9 +337,9 @@ TEST_F(HttpsClientTest, HeaderInjectionIsRefusedWithoutSending) {
   auto a = adapter(partner(main_->url("/status/200")));
   ASSERT_TRUE(a);
   const int before = main_->count("request");
-  DeliveryRequest r = request();
+  ChannelInput r = request();
   r.case_id = "Z-1\r\nX-Evil: 1";
-  Outcome o = a->deliver(r);
+  Outcome o = deliver(*a, r);
   EXPECT_EQ(o.kind, OutcomeKind::kPermanent);
   EXPECT_EQ(o.reason, "invalid X-Case-Id header value (control character)");
   EXPECT_EQ(main_->count("request"), before);
@@ -344,7 +352,7 @@ TEST_F(HttpsClientTest, WithoutClientCertificateTheServerRefuses) {
   auto a = adapter(p);
   ASSERT_TRUE(a);
   const int before = main_->count("request");
-  Outcome o = a->deliver(request());
+  Outcome o = deliver(*a, request());
   EXPECT_EQ(o.kind, OutcomeKind::kRetryable) << o.reason;
   EXPECT_EQ(main_->count("request"), before);
 }
@@ -380,12 +388,17 @@ TEST_F(HttpsClientTest, FactoryRejectsEmptyTrustAnchorsAndBadUrls) {
 }
 
 TEST_F(HttpsClientTest, RestXmlFactoryValidatesOnce) {
-  auto bad = RestXmlAdapter::create(partner("http://example.org/"));
+  HubConfig hub;
+  PartnerConfig bad_partner = partner("http://example.org/");
+  auto bad = RestXmlAdapter::create({hub, bad_partner, nullptr, {}});
   ASSERT_FALSE(bad);
   EXPECT_TRUE(contains(bad.error().message, "must be an https:// URL"));
-  auto good = RestXmlAdapter::create(partner(main_->url("/status/202")));
+  PartnerConfig good_partner = partner(main_->url("/status/202"));
+  auto good = RestXmlAdapter::create({hub, good_partner, nullptr, {}});
   ASSERT_TRUE(good) << good.error().message;
-  EXPECT_EQ((*good)->deliver(request()).kind, OutcomeKind::kDelivered);
+  auto msg = (*good)->prepare(request());
+  ASSERT_TRUE(msg);
+  EXPECT_EQ((*good)->send(request(), *msg).kind, OutcomeKind::kDelivered);
 }
 
 }  // namespace

@@ -229,19 +229,89 @@ TEST_F(StoreTest, RecoverInFlightAfterRestart) {
   EXPECT_EQ(again[0].attempts, 1);
 }
 
-TEST_F(StoreTest, ExpireMarksOverdueDead) {
+TEST_F(StoreTest, OverdueClaimTakesOnlyWhatPassedItsDeadlineWithoutCountingAnAttempt) {
   ASSERT_TRUE(intake(event("m1", "Z1", {"om"})));
-  std::promise<Result<int64_t>> p;
-  store_->submitExpire("om", clock_.now + 60'000, "deadline passed",
-                       [&](Result<int64_t> r) { p.set_value(std::move(r)); });
-  auto r = p.get_future().get();
-  ASSERT_TRUE(r);
-  EXPECT_EQ(*r, 1);
-  EXPECT_TRUE(due("om").empty());
-  auto counts = store_->counts();
-  ASSERT_TRUE(counts);
-  ASSERT_EQ(counts->size(), 1u);
-  EXPECT_EQ((*counts)[0].state, "dead");
+  std::promise<Result<std::vector<DueDelivery>>> early, late;
+  store_->submitClaimOverdue("om", clock_.now, 10, [&](Result<std::vector<DueDelivery>> r) {
+    early.set_value(std::move(r));
+  });
+  auto e = early.get_future().get();
+  ASSERT_TRUE(e);
+  EXPECT_TRUE(e->empty());
+  store_->submitClaimOverdue(
+      "om", clock_.now + 60'000, 10,
+      [&](Result<std::vector<DueDelivery>> r) { late.set_value(std::move(r)); });
+  auto l = late.get_future().get();
+  ASSERT_TRUE(l);
+  ASSERT_EQ(l->size(), 1u);
+  EXPECT_EQ((*l)[0].attempts, 0);
+  EXPECT_TRUE(due("om").empty());  // in_flight now
+}
+
+TEST_F(StoreTest, FallbackSwitchKeepsTheSignedProductAndUnblocksTheCase) {
+  ASSERT_TRUE(intake(event("m1", "Z1", {"om"})));
+  ASSERT_TRUE(intake(event("m2", "Z1", {"om"})));
+  auto waiting = due("om");
+  ASSERT_EQ(waiting.size(), 1u);  // the second waits for the first (same case)
+  EXPECT_TRUE(waiting[0].signed_product.empty());
+  auto first = claim("om", 1);
+  ASSERT_EQ(first.size(), 1u);
+  AttemptResult res;
+  res.seq = first[0];
+  res.attempt = 1;
+  res.started_at = res.finished_at = clock_.now;
+  res.outcome = "permanent_error";
+  res.new_state = DeliveryState::kFallback;
+  res.next_at = clock_.now;
+  res.channel = "rest-xml";
+  res.channel_index = 1;
+  res.next_channel = "securemail";
+  res.channel_switched = true;
+  res.deadline_at = clock_.now + 7'200'000;
+  res.reasons = "rest-xml: permanent error: HTTP 400";
+  res.signed_product = "<signed/>";
+  res.product_sha256 = "abc";
+  res.outbox.push_back({"ketenhub.status", "notification", "{}"});
+  result(res);
+  // The case is no longer held up by a delivery that fell back.
+  auto second = claim("om", 10);
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_NE(second[0], first[0]);
+  std::promise<Result<std::vector<DueDelivery>>> fb;
+  store_->submitClaimFallback(
+      "securemail", clock_.now, 10,
+      [&](Result<std::vector<DueDelivery>> r) { fb.set_value(std::move(r)); });
+  auto f = fb.get_future().get();
+  ASSERT_TRUE(f);
+  ASSERT_EQ(f->size(), 1u);
+  EXPECT_EQ((*f)[0].channel, "securemail");
+  EXPECT_EQ((*f)[0].channel_index, 1);
+  EXPECT_EQ((*f)[0].channel_attempts, 0);  // restarted at the switch (attempts before this one)
+  EXPECT_EQ((*f)[0].signed_product, "<signed/>");
+  EXPECT_EQ((*f)[0].product_sha256, "abc");
+  EXPECT_EQ((*f)[0].reasons, "rest-xml: permanent error: HTTP 400");
+  auto box = store_->outbox(10);
+  ASSERT_TRUE(box);
+  ASSERT_EQ(box->size(), 1u);
+  std::promise<Result<void>> sent;
+  store_->submitOutboxSent({(*box)[0].id}, clock_.now,
+                           [&](Result<void> r) { sent.set_value(std::move(r)); });
+  ASSERT_TRUE(sent.get_future().get());
+  EXPECT_TRUE(store_->outbox(10)->empty());
+  // A crash while on a fallback channel returns the delivery to that channel, not to pending.
+  store_.reset();
+  open();
+  auto n = store_->recoverInFlight();
+  ASSERT_TRUE(n);
+  EXPECT_EQ(*n, 2);
+  std::promise<Result<std::vector<DueDelivery>>> again;
+  store_->submitClaimFallback(
+      "securemail", clock_.now, 10,
+      [&](Result<std::vector<DueDelivery>> r) { again.set_value(std::move(r)); });
+  auto a = again.get_future().get();
+  ASSERT_TRUE(a);
+  ASSERT_EQ(a->size(), 1u);
+  EXPECT_EQ((*a)[0].channel_attempts, 1);  // the interrupted attempt counts
 }
 
 TEST_F(StoreTest, GroupCommitsConcurrentSubmissions) {

@@ -7,8 +7,8 @@
 namespace hub::adapters::wus {
 namespace {
 
-using engine::HttpResult;
-using engine::TransportError;
+using curl::HttpResult;
+using curl::TransportError;
 using hub::wus_testing::kMessageId;
 
 std::string envelope(const std::string& header, const std::string& body,

@@ -196,7 +196,7 @@ class WusSimTest : public ::testing::Test {
     return PartnerSim("om", faults, std::move(deps), SimProtocol::kWus);
   }
   static Outcome classify(const SimResponse& r) {
-    engine::HttpResult h;
+    curl::HttpResult h;
     h.http_status = r.status;
     h.body = r.body;
     return adapters::wus::classifyWusResponse(h, kMessageId);

@@ -1,5 +1,5 @@
 #pragma once
-// Pure classification of one HTTP exchange into an Outcome (SPEC §5, rest-xml):
+// Pure classification of one HTTP exchange into an Outcome (the rest-xml rules):
 //   2xx                          delivered; the body is kept as the receipt (at most 64 KiB)
 //   408, 425, 429, 5xx           retryable "HTTP <code>", honouring Retry-After
 //   other 4xx                    permanent "HTTP <code>"
@@ -8,8 +8,8 @@
 //   transport failure            retryable, with a precise reason ("connect: refused", "timeout",
 //                                "tls: certificate verify failed", "tls: SPKI pin mismatch",
 //                                "tls: server certificate OIN X, expected Y", ...)
-// No I/O, no curl: hub/curl fills HttpResult (mapping CURLcode to TransportError), this decides
-// what it means. Reasons never contain bodies or personal data.
+// No I/O, no curl calls: https_client.cc fills HttpResult (CURLcode -> TransportError); this
+// decides what it means. Reasons never contain bodies or personal data.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -17,7 +17,7 @@
 
 #include "hub/core/outcome.h"
 
-namespace hub::engine {
+namespace hub::curl {
 
 inline constexpr size_t kMaxReceiptBytes = 64 * 1024;
 
@@ -61,4 +61,4 @@ std::optional<long> parseRetryAfter(std::string_view value, int64_t reference_ms
 // RFC 9110 §5.6.7 HTTP-date -> unix seconds. Invalid -> nullopt.
 std::optional<int64_t> parseHttpDate(std::string_view value);
 
-}  // namespace hub::engine
+}  // namespace hub::curl

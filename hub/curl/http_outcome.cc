@@ -1,10 +1,10 @@
-#include "hub/engine/outcome_classifier.h"
+#include "hub/curl/http_outcome.h"
 
 #include <algorithm>
 #include <array>
 #include <cctype>
 
-namespace hub::engine {
+namespace hub::curl {
 namespace {
 
 constexpr long kMaxRetryAfterSeconds = 1000000000L;
@@ -219,4 +219,4 @@ Outcome classifyHttp(const HttpResult& r) {
   return out;
 }
 
-}  // namespace hub::engine
+}  // namespace hub::curl

@@ -1,10 +1,10 @@
-#include "hub/engine/outcome_classifier.h"
+#include "hub/curl/http_outcome.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace hub::engine {
+namespace hub::curl {
 namespace {
 
 // 2015-10-21 07:28:00 GMT
@@ -207,4 +207,4 @@ TEST(OutcomeClassifierTest, TransportDetailIsBounded) {
 }
 
 }  // namespace
-}  // namespace hub::engine
+}  // namespace hub::curl

@@ -1,0 +1,188 @@
+#include "hub/engine/attempt_runner.h"
+
+#include "hub/core/error_codes.h"
+#include "hub/core/time_format.h"
+#include "hub/engine/fallback_chain.h"
+#include "hub/engine/intake_processor.h"
+#include "hub/engine/notification.h"
+#include "hub/engine/product_builder.h"
+#include "hub/log/log.h"
+#include "hub/tls/digest.h"
+
+namespace hub::engine {
+namespace {
+
+// The product for one claimed delivery: the event's XML form derived from the stored body (as
+// intake derived it), mapped, validated and signed.
+Result<BuiltProduct> buildFor(const Runtime& rt, DueDelivery& d, int64_t started_ms) {
+  auto event_xml = !d.event_xml.empty()
+                       ? Result<std::string>(std::move(d.event_xml))
+                       : eventXmlForm(d.content_type, d.body, rt.cfg->intake.max_json_depth);
+  if (!event_xml) return unexpected(event_xml.error());
+  ProductInput in{std::move(*event_xml),
+                  d.message_id,
+                  d.case_id,
+                  d.event_type,
+                  d.actor,
+                  d.delivery_id,
+                  d.partner,
+                  d.product,
+                  formatRfc3339Utc(started_ms)};
+  return buildProduct(rt, in, false);
+}
+
+const DeliveryRule* findRule(const Runtime& rt, const std::string& event_type,
+                             const std::string& partner, const std::string& product) {
+  const Route* route = rt.cfg->findRoute(event_type);
+  if (!route) return nullptr;
+  for (const auto& r : route->deliveries)
+    if (r.partner == partner && r.product == product) return &r;
+  return nullptr;
+}
+
+// The name a channel is known by at a chain position (metrics, attempts, notifications).
+std::string channelName(const Runtime& rt, const DueDelivery& d) {
+  if (d.channel_index > 0) return d.channel;
+  auto p = rt.cfg->partners.find(d.partner);
+  return p == rt.cfg->partners.end() ? std::string() : p->second.adapter;
+}
+
+void addOutbox(const Runtime& rt, const DueDelivery& d, const ChainDecision& dec,
+               const std::string& channel, int64_t now, AttemptResult& res) {
+  const NotifyConfig& n = rt.cfg->notify;
+  bool final = isFinal(dec.state);
+  if (!dec.switched && !final) return;
+  StatusNote note{
+      d.delivery_id,
+      d.message_id,
+      d.case_id,
+      d.partner,
+      d.product,
+      dec.switched ? dec.next_channel : channel,
+      std::string(stateName(dec.state)),
+      now,
+      reasonCode(dec.switched ? dec.reasons : dec.reason, dec.state == DeliveryState::kDelivered)};
+  if (!n.address.empty()) res.outbox.push_back({n.address, "notification", notificationJson(note)});
+  if (dec.state == DeliveryState::kDead && !n.dead_letter_address.empty())
+    res.outbox.push_back({n.dead_letter_address, "dead_letter", notificationJson(note)});
+}
+
+}  // namespace
+
+std::string processStep(const DeliveryRule& rule) {
+  if (!rule.process_step.empty()) return rule.process_step;
+  std::string s = rule.product;
+  for (char& c : s)
+    if (c == '-') c = ' ';
+  if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') s[0] = static_cast<char>(s[0] - 'a' + 'A');
+  return s;
+}
+
+AttemptReport AttemptRunner::run(const Runtime& rt, DueDelivery d, Random& random,
+                                 const std::string& skip_reason) const {
+  int64_t started = clock_.nowMs();
+  const DeliveryRule* rule = findRule(rt, d.event_type, d.partner, d.product);
+  const std::string channel = channelName(rt, d);
+  AttemptReport rep;
+  rep.on_coupling = d.channel_index == 0;
+  Outcome outcome;
+  AttemptResult& res = rep.result;
+  bool skipped = !skip_reason.empty();
+  if (!rule || !rt.cfg->partners.count(d.partner)) {
+    outcome =
+        Outcome::permanent("route for " + d.partner + "/" + d.product + " is no longer configured");
+  } else if (skipped) {
+    outcome = Outcome::retryable(skip_reason);
+  } else {
+    if (d.signed_product.empty()) {
+      auto built = buildFor(rt, d, started);
+      if (built) {
+        d.signed_product = std::move(built->signed_xml);
+        d.product_sha256 = tls::hexEncode(tls::sha256(d.signed_product));
+        res.signed_product = d.signed_product;
+        res.product_sha256 = d.product_sha256;
+      } else {
+        outcome = Outcome::permanent(built.error().code + ": " + built.error().message);
+      }
+    }
+    Channel* ch = rt.channel(d.partner, d.channel_index > 0 ? d.channel : "");
+    if (!d.signed_product.empty()) {
+      if (!ch) {
+        outcome = Outcome::permanent("channel " + channel + " is not configured for partner " +
+                                     d.partner);
+      } else {
+        ChannelInput in{d.delivery_id,    d.message_id, d.case_id,          d.event_type,
+                        d.partner,        d.product,    processStep(*rule), d.signed_product,
+                        d.product_sha256, started};
+        auto msg = ch->prepare(in);
+        if (!msg) {
+          outcome = Outcome::permanent(msg.error().message);
+        } else {
+          outcome = ch->send(in, *msg);
+          rep.sent = true;
+        }
+      }
+    }
+  }
+  int64_t finished_at = clock_.nowMs();
+  ChainPosition at{d.channel_index, channel, d.channel_attempts + (skipped ? 0 : 1), d.deadline_at,
+                   d.reasons};
+  DeliveryRule gone;
+  gone.partner = d.partner;
+  ChainDecision dec = decideAfterAttempt(
+      outcome, at, finished_at, rule ? *rule : gone, rt.cfg->engine.channels,
+      [&](const std::string& name) { return rt.channel(d.partner, name) != nullptr; }, random,
+      skipped);
+  rep.kind = outcome.kind;
+  res.seq = d.seq;
+  res.attempt = skipped ? 0 : d.attempts + 1;
+  res.started_at = started;
+  res.finished_at = finished_at;
+  res.outcome = outcomeName(outcome.kind);
+  res.http_status = outcome.http_status;
+  res.reason = dec.reason;
+  res.new_state = dec.state;
+  res.next_at = dec.next_at;
+  res.channel = channel;
+  res.channel_index = dec.channel_index;
+  res.next_channel = dec.next_channel;
+  res.channel_switched = dec.switched;
+  res.deadline_at = dec.deadline_at;
+  res.reasons = dec.reasons;
+  if (outcome.kind == OutcomeKind::kDelivered) res.receipt = outcome.receipt.substr(0, 4096);
+  addOutbox(rt, d, dec, channel, finished_at, res);
+
+  if (rep.sent) stats_.attemptSeconds(d.partner, channel, (finished_at - started) / 1000.0);
+  if (!skipped) stats_.deliveryOutcome(d.partner, channel, outcomeName(outcome.kind));
+  if (dec.switched) {
+    stats_.deliveryOutcome(d.partner, channel, "fallback");
+    log::warn("delivery falls back", {{"delivery_id", d.delivery_id},
+                                      {"partner", d.partner},
+                                      {"product", d.product},
+                                      {"from_channel", channel},
+                                      {"to_channel", dec.next_channel},
+                                      {"reason", dec.reason}});
+  }
+  if (dec.state == DeliveryState::kDead) stats_.deliveryOutcome(d.partner, channel, "dead");
+  if (isFinal(dec.state))
+    stats_.deliveryLatencySeconds(d.partner, (finished_at - d.received_at) / 1000.0);
+  if (dec.state == DeliveryState::kDead) {
+    if (d.legal_deadline_at > finished_at) {
+      // The loudest case: every channel failed while the law still gives time to act.
+      log::error("delivery dead before its legal deadline: act now",
+                 {{"delivery_id", d.delivery_id},
+                  {"partner", d.partner},
+                  {"product", d.product},
+                  {"legal_deadline_at", formatRfc3339Utc(d.legal_deadline_at)},
+                  {"reason", dec.reason}});
+    } else {
+      log::warn("delivery dead", {{"delivery_id", d.delivery_id},
+                                  {"partner", d.partner},
+                                  {"product", d.product},
+                                  {"reason", dec.reason}});
+    }
+  }
+  return rep;
+}
+
+}  // namespace hub::engine

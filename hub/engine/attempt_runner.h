@@ -1,0 +1,45 @@
+#pragma once
+// AttemptRunner: one claimed delivery, one step along its chain. On a worker thread:
+//   1. the product: the stored signed bytes, or — on the first attempt — map, validate and sign
+//      once (the result carries the bytes and their SHA-256 to the store, which keeps them);
+//   2. the channel at the delivery's chain position prepares the wire message and sends it
+//      (adapters classify);
+//   3. the fallback chain decides (delivered, retry, next channel, dead);
+//   4. the AttemptResult for the store, with the outbox messages (status notification, dead
+//      letter) that go into the same transaction; metrics and one log line per switch or death.
+// A delivery claimed as overdue (its coupling's circuit open past the deadline) skips 2: its
+// channel gives up without an attempt. Stateless and thread-safe: clock and randomness injected.
+#include <string>
+
+#include "hub/core/time_source.h"
+#include "hub/engine/runtime.h"
+#include "hub/pipeline/store.h"
+#include "hub/stats/stats.h"
+
+namespace hub::engine {
+
+struct AttemptReport {
+  AttemptResult result;
+  OutcomeKind kind = OutcomeKind::kRetryable;
+  bool sent = false;        // an exchange with the channel happened (counts for the circuit)
+  bool on_coupling = true;  // the attempt was on the partner's coupling (its gate), not a fallback
+};
+
+class AttemptRunner {
+ public:
+  AttemptRunner(const TimeSource& clock, stats::Stats& stats) : clock_(clock), stats_(stats) {}
+
+  // skip_reason non-empty: no attempt; the current channel gives up with that reason.
+  AttemptReport run(const Runtime& rt, DueDelivery d, Random& random,
+                    const std::string& skip_reason = "") const;
+
+ private:
+  const TimeSource& clock_;
+  stats::Stats& stats_;
+};
+
+// The product's process step as people name it: the rule's process_step, or the product name
+// with its first letter upper-case and dashes as spaces ("kennisgeving-ibs" -> "Kennisgeving ibs").
+std::string processStep(const DeliveryRule& rule);
+
+}  // namespace hub::engine

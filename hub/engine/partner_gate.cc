@@ -1,0 +1,68 @@
+#include "hub/engine/partner_gate.h"
+
+namespace hub::engine {
+
+PartnerGate::PartnerGate(const PartnerConfig& cfg, const TimeSource& clock)
+    : clock_(clock),
+      concurrency_(cfg.concurrency),
+      breaker_cfg_(cfg.breaker),
+      breaker_(std::make_unique<CircuitBreaker>(cfg.breaker, clock)) {}
+
+void PartnerGate::update(const PartnerConfig& cfg) {
+  std::lock_guard<std::mutex> lock(mu_);
+  concurrency_ = cfg.concurrency;
+  if (cfg.breaker.failure_threshold != breaker_cfg_.failure_threshold ||
+      cfg.breaker.open_for != breaker_cfg_.open_for) {
+    breaker_cfg_ = cfg.breaker;
+    breaker_ = std::make_unique<CircuitBreaker>(cfg.breaker, clock_);
+  }
+}
+
+int PartnerGate::capacity() {
+  std::lock_guard<std::mutex> lock(mu_);
+  int capacity = concurrency_ - in_flight_;
+  if (capacity <= 0) return 0;
+  if (breaker_->state() == CircuitBreaker::State::kClosed) return capacity;
+  // Open: only a half-open probe goes out, one at a time.
+  if (in_flight_ > 0 || !breaker_->allowRequest()) return 0;
+  return 1;
+}
+
+bool PartnerGate::overdueCheck(int64_t now_ms) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (breaker_->state() == CircuitBreaker::State::kClosed) return false;
+  if (now_ms - last_overdue_ms_ < kOverdueEveryMs) return false;
+  last_overdue_ms_ = now_ms;
+  return true;
+}
+
+void PartnerGate::started(int n) {
+  std::lock_guard<std::mutex> lock(mu_);
+  in_flight_ += n;
+}
+
+bool PartnerGate::finished(OutcomeKind kind, bool sent) {
+  std::lock_guard<std::mutex> lock(mu_);
+  --in_flight_;
+  if (sent) breaker_->record(kind);
+  // Claim in batches: wake the scheduler when half the capacity is free, not on every completion
+  // (each claim is a commit).
+  return !(in_flight_ * 2 > concurrency_ && kind == OutcomeKind::kDelivered);
+}
+
+int PartnerGate::inFlight() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return in_flight_;
+}
+
+const char* PartnerGate::circuitName() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return breaker_->stateName();
+}
+
+bool PartnerGate::circuitClosed() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return breaker_->state() == CircuitBreaker::State::kClosed;
+}
+
+}  // namespace hub::engine

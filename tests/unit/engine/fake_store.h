@@ -1,0 +1,81 @@
+#pragma once
+// An in-memory hub::Store for scheduler tests: claims hand out what the test queued (per
+// partner, per overdue partner, per fallback channel); results are recorded and can be waited
+// for. Callbacks run at once on the submitting thread.
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <vector>
+
+#include "hub/pipeline/store.h"
+
+namespace hub::engine::testing {
+
+class FakeStore final : public Store {
+ public:
+  void submitIntake(IntakeRecord, std::function<void(Result<IntakeStatus>)> done) override {
+    done(IntakeStatus::kStored);
+  }
+  void submitResult(AttemptResult res, std::function<void(Result<void>)> done) override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      results.push_back(std::move(res));
+    }
+    cv_.notify_all();
+    done(Result<void>());
+  }
+  void submitClaimDue(std::string partner, int64_t, int limit,
+                      std::function<void(Result<std::vector<DueDelivery>>)> done) override {
+    done(take(coupling[partner], limit, partner));
+  }
+  void submitClaimOverdue(std::string partner, int64_t, int limit,
+                          std::function<void(Result<std::vector<DueDelivery>>)> done) override {
+    done(take(overdue[partner], limit, ""));
+  }
+  void submitClaimFallback(std::string channel, int64_t, int limit,
+                           std::function<void(Result<std::vector<DueDelivery>>)> done) override {
+    done(take(fallback[channel], limit, ""));
+  }
+  void submitOutboxSent(std::vector<int64_t>, int64_t,
+                        std::function<void(Result<void>)> done) override {
+    done(Result<void>());
+  }
+  bool writable() const override { return true; }
+  Result<std::vector<DueDelivery>> due(const std::string&, int64_t, int) override {
+    return std::vector<DueDelivery>{};
+  }
+  Result<std::optional<int64_t>> nextDueAt() override { return std::optional<int64_t>(); }
+  Result<std::vector<StateCount>> counts() override { return std::vector<StateCount>{}; }
+  Result<std::vector<OutboxEntry>> outbox(int) override { return std::vector<OutboxEntry>{}; }
+
+  void queue(std::vector<DueDelivery>& q, DueDelivery d) {
+    std::lock_guard<std::mutex> lock(mu_);
+    q.push_back(std::move(d));
+  }
+  // Waits (bounded) until n results were recorded; returns a copy of them.
+  std::vector<AttemptResult> waitResults(size_t n) {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait_for(lock, std::chrono::seconds(10), [&] { return results.size() >= n; });
+    return results;
+  }
+  // Largest number of claims handed out at once for a partner, as counted by the test.
+  std::map<std::string, std::vector<DueDelivery>> coupling, overdue, fallback;
+  std::vector<AttemptResult> results;
+  std::map<std::string, int> claimed;  // by partner: how many coupling claims were handed out
+
+ private:
+  std::vector<DueDelivery> take(std::vector<DueDelivery>& q, int limit, const std::string& p) {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<DueDelivery> out;
+    while (!q.empty() && static_cast<int>(out.size()) < limit) {
+      out.push_back(std::move(q.front()));
+      q.erase(q.begin());
+    }
+    if (!p.empty()) claimed[p] += static_cast<int>(out.size());
+    return out;
+  }
+  std::mutex mu_;
+  std::condition_variable cv_;
+};
+
+}  // namespace hub::engine::testing
