@@ -124,12 +124,19 @@ Response AdminServer::metrics() {
   int64_t now = SystemTimeSource().nowMs();
   if (counts) {
     for (const char* g : {"ketenhub_deliveries_pending", "ketenhub_oldest_pending_age_seconds",
-                          "ketenhub_deliveries_past_half_legal_deadline"})
+                          "ketenhub_deliveries_past_half_legal_deadline",
+                          "ketenhub_deliveries_dead_within_legal_deadline"})
       stats_.clearGauge(g);
-    std::map<std::string, int64_t> oldest, past_half;
+    std::map<std::string, int64_t> oldest, past_half, dead_in_time;
     for (const auto& c : *counts) {
-      if (c.state == "delivered" || c.state == "dead") continue;
-      past_half[c.partner] += c.past_half_legal;
+      // Legal deadlines keep counting across channels and after death: only delivery ends them.
+      if (c.state != "delivered") past_half[c.partner] += c.past_half_legal;
+      if (c.state == "dead") {
+        // The loudest signal: every channel failed while the law still gives time to act.
+        dead_in_time[c.partner] += c.within_legal;
+        continue;
+      }
+      if (c.state == "delivered") continue;
       stats_.setGauge("ketenhub_deliveries_pending",
                       stats::labels({{"partner", c.partner}, {"state", c.state}}),
                       static_cast<double>(c.count));
@@ -138,6 +145,9 @@ Response AdminServer::metrics() {
     }
     for (const auto& [p, n] : past_half)
       stats_.setGauge("ketenhub_deliveries_past_half_legal_deadline",
+                      stats::labels({{"partner", p}}), static_cast<double>(n));
+    for (const auto& [p, n] : dead_in_time)
+      stats_.setGauge("ketenhub_deliveries_dead_within_legal_deadline",
                       stats::labels({{"partner", p}}), static_cast<double>(n));
     for (const auto& [p, t] : oldest)
       stats_.setGauge("ketenhub_oldest_pending_age_seconds", stats::labels({{"partner", p}}),

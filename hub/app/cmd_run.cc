@@ -7,10 +7,12 @@
 
 #include "adapters/amqp/connect_intake.h"
 #include "adapters/amqp/listen_intake.h"
+#include "adapters/amqp/outbox_publisher.h"
 #include "hub/admin/admin_server.h"
 #include "hub/app/args.h"
 #include "hub/app/runtime_loader.h"
 #include "hub/engine/intake_service.h"
+#include "hub/engine/outbox_relay.h"
 #include "hub/engine/scheduler.h"
 #include "hub/log/log.h"
 #include "hub/store/sqlite_store.h"
@@ -63,6 +65,24 @@ int runMain(const Args& args) {
   engine::IntakeService intake(rt, **store, scheduler, stats);
   scheduler.start();
 
+  // Status notifications and dead letters: published from the store's outbox (at-least-once).
+  // notify/dead_letter changes take effect at the next start, not on reload.
+  std::unique_ptr<amqp::OutboxPublisher> publisher;
+  std::unique_ptr<engine::OutboxRelay> relay;
+  if (cfg.notify.enabled()) {
+    auto pub = amqp::OutboxPublisher::start(cfg.notify);
+    if (!pub) {
+      scheduler.stop();
+      (*store)->stop();
+      return fail("notify: " + pub.error().message);
+    }
+    publisher = std::move(*pub);
+    relay = std::make_unique<engine::OutboxRelay>(**store, *publisher, clock);
+    relay->start();
+    log::info("status notifications on", {{"address", cfg.notify.address},
+                                          {"dead_letter_address", cfg.notify.dead_letter_address}});
+  }
+
   std::vector<std::unique_ptr<amqp::ListenIntake>> listeners;
   std::vector<std::unique_ptr<amqp::ConnectIntake>> connectors;
   std::vector<const IntakeSource*> sources;
@@ -70,6 +90,8 @@ int runMain(const Args& args) {
     for (auto& l : listeners) l->stop();
     for (auto& c : connectors) c->stop();
     scheduler.stop();
+    if (relay) relay->stop();
+    if (publisher) publisher->stop();
     (*store)->stop();
   };
   for (const auto& src : cfg.intake.listen) {

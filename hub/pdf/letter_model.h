@@ -1,0 +1,46 @@
+#pragma once
+// LetterModel: what a postal letter says, as plain values (no library headers). Built by the print
+// channel from a letter stylesheet's output (adapters/print/letter_model_reader.h, vocabulary in
+// docs/letters.md) and rendered to PDF by hub/pdf/pdf_renderer.h. All text is UTF-8, one line per
+// string where the field says "line"; paragraphs and row values wrap.
+#include <string>
+#include <vector>
+
+namespace hub::pdf {
+
+// A key-value row of a table, e.g. {"Zaaknummer", "CM-0344-2026-000123"}.
+struct LetterRow {
+  std::string label;
+  std::string value;
+};
+
+// One block of a section, in document order: a paragraph or a table row.
+struct LetterBlock {
+  enum class Kind { kParagraph, kRow };
+  Kind kind = Kind::kParagraph;
+  std::string label;  // kRow only
+  std::string text;   // paragraph text, or the row's value
+};
+
+struct LetterSection {
+  std::string heading;
+  std::vector<LetterBlock> blocks;
+};
+
+struct LetterModel {
+  std::vector<std::string> sender_lines;     // letterhead, top right
+  std::string return_address;                // one small line above the recipient, in the window
+  std::vector<std::string> recipient_lines;  // 2..6 lines, inside the envelope window
+  std::string place_date;                    // "Utrecht, 22 november 2026"
+  std::string title;                         // the subject of the letter
+  std::vector<LetterRow> references;         // Zaaknummer, Kenmerk, Product
+  std::vector<LetterSection> sections;
+  std::vector<std::string> closing;  // closing paragraphs (greeting, signature lines)
+
+  // PDF document metadata (not printed). create_date: ISO 8601 "2026-11-22T07:15:00Z"; when empty,
+  // cairo writes the current time and the output is not reproducible.
+  std::string create_date;
+  std::string document_title;  // PDF Title; no personal data
+};
+
+}  // namespace hub::pdf

@@ -1,0 +1,23 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  Letter for the print fallback channel: the SIGNED om / kennisgeving-beeindiging-crisismaatregel product -> the letter
+  model (docs/letters.md). Title: "Kennisgeving beëindiging crisismaatregel (Wvggz)". Shared parts and parameters:
+  ../common/letter.xsl.
+-->
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+                xmlns:p="urn:ketenhub:om:kennisgeving-beeindiging-crisismaatregel:1"
+                exclude-result-prefixes="p">
+
+  <xsl:import href="../common/letter.xsl"/>
+
+  <xsl:variable name="expected-root" select="'kennisgevingBeeindigingCrisismaatregel'"/>
+  <xsl:variable name="expected-ns" select="'urn:ketenhub:om:kennisgeving-beeindiging-crisismaatregel:1'"/>
+
+  <xsl:template name="title">Kennisgeving beëindiging crisismaatregel (Wvggz)</xsl:template>
+
+  <xsl:template name="intro">
+    <p>De crisismaatregel ten aanzien van de hieronder genoemde betrokkene is beëindigd op
+      <xsl:call-template name="format-date"><xsl:with-param name="value" select="p:beeindiging/p:datumTijd"/></xsl:call-template>.<xsl:for-each select="p:beeindiging/p:reden"> De reden: <xsl:value-of select="."/>.</xsl:for-each></p>
+    <p>Met deze brief stelt de burgemeester van <xsl:value-of select="p:beeindiging/p:gemeente/p:naam"/> u daarvan in kennis.</p>
+  </xsl:template>
+</xsl:stylesheet>
