@@ -116,7 +116,7 @@ def serve(args):
 
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
-    server = loop.run_until_complete(loop.create_server(factory, host="127.0.0.1", port=0))
+    server = loop.run_until_complete(loop.create_server(factory, host="127.0.0.1", port=args.port))
     print("PORT", server.sockets[0].getsockname()[1], flush=True)
     try:
         loop.run_forever()
@@ -142,6 +142,7 @@ def main():
                     default="normal")
     ap.add_argument("--user")
     ap.add_argument("--password")
+    ap.add_argument("--port", type=int, default=0)
     args = ap.parse_args()
     if args.inspect:
         inspect(args.inspect)
