@@ -173,6 +173,18 @@ Response AdminServer::status() {
       p.as_object()[c.state] = c.count;
     }
   }
+  // How the final deliveries went out: per channel (the coupling or a fallback), per state.
+  if (auto by = store_.channelCounts()) {
+    for (const auto& c : *by) {
+      auto& p = partners[c.partner];
+      if (!p.is_object()) p = json::object();
+      auto& ch = p.as_object()["channels"];
+      if (!ch.is_object()) ch = json::object();
+      auto& one = ch.as_object()[c.channel.empty() ? "none" : c.channel];
+      if (!one.is_object()) one = json::object();
+      one.as_object()[c.state] = c.count;
+    }
+  }
   for (const auto& [code, s] : scheduler_.snapshot()) {
     auto& p = partners[code];
     if (!p.is_object()) p = json::object();

@@ -98,6 +98,11 @@ struct StateCount {
   int64_t within_legal = 0;     // of these, how many still have time left on their legal deadline
 };
 
+struct ChannelCount {
+  std::string partner, channel, state;
+  int64_t count = 0;
+};
+
 // Operations are applied in the order they were submitted (from any thread): the scheduler relies
 // on it to free a partner's slot once a result is submitted, before it is committed.
 class Store {
@@ -128,6 +133,8 @@ class Store {
                                                int limit) = 0;
   virtual Result<std::optional<int64_t>> nextDueAt() = 0;
   virtual Result<std::vector<StateCount>> counts() = 0;
+  // Final deliveries per (partner, channel that delivered or died on, state).
+  virtual Result<std::vector<ChannelCount>> channelCounts() = 0;
   // Unpublished outbox messages, oldest first.
   virtual Result<std::vector<OutboxEntry>> outbox(int limit) = 0;
 };

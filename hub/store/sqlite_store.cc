@@ -468,25 +468,3 @@ Result<std::vector<StateCount>> SqliteStore::counts() {
 }
 
 }  // namespace hub::store
-
-namespace hub::store {
-
-Result<std::vector<OutboxEntry>> SqliteStore::outbox(int limit) {
-  std::lock_guard<std::mutex> lock(read_mu_);
-  auto& s = outbox_stmt_;
-  s.bind(1, limit);
-  std::vector<OutboxEntry> out;
-  for (;;) {
-    auto row = s.step();
-    if (!row) {
-      s.reset();
-      return unexpected(row.error());
-    }
-    if (!*row) break;
-    out.push_back({s.int64(0), {s.text(1), s.text(2), s.text(3)}});
-  }
-  s.reset();
-  return out;
-}
-
-}  // namespace hub::store

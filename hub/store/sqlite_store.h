@@ -44,6 +44,7 @@ class SqliteStore final : public Store {
   Result<std::optional<int64_t>> nextDueAt() override;
   Result<std::vector<StateCount>> counts() override;
   Result<std::vector<OutboxEntry>> outbox(int limit) override;
+  Result<std::vector<ChannelCount>> channelCounts() override;
 
   // Crash recovery at start-up: in_flight deliveries go back to pending (attempt recorded as
   // interrupted). Returns how many.

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "adapters/registry.h"
 #include "hub/config/loader.h"
 
 namespace fs = std::filesystem;
@@ -15,6 +16,7 @@ namespace {
 hub::config::LoadOptions opts() {
   hub::config::LoadOptions o;
   o.known_adapters = {"rest-xml", "digikoppeling-wus"};
+  o.channels = hub::adapters::channelSchemas();
   return o;
 }
 

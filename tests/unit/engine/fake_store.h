@@ -47,6 +47,7 @@ class FakeStore final : public Store {
   Result<std::optional<int64_t>> nextDueAt() override { return std::optional<int64_t>(); }
   Result<std::vector<StateCount>> counts() override { return std::vector<StateCount>{}; }
   Result<std::vector<OutboxEntry>> outbox(int) override { return std::vector<OutboxEntry>{}; }
+  Result<std::vector<ChannelCount>> channelCounts() override { return std::vector<ChannelCount>{}; }
 
   void queue(std::vector<DueDelivery>& q, DueDelivery d) {
     std::lock_guard<std::mutex> lock(mu_);
