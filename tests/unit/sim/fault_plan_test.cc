@@ -1,4 +1,4 @@
-#include "hub/sim/fault_plan.h"
+#include "tools/partner_sim/fault_plan.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "hub/sim/partner_sim.h"
+#include "tools/partner_sim/partner_sim.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "hub/sim/records.h"
+#include "tools/partner_sim/records.h"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "hub/sim/received_store.h"
+#include "tools/partner_sim/received_store.h"
 
 namespace hub::sim {
 namespace {

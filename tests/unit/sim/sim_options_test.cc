@@ -1,4 +1,4 @@
-#include "hub/sim/sim_options.h"
+#include "tools/partner_sim/sim_options.h"
 
 #include <gtest/gtest.h>
 

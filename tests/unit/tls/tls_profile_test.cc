@@ -8,8 +8,8 @@
 
 #include "hub/core/error_codes.h"
 #include "hub/tls/certificate.h"
-#include "hub/tls/server_context.h"
-#include "hub/tls/test_profiles.h"
+#include "hub/tls/testing/server_context.h"
+#include "hub/tls/testing/test_profiles.h"
 #include "tests/unit/tls/pki_fixture.h"
 
 namespace hub::tls {

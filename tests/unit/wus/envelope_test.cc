@@ -9,9 +9,9 @@
 
 #include "adapters/digikoppeling_wus/wus_envelope.h"
 #include "hub/dsig/verifier.h"
-#include "hub/sim/wus_check.h"
 #include "hub/xml/document.h"
 #include "tests/unit/wus/wus_test_env.h"
+#include "tools/partner_sim/wus_check.h"
 
 namespace hub::adapters::wus {
 namespace {

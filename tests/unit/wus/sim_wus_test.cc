@@ -7,9 +7,9 @@
 #include "adapters/digikoppeling_wus/wus_envelope.h"
 #include "adapters/digikoppeling_wus/wus_response.h"
 #include "hub/core/error_codes.h"
-#include "hub/sim/partner_sim.h"
-#include "hub/sim/wus_check.h"
 #include "tests/unit/wus/wus_test_env.h"
+#include "tools/partner_sim/partner_sim.h"
+#include "tools/partner_sim/wus_check.h"
 
 namespace hub::sim {
 namespace {

@@ -1,4 +1,4 @@
-#include "hub/sim/content_checker.h"
+#include "tools/partner_sim/content_checker.h"
 
 #include <filesystem>
 

@@ -3,8 +3,8 @@
 // response whose wsa:RelatesTo is the request's wsa:MessageID, or a SOAP fault.
 #include "hub/core/error_codes.h"
 #include "hub/log/log.h"
-#include "hub/sim/partner_sim.h"
-#include "hub/sim/wus_check.h"
+#include "tools/partner_sim/partner_sim.h"
+#include "tools/partner_sim/wus_check.h"
 
 namespace hub::sim {
 namespace {

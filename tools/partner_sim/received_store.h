@@ -6,7 +6,7 @@
 #include <mutex>
 #include <string>
 
-#include "hub/sim/partner_sim.h"
+#include "tools/partner_sim/partner_sim.h"
 
 namespace hub::sim {
 

@@ -15,12 +15,12 @@
 #include "hub/app/args.h"
 #include "hub/app/commands.h"
 #include "hub/log/log.h"
-#include "hub/sim/content_checker.h"
-#include "hub/sim/https_server.h"
-#include "hub/sim/partner_sim.h"
-#include "hub/sim/received_store.h"
-#include "hub/sim/sim_options.h"
-#include "hub/tls/server_context.h"
+#include "hub/tls/testing/server_context.h"
+#include "tools/partner_sim/content_checker.h"
+#include "tools/partner_sim/https_server.h"
+#include "tools/partner_sim/partner_sim.h"
+#include "tools/partner_sim/received_store.h"
+#include "tools/partner_sim/sim_options.h"
 
 namespace hub::app {
 namespace {
@@ -52,7 +52,7 @@ const char* kSimUsage =
     "                          legacy-cbc, tls11-only, tls12-only\n"
     "  --port-file F           write the port to F once listening\n"
     "Deliveries: POST to any path (e.g. /om/kennisgevingen); GET /healthz answers ok.\n"
-    "WUS fault codes: see hub/sim/wus_check.h.\n"
+    "WUS fault codes: see tools/partner_sim/wus_check.h.\n"
     "Logs: JSON lines on stderr.\n";
 
 // Written to a temp file and renamed, so a polling script never reads a half-written port.

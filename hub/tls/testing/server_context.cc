@@ -1,4 +1,4 @@
-#include "hub/tls/server_context.h"
+#include "hub/tls/testing/server_context.h"
 
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -6,7 +6,7 @@
 #include "hub/core/error_codes.h"
 #include "hub/tls/certificate.h"
 #include "hub/tls/openssl_error.h"
-#include "hub/tls/test_profiles.h"
+#include "hub/tls/testing/test_profiles.h"
 #include "hub/tls/tls_profile.h"
 
 namespace hub::tls {

@@ -1,4 +1,4 @@
-#include "hub/sim/records.h"
+#include "tools/partner_sim/records.h"
 
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>

@@ -10,10 +10,10 @@
 #include <string_view>
 
 #include "hub/core/result.h"
-#include "hub/sim/fault_plan.h"
-#include "hub/sim/http_types.h"
-#include "hub/sim/records.h"
-#include "hub/sim/request_check.h"
+#include "tools/partner_sim/fault_plan.h"
+#include "tools/partner_sim/http_types.h"
+#include "tools/partner_sim/records.h"
+#include "tools/partner_sim/request_check.h"
 
 namespace hub::sim {
 
@@ -49,8 +49,8 @@ struct PartnerSimDeps {
 };
 
 // The delivery protocol the simulator speaks: rest-xml (headers + the signed document) or
-// digikoppeling-wus (a SOAP 1.1 envelope, profile 2W-be: hub/sim/wus_check.h; answers are SOAP
-// responses or SOAP faults).
+// digikoppeling-wus (a SOAP 1.1 envelope, profile 2W-be: tools/partner_sim/wus_check.h; answers are
+// SOAP responses or SOAP faults).
 enum class SimProtocol { kRestXml, kWus };
 
 class PartnerSim {

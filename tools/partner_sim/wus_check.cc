@@ -1,4 +1,4 @@
-#include "hub/sim/wus_check.h"
+#include "tools/partner_sim/wus_check.h"
 
 #include <libxml/tree.h>
 
@@ -8,9 +8,9 @@
 #include <cstdio>
 #include <vector>
 
-#include "hub/sim/request_check.h"
 #include "hub/xml/document.h"
 #include "hub/xml/escape.h"
+#include "tools/partner_sim/request_check.h"
 
 namespace hub::sim {
 namespace {

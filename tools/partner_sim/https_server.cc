@@ -1,4 +1,4 @@
-#include "hub/sim/https_server.h"
+#include "tools/partner_sim/https_server.h"
 
 #include <sys/socket.h>
 
@@ -20,8 +20,8 @@
 #include "hub/core/error_codes.h"
 #include "hub/core/thread_name.h"
 #include "hub/log/log.h"
-#include "hub/sim/partner_sim.h"
 #include "hub/tls/certificate.h"
+#include "tools/partner_sim/partner_sim.h"
 
 namespace hub::sim {
 namespace {

@@ -28,7 +28,7 @@
 #include <string_view>
 
 #include "hub/core/result.h"
-#include "hub/sim/http_types.h"
+#include "tools/partner_sim/http_types.h"
 
 namespace hub::sim {
 

@@ -8,8 +8,8 @@
 #include <string>
 
 #include "hub/core/result.h"
-#include "hub/sim/http_types.h"
-#include "hub/tls/server_context.h"
+#include "hub/tls/testing/server_context.h"
+#include "tools/partner_sim/http_types.h"
 
 namespace hub::sim {
 

@@ -1,4 +1,4 @@
-#include "hub/sim/received_store.h"
+#include "tools/partner_sim/received_store.h"
 
 #include <fcntl.h>
 #include <unistd.h>

@@ -1,4 +1,4 @@
-#include "hub/sim/partner_sim.h"
+#include "tools/partner_sim/partner_sim.h"
 
 #include "hub/core/error_codes.h"
 #include "hub/log/log.h"

@@ -1,4 +1,4 @@
-#include "hub/sim/request_check.h"
+#include "tools/partner_sim/request_check.h"
 
 #include <algorithm>
 #include <cctype>

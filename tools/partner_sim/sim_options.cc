@@ -1,13 +1,13 @@
-#include "hub/sim/sim_options.h"
+#include "tools/partner_sim/sim_options.h"
 
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
 
 #include "hub/core/error_codes.h"
-#include "hub/sim/request_check.h"
-#include "hub/tls/test_profiles.h"
+#include "hub/tls/testing/test_profiles.h"
 #include "hub/tls/tls_profile.h"
+#include "tools/partner_sim/request_check.h"
 
 namespace hub::sim {
 namespace {

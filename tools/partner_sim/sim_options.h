@@ -8,7 +8,7 @@
 #include <utility>
 
 #include "hub/core/result.h"
-#include "hub/sim/fault_plan.h"
+#include "tools/partner_sim/fault_plan.h"
 
 namespace hub::sim {
 

@@ -1,4 +1,4 @@
-#include "hub/tls/test_profiles.h"
+#include "hub/tls/testing/test_profiles.h"
 
 #include <openssl/ssl.h>
 
