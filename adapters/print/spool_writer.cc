@@ -2,11 +2,14 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <string_view>
 #include <utility>
 
 #include "hub/core/error_codes.h"
@@ -123,6 +126,10 @@ Result<int> SpoolWriter::cleanStale() const {
   while (dirent* e = ::readdir(d)) {
     const std::string n = e->d_name;
     if (n.rfind(kTmpPrefix, 0) != 0 || n.rfind(own, 0) == 0) continue;
+    // A temporary file of a process that is still alive is in use (`config check` builds this
+    // channel while the hub runs): only a crashed writer's leftovers go.
+    const long pid = std::strtol(n.c_str() + std::string_view(kTmpPrefix).size(), nullptr, 10);
+    if (pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM)) continue;
     if (::unlinkat(::dirfd(d), n.c_str(), 0) == 0) {
       ++removed;
     } else if (errno != ENOENT) {

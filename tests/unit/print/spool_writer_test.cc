@@ -91,6 +91,18 @@ TEST(SpoolWriter, StaleTemporaryFilesAreCleanedAndNeverSeenAsLetters) {
   EXPECT_EQ(completeLetters(dir.path()), (std::vector<std::string>{"om-4.json"}));
 }
 
+TEST(SpoolWriter, ATemporaryFileOfAnotherLiveProcessIsLeftAlone) {
+  // `config check` builds the channel while the hub writes letters: it must not remove them.
+  TempDir dir;
+  const std::string live = ".tmp-" + std::to_string(::getppid()) + "-3-om-6.pdf.part";
+  touch(dir.path() + "/" + live);
+  SpoolWriter w(dir.path());
+  auto cleaned = w.cleanStale();
+  ASSERT_TRUE(cleaned) << cleaned.error().message;
+  EXPECT_EQ(*cleaned, 0);
+  EXPECT_EQ(names(dir.path()), (std::vector<std::string>{live}));
+}
+
 TEST(SpoolWriter, NoTemporaryFileSurvivesAWrite) {
   TempDir dir;
   SpoolWriter w(dir.path());
