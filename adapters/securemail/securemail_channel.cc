@@ -29,7 +29,8 @@ Result<std::shared_ptr<const SecureMailRuntime>> makeSecureMailRuntime(
     if (s->empty() || !noControlChars(*s))
       return unexpected(errc::kConfig,
                         "securemail: the hub's contact name, email and phone are "
-                        "needed (hub.name, hub.contact_email, hub.contact_phone)");
+                        "needed in the mail body (hub.name, hub.contact.email, hub.contact.phone "
+                        "in hub.yaml)");
   }
   auto signer = tls::SmimeSigner::create(signing.key, signing.certificate);
   if (!signer) return unexpected(signer.error());

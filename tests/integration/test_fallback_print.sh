@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Fallback to print, and the end of the chain, with real servers on loopback:
+#   2. partner down, the SMTP relay offers no STARTTLS -> print: a PDF and its manifest in the
+#      spool; pdftotext shows the zaaknummer, every recipient address line (with diacritics) and
+#      the product title; manifest pdf_sha256 matches the file, its product_sha256 is the stored
+#      signed product's; no mail command reached the relay in clear.
+#   3. everything down (no relay; the spool dir replaced by a file) -> dead, with each channel's
+#      reason in deliveries.reasons; /metrics ketenhub_deliveries_dead_within_legal_deadline > 0 and
+#      the dead delivery still in ketenhub_deliveries_past_half_legal_deadline.
+#   7. kill -9 while letters are being written: no half letter is visible (every manifest has its
+#      complete PDF), and after a restart every letter is written exactly once, no temp files left.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/fallback_lib.sh"
+T0=$SECONDS
+kh_pki
+mkdir -p "$WORK/print-spool"
+SPOOL_DIR="$WORK/print-spool"
+OM_PORT=$(kh_free_port)  # nothing listens here
+ZAAK=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["zaaknummer"])' "$EVENT_JSON")
+
+# check_letter PDF: the manifest next to it matches the PDF and the delivery.
+check_letter() {
+  local pdf=$1 man=${1%.pdf}.json
+  [ -f "$man" ] || kh_fail "no manifest for $pdf"
+  kh_assert_eq "$(sha256sum "$pdf" | cut -d' ' -f1)" \
+    "$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["pdf_sha256"])' "$man")" "manifest pdf_sha256 of $(basename "$pdf")"
+}
+
+# ---- 2. partner down, relay without STARTTLS -> print
+kh_log "phase 2: partner down, relay without STARTTLS -> print"
+fb_start_smtp plain nostarttls
+SMTP_URL="smtp://localhost:$SMTP_PORT_plain" FB_DEADLINE=1s SM_DEADLINE=2s fb_config "$OM_PORT"
+kh_start_hub
+kh_send 1 >"$WORK/send.log" 2>&1 || kh_fail "send"
+kh_wait_until 25 fb_state_is delivered || kh_fail "not printed: $(kh_sql "SELECT state, current_channel, reasons FROM deliveries")"
+kh_assert_eq "delivered|print|2" "$(kh_sql "SELECT state, channel, channel_index FROM deliveries")" "state, channel, channel_index"
+chain=$(kh_sql "SELECT group_concat(channel, ' ') FROM (SELECT DISTINCT channel FROM attempts ORDER BY attempt)")
+kh_assert_eq "rest-xml securemail print" "$chain" "channels tried in order"
+[[ "$(kh_sql "SELECT reason FROM attempts WHERE channel='securemail' LIMIT 1")" == *[Ss][Tt][Aa][Rr][Tt][Tt][Ll][Ss]* ]] \
+  || kh_log "note: securemail reason without STARTTLS: $(kh_sql "SELECT reason FROM attempts WHERE channel='securemail' LIMIT 1")"
+! grep -q '"event": "\(mail\|rcpt\|data\|auth\)"' "$WORK/smtp-plain.jsonl" 2>/dev/null || kh_fail "the hub talked SMTP in clear: $(cat "$WORK/smtp-plain.jsonl")"
+kh_assert_eq 1 "$(find "$SPOOL_DIR" -maxdepth 1 -name '*.pdf' | wc -l)" "PDFs in the spool"
+kh_assert_eq 1 "$(find "$SPOOL_DIR" -maxdepth 1 -name '*.json' | wc -l)" "manifests in the spool"
+PDF=$(find "$SPOOL_DIR" -maxdepth 1 -name '*.pdf')
+check_letter "$PDF"
+MAN=${PDF%.pdf}.json
+pdftotext -enc UTF-8 "$PDF" "$WORK/letter.txt" || kh_fail "pdftotext failed"
+for want in "$ZAAK" "$PRINT_ADDR_1" "$PRINT_ADDR_2" "$PRINT_ADDR_3" "$PRINT_ADDR_4" "Kennisgeving crisismaatregel (Wvggz)"; do
+  grep -qF "$want" "$WORK/letter.txt" || kh_fail "letter text lacks '$want' (see $(head -c 600 "$WORK/letter.txt"))"
+done
+kh_sql "SELECT hex(signed) FROM products" | xxd -r -p >"$WORK/product.xml"
+PSHA=$(sha256sum "$WORK/product.xml" | cut -d' ' -f1)
+kh_assert_eq "$PSHA" "$(kh_sql "SELECT product_sha256 FROM deliveries")" "deliveries.product_sha256 = sha256(products.signed)"
+read -r man_psha man_file man_zaak man_rcpt <<<"$($PY -c '
+import json,sys; m=json.load(open(sys.argv[1]))
+print(m["product_sha256"], m["pdf_file"], m["zaaknummer"], "|".join(m["recipient"]).replace(" ", "_"))' "$MAN")"
+kh_assert_eq "$PSHA" "$man_psha" "manifest product_sha256"
+kh_assert_eq "$(basename "$PDF")" "$man_file" "manifest pdf_file"
+kh_assert_eq "$ZAAK" "$man_zaak" "manifest zaaknummer"
+kh_assert_eq "$PRINT_ADDR_1|$PRINT_ADDR_2|$PRINT_ADDR_3|$PRINT_ADDR_4" "${man_rcpt//_/ }" "manifest recipient"
+"$BIN" verify "$WORK/product.xml" --ca "$WORK/pki/ca.crt" >"$WORK/verify.log" 2>&1 || kh_fail "ketenhub verify: $(cat "$WORK/verify.log")"
+kh_log "phase 2 ok"
+
+# ---- 3. everything down -> dead, with every channel's reason and the legal-deadline metrics
+kh_log "phase 3: all channels down -> dead"
+fb_fresh
+kh_stop_pid "$SMTP_PID_plain"  # nothing listens on its port any more
+rm -f "$SPOOL_DIR"/*
+# Legal deadline 4 h from the decision, taken 3 h ago: more than half used, not yet passed.
+fb_event_now "$WORK/event-now.json" 3
+SMTP_URL="smtp://localhost:$SMTP_PORT_plain" FB_DEADLINE=1s SM_DEADLINE=1s PR_DEADLINE=1s \
+  FB_ROUTE_EXTRA="        legal_deadline: {from: /besluit/datumTijd, after: 4h}" fb_config "$OM_PORT"
+# A spool_dir that is a file is refused up front (config check and run) ...
+rm -rf "$SPOOL_DIR" && echo "not a directory" >"$SPOOL_DIR"
+if "$BIN" config check --config "$WORK/hub.yaml" >"$WORK/check.log" 2>&1; then kh_fail "config check accepted a spool_dir that is a file"; fi
+grep -q 'spool_dir .* is not a directory' "$WORK/check.log" || kh_fail "config check: $(cat "$WORK/check.log")"
+# ... so it turns into a file only once the hub runs.
+rm -f "$SPOOL_DIR" && mkdir "$SPOOL_DIR"
+kh_start_hub
+rm -rf "$SPOOL_DIR" && echo "not a directory" >"$SPOOL_DIR"
+fb_send "$WORK/event-now.json" --message-id dead-1
+kh_wait_until 25 fb_state_is dead || kh_fail "not dead: $(kh_sql "SELECT state, current_channel, reasons FROM deliveries")"
+reasons=$(kh_sql "SELECT reasons FROM deliveries")
+kh_log "reasons: $reasons"
+[[ "$reasons" == "rest-xml: "*"; securemail: "*"; print: "* ]] || kh_fail "reasons lack a channel: $reasons"
+kh_assert_eq "rest-xml securemail print" \
+  "$(kh_sql "SELECT group_concat(channel, ' ') FROM (SELECT DISTINCT channel FROM attempts ORDER BY attempt)")" "channels tried"
+[ -n "$(kh_sql "SELECT legal_deadline_at FROM deliveries")" ] || kh_fail "no legal deadline stored"
+dead_m=$(fb_metric 'ketenhub_deliveries_dead_within_legal_deadline{partner="om"}')
+half_m=$(fb_metric 'ketenhub_deliveries_past_half_legal_deadline{partner="om"}')
+kh_log "metrics: dead_within_legal=$dead_m past_half=$half_m"
+[ "${dead_m:-0}" != 0 ] || kh_fail "ketenhub_deliveries_dead_within_legal_deadline{partner=\"om\"} is '${dead_m}', expected > 0"
+[ "${half_m:-0}" != 0 ] || kh_fail "ketenhub_deliveries_past_half_legal_deadline{partner=\"om\"} is '${half_m}', expected > 0 for a dead delivery past half"
+kh_log "phase 3 ok"
+
+# ---- 7. kill -9 while letters are being written; restart -> every letter once, no half file
+kh_log "phase 7: kill -9 while writing letters"
+fb_fresh
+rm -f "$SPOOL_DIR" && mkdir -p "$SPOOL_DIR"
+N=40
+FB_DEADLINE=1s FB_FALLBACK="[print]" fb_config "$OM_PORT"
+kh_start_hub
+kh_send "$N" >"$WORK/send.log" 2>&1 || kh_fail "send"
+some_written() { [ "$(find "$SPOOL_DIR" -maxdepth 1 -name '*.json' | wc -l)" -ge 1 ]; }
+kh_wait_until 30 some_written || kh_fail "no letters written: $(kh_sql "SELECT state, COUNT(*) FROM deliveries GROUP BY state")"
+kill -KILL "$HUB_PID"
+wait "$HUB_PID" 2>/dev/null || true
+npdf=$(find "$SPOOL_DIR" -maxdepth 1 -name '*.pdf' | wc -l)
+njson=$(find "$SPOOL_DIR" -maxdepth 1 -name '*.json' | wc -l)
+kh_log "at the kill: $npdf pdf, $njson json, $(find "$SPOOL_DIR" -maxdepth 1 -name '.*' -type f | wc -l) hidden temp files"
+[ "$njson" -lt "$N" ] || kh_log "note: all letters were written before the kill"
+odd=$(find "$SPOOL_DIR" -maxdepth 1 -type f ! -name '.*' ! -name '*.pdf' ! -name '*.json' | wc -l)
+kh_assert_eq 0 "$odd" "visible files other than *.pdf and *.json after the kill"
+for man in "$SPOOL_DIR"/*.json; do check_letter "${man%.json}.pdf"; done
+# A PDF without its manifest (killed between the two renames) is not a letter yet.
+[ $((npdf - njson)) -ge 0 ] && [ $((npdf - njson)) -le 8 ] || kh_fail "pdf/json counts after the kill: $npdf/$njson"
+kh_start_hub
+all() { [ "$(kh_sql "SELECT COUNT(*) FROM deliveries WHERE state='delivered'")" -eq "$N" ]; }
+kh_wait_until 40 all || kh_fail "after restart: $(kh_sql "SELECT state, COUNT(*) FROM deliveries GROUP BY state")"
+kh_assert_eq "$N" "$(find "$SPOOL_DIR" -maxdepth 1 -name '*.pdf' | wc -l)" "PDFs after restart"
+kh_assert_eq "$N" "$(find "$SPOOL_DIR" -maxdepth 1 -name '*.json' | wc -l)" "manifests after restart"
+kh_assert_eq 0 "$(find "$SPOOL_DIR" -maxdepth 1 -name '.*' -type f | wc -l)" "temp files left after restart"
+for man in "$SPOOL_DIR"/*.json; do check_letter "${man%.json}.pdf"; done
+kh_assert_eq "$N" "$(for m in "$SPOOL_DIR"/*.json; do $PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["delivery_id"])' "$m"; done | sort -u | wc -l)" "distinct delivery ids in the manifests"
+kh_log "run time $((SECONDS - T0)) s"
+kh_pass
