@@ -11,31 +11,13 @@
 
 #include "hub/core/c_ptr.h"
 #include "hub/core/error_codes.h"
+#include "hub/curl/tls_material.h"
 #include "hub/tls/tls_profile.h"
 
 namespace hub::curl {
 namespace {
 
 using UrlPtr = CPtr<CURLU, curl_url_cleanup>;
-using CurlString = CPtr<char, curl_free>;
-
-constexpr std::string_view kPemCertificate = "-----BEGIN CERTIFICATE-----";
-
-Result<std::string> readFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return unexpected(errc::kIo, "cannot read " + path + ": " + std::strerror(errno));
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  if (in.bad()) return unexpected(errc::kIo, "cannot read " + path);
-  return buf.str();
-}
-
-std::string urlPart(CURLU* url, CURLUPart part) {
-  char* raw = nullptr;
-  if (curl_url_get(url, part, &raw, 0) != CURLUE_OK) return "";
-  CurlString owned(raw);
-  return owned ? std::string(owned.get()) : "";
-}
 
 void checkUrl(const std::string& endpoint, std::vector<std::string>& errors) {
   UrlPtr url(curl_url());
@@ -88,34 +70,11 @@ Result<ClientSettings> makeClientSettings(const PartnerConfig& cfg) {
   s.url = cfg.endpoint;
   checkUrl(cfg.endpoint, errors);
 
-  if (cfg.tls.ca_files.empty()) errors.push_back("tls.ca_files: at least one trust anchor needed");
-  for (const auto& path : cfg.tls.ca_files) {
-    auto pem = readFile(path);
-    if (!pem) {
-      errors.push_back("tls.ca_files: " + pem.error().message);
-    } else if (pem->find(kPemCertificate) == std::string::npos) {
-      errors.push_back("tls.ca_files: " + path + " holds no PEM certificate");
-    } else {
-      s.ca_bundle += *pem;
-      if (s.ca_bundle.back() != '\n') s.ca_bundle += '\n';
-    }
-  }
-
-  if (cfg.tls.client_cert.empty() != cfg.tls.client_key.empty()) {
-    errors.push_back("tls.client_cert and tls.client_key must be given together");
-  } else if (!cfg.tls.client_cert.empty()) {
-    auto cert = readFile(cfg.tls.client_cert);
-    auto key = readFile(cfg.tls.client_key);
-    if (!cert) errors.push_back("tls.client_cert: " + cert.error().message);
-    if (cert && cert->find(kPemCertificate) == std::string::npos) {
-      errors.push_back("tls.client_cert: " + cfg.tls.client_cert + " holds no PEM certificate");
-    }
-    if (!key) errors.push_back("tls.client_key: " + key.error().message);
-    if (cert && key) {
-      s.client_cert_pem = std::move(*cert);
-      s.client_key_pem = std::move(*key);
-    }
-  }
+  TlsMaterial m = readTlsMaterial(cfg.tls, {"tls.ca_files", "tls.client_cert", "tls.client_key"},
+                                  /*key_must_be_private=*/false, errors);
+  s.ca_bundle = std::move(m.ca_bundle);
+  s.client_cert_pem = std::move(m.client_cert_pem);
+  s.client_key_pem = std::move(m.client_key_pem);
 
   for (const auto& pin : cfg.tls.spki_pins) {
     auto normalized = normalizePin(pin);

@@ -9,6 +9,7 @@
 
 #include "hub/core/c_ptr.h"
 #include "hub/core/error_codes.h"
+#include "hub/curl/easy_options.h"
 #include "hub/curl/peer_identity.h"
 #include "hub/tls/tls_profile.h"
 
@@ -198,47 +199,20 @@ Result<std::unique_ptr<HttpsClient::Handle>> HttpsClient::newHandle() const {
   h->identity.expected_oin = settings_.expected_oin;
   const auto& s = settings_;
   CURL* e = h->easy.get();
-  curl_blob ca{const_cast<char*>(s.ca_bundle.data()), s.ca_bundle.size(), CURL_BLOB_COPY};
   bool ok = true;
   auto set = [&](CURLcode rc) { ok = ok && rc == CURLE_OK; };
   set(curl_easy_setopt(e, CURLOPT_URL, s.url.c_str()));
   set(curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "https"));
   set(curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L));
   set(curl_easy_setopt(e, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1)));
-  set(curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L));
-  set(curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L));
-  set(curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L));
-  set(curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, s.connect_timeout_ms));
-  set(curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, s.request_timeout_ms));
-  set(curl_easy_setopt(e, CURLOPT_MAXCONNECTS, 1L));
+  ok = ok && setTransportOptions(e, {s.connect_timeout_ms, s.request_timeout_ms, h->error});
   set(curl_easy_setopt(e, CURLOPT_USERAGENT, "ketenhub/0.1"));
-  // Partner couplings go direct: never through a proxy named by the environment (https_proxy,
-  // no_proxy), which would route special-category data elsewhere; also spares libcurl's
-  // environment lookups on every request.
-  set(curl_easy_setopt(e, CURLOPT_PROXY, ""));
-  set(curl_easy_setopt(e, CURLOPT_ERRORBUFFER, h->error));
   set(curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, onBody));
   set(curl_easy_setopt(e, CURLOPT_WRITEDATA, h.get()));
   set(curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, onHeader));
   set(curl_easy_setopt(e, CURLOPT_HEADERDATA, h.get()));
-  // TLS: only the partner's trust anchors (never the system store), peer and host verified.
-  set(curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L));
-  set(curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L));
-  set(curl_easy_setopt(e, CURLOPT_CAINFO, nullptr));
-  set(curl_easy_setopt(e, CURLOPT_CAPATH, nullptr));
-  set(curl_easy_setopt(e, CURLOPT_CAINFO_BLOB, &ca));
-  set(curl_easy_setopt(e, CURLOPT_SSL_CTX_FUNCTION, onSslCtx));
-  set(curl_easy_setopt(e, CURLOPT_SSL_CTX_DATA, h.get()));
-  if (!s.client_cert_pem.empty()) {
-    curl_blob cert{const_cast<char*>(s.client_cert_pem.data()), s.client_cert_pem.size(),
-                   CURL_BLOB_COPY};
-    curl_blob key{const_cast<char*>(s.client_key_pem.data()), s.client_key_pem.size(),
-                  CURL_BLOB_COPY};
-    set(curl_easy_setopt(e, CURLOPT_SSLCERTTYPE, "PEM"));
-    set(curl_easy_setopt(e, CURLOPT_SSLCERT_BLOB, &cert));
-    set(curl_easy_setopt(e, CURLOPT_SSLKEYTYPE, "PEM"));
-    set(curl_easy_setopt(e, CURLOPT_SSLKEY_BLOB, &key));
-  }
+  ok = ok &&
+       setVerifiedTls(e, {&s.ca_bundle, &s.client_cert_pem, &s.client_key_pem, onSslCtx, h.get()});
   if (!s.pinned_public_keys.empty()) {
     set(curl_easy_setopt(e, CURLOPT_PINNEDPUBLICKEY, s.pinned_public_keys.c_str()));
   }

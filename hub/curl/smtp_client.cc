@@ -10,6 +10,8 @@
 
 #include "hub/core/c_ptr.h"
 #include "hub/core/error_codes.h"
+#include "hub/curl/easy_options.h"
+#include "hub/curl/tls_material.h"
 #include "hub/tls/certificate.h"
 #include "hub/tls/tls_profile.h"
 
@@ -19,26 +21,8 @@ namespace {
 using EasyPtr = CPtr<CURL, curl_easy_cleanup>;
 using SlistPtr = CPtr<curl_slist, curl_slist_free_all>;
 using UrlPtr = CPtr<CURLU, curl_url_cleanup>;
-using CurlString = CPtr<char, curl_free>;
 
-constexpr std::string_view kPemCertificate = "-----BEGIN CERTIFICATE-----";
 constexpr long kMaxIdleSessionSeconds = 60;  // a kept session older than this is not reused
-
-Result<std::string> readFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return unexpected(errc::kIo, "cannot read " + path + ": " + std::strerror(errno));
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  if (in.bad()) return unexpected(errc::kIo, "cannot read " + path);
-  return buf.str();
-}
-
-std::string urlPart(CURLU* url, CURLUPart part) {
-  char* raw = nullptr;
-  if (curl_url_get(url, part, &raw, 0) != CURLUE_OK) return "";
-  CurlString owned(raw);
-  return owned ? std::string(owned.get()) : "";
-}
 
 // An envelope address goes into "MAIL FROM:<...>" / "RCPT TO:<...>" verbatim: no controls,
 // spaces or angle brackets (the channel validates addresses; this is the last line of defence).
@@ -173,31 +157,11 @@ Result<SmtpClient::Settings> makeSettings(const SmtpClientConfig& cfg) {
     if (!urlPart(url.get(), CURLUPART_USER).empty())
       errors.push_back("url must not carry credentials (use user and password_file)");
   }
-  if (cfg.tls.ca_files.empty()) errors.push_back("tls.ca: at least one trust anchor needed");
-  for (const auto& path : cfg.tls.ca_files) {
-    auto pem = readFile(path);
-    if (!pem) {
-      errors.push_back("tls.ca: " + pem.error().message);
-    } else if (pem->find(kPemCertificate) == std::string::npos) {
-      errors.push_back("tls.ca: " + path + " holds no PEM certificate");
-    } else {
-      s.ca_bundle += *pem;
-      if (s.ca_bundle.back() != '\n') s.ca_bundle += '\n';
-    }
-  }
-  if (cfg.tls.client_cert.empty() != cfg.tls.client_key.empty()) {
-    errors.push_back("tls.client_certificate and tls.client_key must be given together");
-  } else if (!cfg.tls.client_cert.empty()) {
-    auto cert = readFile(cfg.tls.client_cert);
-    auto mode = tls::checkKeyFilePrivate(cfg.tls.client_key);
-    auto key = mode ? readFile(cfg.tls.client_key) : Result<std::string>(unexpected(mode.error()));
-    if (!cert) errors.push_back("tls.client_certificate: " + cert.error().message);
-    if (!key) errors.push_back("tls.client_key: " + key.error().message);
-    if (cert && key) {
-      s.client_cert_pem = std::move(*cert);
-      s.client_key_pem = std::move(*key);
-    }
-  }
+  TlsMaterial m = readTlsMaterial(cfg.tls, {"tls.ca", "tls.client_certificate", "tls.client_key"},
+                                  /*key_must_be_private=*/true, errors);
+  s.ca_bundle = std::move(m.ca_bundle);
+  s.client_cert_pem = std::move(m.client_cert_pem);
+  s.client_key_pem = std::move(m.client_key_pem);
   s.profile = cfg.tls.profile.empty() ? "ncsc-sufficient" : cfg.tls.profile;
   if (!tls::isKnownProfile(s.profile))
     errors.push_back("tls.profile: unknown TLS profile '" + s.profile + "'");
@@ -207,7 +171,7 @@ Result<SmtpClient::Settings> makeSettings(const SmtpClientConfig& cfg) {
     s.user = cfg.user;
     auto mode = tls::checkKeyFilePrivate(cfg.password_file);
     auto secret =
-        mode ? readFile(cfg.password_file) : Result<std::string>(unexpected(mode.error()));
+        mode ? readWholeFile(cfg.password_file) : Result<std::string>(unexpected(mode.error()));
     if (!secret) {
       errors.push_back("password_file: " + secret.error().message);
     } else {
@@ -266,7 +230,6 @@ Result<std::unique_ptr<SmtpClient::Handle>> SmtpClient::newHandle() const {
   h->profile = settings_->profile;
   const Settings& s = *settings_;
   CURL* e = h->easy.get();
-  curl_blob ca{const_cast<char*>(s.ca_bundle.data()), s.ca_bundle.size(), CURL_BLOB_COPY};
   bool ok = true;
   auto set = [&](CURLcode rc) { ok = ok && rc == CURLE_OK; };
   set(curl_easy_setopt(e, CURLOPT_URL, s.url.c_str()));
@@ -274,35 +237,13 @@ Result<std::unique_ptr<SmtpClient::Handle>> SmtpClient::newHandle() const {
   // Never in clear: STARTTLS is required on smtp:// (no MAIL FROM without it).
   set(curl_easy_setopt(e, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL)));
   set(curl_easy_setopt(e, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2)));
-  set(curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L));
-  set(curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L));
-  set(curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L));
-  set(curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, s.connect_timeout_ms));
-  set(curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, s.request_timeout_ms));
-  set(curl_easy_setopt(e, CURLOPT_MAXCONNECTS, 1L));
+  ok = ok && setTransportOptions(e, {s.connect_timeout_ms, s.request_timeout_ms, h->error});
   set(curl_easy_setopt(e, CURLOPT_MAXAGE_CONN, kMaxIdleSessionSeconds));
-  set(curl_easy_setopt(e, CURLOPT_PROXY, ""));  // never a proxy named by the environment
-  set(curl_easy_setopt(e, CURLOPT_ERRORBUFFER, h->error));
   set(curl_easy_setopt(e, CURLOPT_UPLOAD, 1L));
   set(curl_easy_setopt(e, CURLOPT_READFUNCTION, onRead));
   set(curl_easy_setopt(e, CURLOPT_READDATA, h.get()));
-  set(curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L));
-  set(curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L));
-  set(curl_easy_setopt(e, CURLOPT_CAINFO, nullptr));
-  set(curl_easy_setopt(e, CURLOPT_CAPATH, nullptr));
-  set(curl_easy_setopt(e, CURLOPT_CAINFO_BLOB, &ca));
-  set(curl_easy_setopt(e, CURLOPT_SSL_CTX_FUNCTION, onSslCtx));
-  set(curl_easy_setopt(e, CURLOPT_SSL_CTX_DATA, h.get()));
-  if (!s.client_cert_pem.empty()) {
-    curl_blob cert{const_cast<char*>(s.client_cert_pem.data()), s.client_cert_pem.size(),
-                   CURL_BLOB_COPY};
-    curl_blob key{const_cast<char*>(s.client_key_pem.data()), s.client_key_pem.size(),
-                  CURL_BLOB_COPY};
-    set(curl_easy_setopt(e, CURLOPT_SSLCERTTYPE, "PEM"));
-    set(curl_easy_setopt(e, CURLOPT_SSLCERT_BLOB, &cert));
-    set(curl_easy_setopt(e, CURLOPT_SSLKEYTYPE, "PEM"));
-    set(curl_easy_setopt(e, CURLOPT_SSLKEY_BLOB, &key));
-  }
+  ok = ok &&
+       setVerifiedTls(e, {&s.ca_bundle, &s.client_cert_pem, &s.client_key_pem, onSslCtx, h.get()});
   if (!s.user.empty()) {
     set(curl_easy_setopt(e, CURLOPT_USERNAME, s.user.c_str()));
     set(curl_easy_setopt(e, CURLOPT_PASSWORD, s.password.c_str()));
