@@ -88,6 +88,7 @@ AttemptReport AttemptRunner::run(const Runtime& rt, DueDelivery d, Random& rando
   Outcome outcome;
   AttemptResult& res = rep.result;
   bool skipped = !skip_reason.empty();
+  bool built_now = false;
   if (!rule || !rt.cfg->partners.count(d.partner)) {
     outcome =
         Outcome::permanent("route for " + d.partner + "/" + d.product + " is no longer configured");
@@ -99,8 +100,8 @@ AttemptReport AttemptRunner::run(const Runtime& rt, DueDelivery d, Random& rando
       if (built) {
         d.signed_product = std::move(built->signed_xml);
         d.product_sha256 = tls::hexEncode(tls::sha256(d.signed_product));
-        res.signed_product = d.signed_product;
         res.product_sha256 = d.product_sha256;
+        built_now = true;
       } else {
         outcome = Outcome::permanent(built.error().code + ": " + built.error().message);
       }
@@ -150,6 +151,10 @@ AttemptReport AttemptRunner::run(const Runtime& rt, DueDelivery d, Random& rando
   res.deadline_at = dec.deadline_at;
   res.reasons = dec.reasons;
   if (outcome.kind == OutcomeKind::kDelivered) res.receipt = outcome.receipt.substr(0, 4096);
+  // The signed bytes are kept for every later attempt and channel; a product delivered at its
+  // first attempt is never needed again (its SHA-256 stays), which spares the store a blob per
+  // delivery in the common case.
+  if (built_now && dec.state != DeliveryState::kDelivered) res.signed_product = d.signed_product;
   addOutbox(rt, d, dec, channel, finished_at, res);
 
   if (rep.sent) stats_.attemptSeconds(d.partner, channel, (finished_at - started) / 1000.0);

@@ -84,7 +84,8 @@ struct AttemptResult {
   bool channel_switched = false;  // new channel: its attempt count restarts
   int64_t deadline_at = 0;        // the new channel's deadline (when switched)
   std::string reasons;            // every channel's final reason so far
-  // The signed product, when this attempt built it (stored once, reused on every attempt).
+  // The signed product's SHA-256, when this attempt built it; the bytes too when another attempt
+  // or channel will need them (stored once, reused on every later attempt and channel).
   std::string signed_product, product_sha256;
   std::vector<OutboxMessage> outbox;  // written in the same transaction
 };
