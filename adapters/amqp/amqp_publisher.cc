@@ -26,6 +26,7 @@
 #include <utility>
 
 #include "adapters/amqp/amqp_url.h"
+#include "adapters/amqp/client_options.h"
 #include "hub/core/error_codes.h"
 #include "hub/core/thread_name.h"
 #include "hub/log/log.h"
@@ -40,48 +41,14 @@ constexpr int64_t kIdleTimeoutMs = 30000;
 // Longest single timer: how long stop() may wait for a pending reconnect.
 constexpr int64_t kStopTickMs = 100;
 
-// "amqp://host:port" for Proton's connect (user/password come from options, never the URL).
-// Same rules as ConnectIntake's.
-Result<std::string> connectUrl(const std::string& url, bool* tls) {
-  auto hp = parseHostPort(url);
-  if (!hp) return unexpected(hp.error());
-  if (hp->scheme == "amqps") *tls = true;
-  const std::string host =
-      hp->host.find(':') != std::string::npos ? "[" + hp->host + "]" : hp->host;
-  return hp->scheme + "://" + (host.empty() ? "127.0.0.1" : host) + ":" + hp->port;
-}
-
-// SASL and TLS settings, as ConnectIntake sets them for receiving; plus SASL EXTERNAL when a
-// client certificate is configured without a user.
+// SASL and TLS settings (client_options.h), with heartbeats so a vanished peer is noticed.
 Result<proton::connection_options> clientOptions(const PublisherOptions& o, bool tls) {
   proton::connection_options opts;
-  try {
-    opts.idle_timeout(proton::duration(kIdleTimeoutMs));
-    opts.sasl_enabled(true);
-    if (!o.user.empty()) {
-      auto password = readSecretFile(o.password_file);
-      if (!password) return unexpected(password.error());
-      opts.user(o.user).password(*password).sasl_allowed_mechs("PLAIN");
-      opts.sasl_allow_insecure_mechs(!tls);  // a broker on loopback without TLS
-    } else if (!o.tls_cert.empty()) {
-      opts.sasl_allowed_mechs("EXTERNAL");
-    } else {
-      opts.sasl_allowed_mechs("ANONYMOUS");
-    }
-    if (tls) {
-      // Default verify mode: VERIFY_PEER_NAME (the CA and the host name of the URL).
-      if (!o.tls_cert.empty()) {
-        proton::ssl_certificate cert(o.tls_cert, o.tls_key);
-        opts.ssl_client_options(proton::ssl_client_options(cert, o.tls_ca));
-      } else if (!o.tls_ca.empty()) {
-        opts.ssl_client_options(proton::ssl_client_options(o.tls_ca));
-      } else {
-        opts.ssl_client_options(proton::ssl_client_options());
-      }
-    }
-  } catch (const std::exception& e) {
-    return unexpected(errc::kTls, std::string("publisher TLS/SASL options: ") + e.what());
-  }
+  opts.idle_timeout(proton::duration(kIdleTimeoutMs));
+  if (auto r = applyClientSecurity(opts, {o.user, o.password_file, o.tls_ca, o.tls_cert, o.tls_key},
+                                   tls, "publisher");
+      !r)
+    return unexpected(r.error());
   return opts;
 }
 

@@ -7,24 +7,12 @@
 #include <vector>
 
 #include "adapters/amqp/amqp_url.h"
+#include "adapters/amqp/client_options.h"
 #include "hub/core/error_codes.h"
 #include "hub/core/thread_name.h"
 #include "hub/log/log.h"
 
 namespace hub::amqp {
-namespace {
-
-// "amqp://host:port" for Proton's connect (it takes user/password from options, not the URL).
-Result<std::string> connectUrl(const std::string& url, bool* tls) {
-  auto hp = parseHostPort(url);
-  if (!hp) return unexpected(hp.error());
-  if (hp->scheme == "amqps") *tls = true;
-  const std::string host =
-      hp->host.find(':') != std::string::npos ? "[" + hp->host + "]" : hp->host;
-  return hp->scheme + "://" + (host.empty() ? "127.0.0.1" : host) + ":" + hp->port;
-}
-
-}  // namespace
 
 ConnectIntake::ConnectIntake(const ConnectSource& src, const IntakeConfig& cfg, IntakeSink& sink,
                              std::chrono::milliseconds ready_poll)
@@ -58,28 +46,14 @@ Result<void> ConnectIntake::start() {
     ro.max_attempts(0);  // forever
     opts.reconnect(ro);
     if (!failover.empty()) opts.failover_urls(failover);
-    opts.sasl_enabled(true);
-    if (!src_.user.empty()) {
-      auto password = readSecretFile(src_.password_file);
-      if (!password) return unexpected(password.error());
-      opts.user(src_.user).password(*password).sasl_allowed_mechs("PLAIN");
-      opts.sasl_allow_insecure_mechs(!tls);  // a broker on loopback without TLS
-    } else {
-      opts.sasl_allowed_mechs("ANONYMOUS");
-    }
-    if (tls) {
-      if (!src_.tls_cert.empty()) {
-        proton::ssl_certificate cert(src_.tls_cert, src_.tls_key);
-        opts.ssl_client_options(proton::ssl_client_options(cert, src_.tls_ca));
-      } else if (!src_.tls_ca.empty()) {
-        opts.ssl_client_options(proton::ssl_client_options(src_.tls_ca));
-      } else {
-        opts.ssl_client_options(proton::ssl_client_options());
-      }
-    }
   } catch (const std::exception& e) {
-    return unexpected(errc::kTls, std::string("connect TLS/SASL options: ") + e.what());
+    return unexpected(errc::kConfig, std::string("connect reconnect options: ") + e.what());
   }
+  if (auto r = applyClientSecurity(
+          opts, {src_.user, src_.password_file, src_.tls_ca, src_.tls_cert, src_.tls_key}, tls,
+          "connect");
+      !r)
+    return unexpected(r.error());
 
   container_ = std::make_unique<proton::container>(core_, "ketenhub-" + src_.name);
   core_.setStartHook([this, primary, opts](proton::container& c) {

@@ -19,15 +19,6 @@ namespace fs = std::filesystem;
 
 namespace hub::app {
 namespace {
-const DeliveryRule* findRule(const engine::Runtime& rt, const std::string& event_type,
-                             const std::string& partner, const std::string& product) {
-  const Route* route = rt.cfg->findRoute(event_type);
-  if (!route) return nullptr;
-  for (const auto& r : route->deliveries)
-    if (r.partner == partner && r.product == product) return &r;
-  return nullptr;
-}
-
 // A wire message as text: where it goes, its headers, a blank line, the exact body.
 std::string renderWire(const WireMessage& msg) {
   std::string out = msg.target + "\n";
@@ -109,7 +100,7 @@ int routeTestMain(const Args& args) {
     }
     std::cout << "schema valid, signed (" << built->signed_xml.size() << " bytes)\n";
     // The exact wire message of every channel of the chain, as `run` would send it.
-    const DeliveryRule* rule = findRule(rt, rec.env.event_type, d.partner, d.product);
+    const DeliveryRule* rule = rt.rule(rec.env.event_type, d.partner, d.product);
     ChannelInput in{d.delivery_id,
                     rec.env.message_id,
                     rec.env.case_id,

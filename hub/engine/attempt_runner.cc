@@ -31,15 +31,6 @@ Result<BuiltProduct> buildFor(const Runtime& rt, DueDelivery& d, int64_t started
   return buildProduct(rt, in, false);
 }
 
-const DeliveryRule* findRule(const Runtime& rt, const std::string& event_type,
-                             const std::string& partner, const std::string& product) {
-  const Route* route = rt.cfg->findRoute(event_type);
-  if (!route) return nullptr;
-  for (const auto& r : route->deliveries)
-    if (r.partner == partner && r.product == product) return &r;
-  return nullptr;
-}
-
 // The name a channel is known by at a chain position (metrics, attempts, notifications).
 std::string channelName(const Runtime& rt, const DueDelivery& d) {
   if (d.channel_index > 0) return d.channel;
@@ -81,7 +72,7 @@ std::string processStep(const DeliveryRule& rule) {
 AttemptReport AttemptRunner::run(const Runtime& rt, DueDelivery d, Random& random,
                                  const std::string& skip_reason) const {
   int64_t started = clock_.nowMs();
-  const DeliveryRule* rule = findRule(rt, d.event_type, d.partner, d.product);
+  const DeliveryRule* rule = rt.rule(d.event_type, d.partner, d.product);
   const std::string channel = channelName(rt, d);
   AttemptReport rep;
   rep.on_coupling = d.channel_index == 0;

@@ -32,6 +32,16 @@ struct Runtime {
   };
   std::map<std::string, PartnerChannels> channels;
 
+  // The route's rule for one delivery; null when it is no longer configured.
+  const DeliveryRule* rule(const std::string& event_type, const std::string& partner,
+                           const std::string& product) const {
+    const Route* route = cfg->findRoute(event_type);
+    if (!route) return nullptr;
+    for (const auto& r : route->deliveries)
+      if (r.partner == partner && r.product == product) return &r;
+    return nullptr;
+  }
+
   // The channel at a chain position: "" = the partner's coupling. Null when not configured.
   Channel* channel(const std::string& partner, const std::string& fallback_name) const {
     auto it = channels.find(partner);
