@@ -38,7 +38,7 @@ kh_assert_eq "delivered|print|2" "$(kh_sql "SELECT state, channel, channel_index
 chain=$(kh_sql "SELECT group_concat(channel, ' ') FROM (SELECT DISTINCT channel FROM attempts ORDER BY attempt)")
 kh_assert_eq "rest-xml securemail print" "$chain" "channels tried in order"
 [[ "$(kh_sql "SELECT reason FROM attempts WHERE channel='securemail' LIMIT 1")" == *[Ss][Tt][Aa][Rr][Tt][Tt][Ll][Ss]* ]] \
-  || kh_log "note: securemail reason without STARTTLS: $(kh_sql "SELECT reason FROM attempts WHERE channel='securemail' LIMIT 1")"
+  || kh_fail "the securemail reason does not say the relay offers no STARTTLS: $(kh_sql "SELECT reason FROM attempts WHERE channel='securemail' LIMIT 1")"
 ! grep -q '"event": "\(mail\|rcpt\|data\|auth\)"' "$WORK/smtp-plain.jsonl" 2>/dev/null || kh_fail "the hub talked SMTP in clear: $(cat "$WORK/smtp-plain.jsonl")"
 kh_assert_eq 1 "$(find "$SPOOL_DIR" -maxdepth 1 -name '*.pdf' | wc -l)" "PDFs in the spool"
 kh_assert_eq 1 "$(find "$SPOOL_DIR" -maxdepth 1 -name '*.json' | wc -l)" "manifests in the spool"
