@@ -3,6 +3,7 @@
 #include <string>
 
 #include "adapters/digikoppeling_wus/wus_adapter.h"
+#include "adapters/https_coupling/coupling_options.h"
 #include "adapters/print/print_channel.h"
 #include "adapters/print/print_options.h"
 #include "adapters/rest_xml/rest_xml_adapter.h"
@@ -34,8 +35,11 @@ Result<std::unique_ptr<Channel>> createSecureMail(const ChannelContext& ctx) {
   if (!o) return unexpected(o.error());
   securemail::HubContact contact{ctx.hub.hub.name, ctx.hub.hub.contact_email,
                                  ctx.hub.hub.contact_phone};
-  return securemail::SecureMailChannel::create(*o->first, *o->second, ctx.partner, ctx.hub.signing,
-                                               contact);
+  // One signer and one pool of SMTP sessions per partner, as many as the channel may run at once.
+  auto rt = securemail::makeSecureMailRuntime(*o->first, ctx.hub.signing, contact, ctx.hub.hub.oin,
+                                              ctx.channel->concurrency);
+  if (!rt) return unexpected(rt.error());
+  return securemail::SecureMailChannel::create(std::move(*rt), *o->second, ctx.partner);
 }
 
 Result<std::unique_ptr<Channel>> createPrint(const ChannelContext& ctx) {
@@ -48,10 +52,11 @@ Result<std::unique_ptr<Channel>> createPrint(const ChannelContext& ctx) {
 }  // namespace
 
 const std::vector<ChannelEntry>& channelTable() {
-  // name, primary, fallback, hub-wide options, per-partner options; factory.
+  // name, primary, fallback, hub-wide options, per-partner options; factory. A primary channel's
+  // per-partner options sit at the partner's own level; a fallback's under `<name>:`.
   static const std::vector<ChannelEntry> table = {
-      {{"rest-xml", true, false, nullptr, nullptr}, &RestXmlAdapter::create},
-      {{"digikoppeling-wus", true, false, nullptr, nullptr}, &WusAdapter::create},
+      {{"rest-xml", true, false, nullptr, &readHttpsCouplingOptions}, &RestXmlAdapter::create},
+      {{"digikoppeling-wus", true, false, nullptr, &WusAdapter::readOptions}, &WusAdapter::create},
       {{"securemail", false, true, &securemail::readSecureMailHubOptions,
         &securemail::readSecureMailPartnerOptions},
        &createSecureMail},

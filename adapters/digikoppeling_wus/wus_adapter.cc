@@ -5,6 +5,7 @@
 
 #include "adapters/digikoppeling_wus/wus_envelope.h"
 #include "adapters/digikoppeling_wus/wus_response.h"
+#include "adapters/https_coupling/coupling_options.h"
 #include "hub/core/error_codes.h"
 
 namespace hub::adapters {
@@ -26,14 +27,28 @@ bool isSafeHeaderValue(std::string_view v) {
 
 }  // namespace
 
+ChannelOptionsConstSharedPtr WusAdapter::readOptions(config::MapReader& r,
+                                                     const std::string& base_dir) {
+  auto o = readHttpsCouplingOptions(r, base_dir);
+  const auto* c = dynamic_cast<const HttpsCouplingOptions*>(o.get());
+  if (c && !c->tls.expected_oin.empty() && !isOin(c->tls.expected_oin)) {
+    config::MapReader t = r.child("tls");
+    t.error("expected_oin", "an OIN has exactly 20 digits (it is also the OIN in wsa:To)");
+    return nullptr;
+  }
+  return o;
+}
+
 Result<std::unique_ptr<Channel>> WusAdapter::create(const ChannelContext& ctx) {
   const PartnerConfig& cfg = ctx.partner;
-  if (!isOin(cfg.hub_oin)) {
+  auto target = couplingTarget(cfg);
+  if (!target) return unexpected(target.error());
+  if (!isOin(ctx.hub.hub.oin)) {
     return unexpected(errc::kConfig, "partner '" + cfg.code +
                                          "': digikoppeling-wus needs the hub's OIN (hub.oin, "
                                          "20 digits) for wsa:From");
   }
-  if (!cfg.tls.expected_oin.empty() && !isOin(cfg.tls.expected_oin)) {
+  if (!target->tls.expected_oin.empty() && !isOin(target->tls.expected_oin)) {
     return unexpected(errc::kConfig, "partner '" + cfg.code +
                                          "': tls.expected_oin must be 20 digits (it is also "
                                          "the OIN in wsa:To)");
@@ -42,16 +57,17 @@ Result<std::unique_ptr<Channel>> WusAdapter::create(const ChannelContext& ctx) {
     return unexpected(errc::kConfig,
                       "partner '" + cfg.code + "': code unusable in wsa:Action (urn:ketenhub:...)");
   }
-  auto client = curl::HttpsClient::create(cfg);
+  auto client = curl::HttpsClient::create(*target);
   if (!client) return unexpected(client.error());
-  return std::unique_ptr<Channel>(new WusAdapter(cfg, std::move(*client)));
+  return std::unique_ptr<Channel>(new WusAdapter(*target, ctx.hub.hub.oin, std::move(*client)));
 }
 
-WusAdapter::WusAdapter(const PartnerConfig& cfg, std::unique_ptr<curl::HttpsClient> client)
-    : partner_(cfg.code),
-      endpoint_(cfg.endpoint),
-      to_(wus::wsaTo(cfg.endpoint, cfg.tls.expected_oin)),
-      from_(wus::wsaFrom(cfg.hub_oin)),
+WusAdapter::WusAdapter(const curl::HttpsTarget& target, const std::string& hub_oin,
+                       std::unique_ptr<curl::HttpsClient> client)
+    : partner_(target.code),
+      endpoint_(target.endpoint),
+      to_(wus::wsaTo(target.endpoint, target.tls.expected_oin)),
+      from_(wus::wsaFrom(hub_oin)),
       client_(std::move(client)) {}
 
 Result<WireMessage> WusAdapter::prepare(const ChannelInput& in) const {

@@ -21,8 +21,13 @@ class WusAdapter final : public Channel {
   // The factory: needs the hub's OIN (hub.oin, 20 digits: wsa:From) and validates the partner's
   // TLS settings once (HttpsClient::create).
   static Result<std::unique_ptr<Channel>> create(const ChannelContext& ctx);
+  // Its option schema: the HTTPS coupling's (coupling_options.h), and tls.expected_oin, when
+  // set, must be an OIN (it is also the OIN in wsa:To).
+  static ChannelOptionsConstSharedPtr readOptions(config::MapReader& r,
+                                                  const std::string& base_dir);
 
-  WusAdapter(const PartnerConfig& cfg, std::unique_ptr<curl::HttpsClient> client);
+  WusAdapter(const curl::HttpsTarget& target, const std::string& hub_oin,
+             std::unique_ptr<curl::HttpsClient> client);
   Result<WireMessage> prepare(const ChannelInput& in) const override;
   Outcome send(const ChannelInput& in, const WireMessage& msg) override;
 

@@ -59,15 +59,9 @@ Result<std::unique_ptr<Channel>> PrintChannel::create(const PrintHubOptions& hub
     if (auto cleaned = ch->spool_->cleanStale(); !cleaned)
       return unexpected(errc::kConfig, "print spool_dir: " + cleaned.error().message);
   } else {
-    PartnerConfig service;
-    service.code = partner_cfg.code + "/print";
-    service.name = "print service";
-    service.adapter = kChannel;
-    service.endpoint = hub.url;
-    service.tls = hub.tls;
-    service.concurrency = 16;
-    service.connect_timeout = hub.connect_timeout;
-    service.request_timeout = hub.request_timeout;
+    curl::HttpsTarget service{
+        partner_cfg.code + "/print", hub.url, hub.tls, 16, hub.connect_timeout,
+        hub.request_timeout};
     auto client = curl::HttpsClient::create(service);
     if (!client) return unexpected(errc::kConfig, "print url: " + client.error().message);
     ch->client_ = std::move(*client);

@@ -2,6 +2,7 @@
 
 #include <string_view>
 
+#include "adapters/https_coupling/coupling_options.h"
 #include "hub/core/error_codes.h"
 #include "hub/curl/http_outcome.h"
 
@@ -21,9 +22,11 @@ bool isSafeHeaderValue(std::string_view v) {
 }  // namespace
 
 Result<std::unique_ptr<Channel>> RestXmlAdapter::create(const ChannelContext& ctx) {
-  auto client = curl::HttpsClient::create(ctx.partner);
+  auto target = couplingTarget(ctx.partner);
+  if (!target) return unexpected(target.error());
+  auto client = curl::HttpsClient::create(*target);
   if (!client) return unexpected(client.error());
-  return std::unique_ptr<Channel>(new RestXmlAdapter(ctx.partner.endpoint, std::move(*client)));
+  return std::unique_ptr<Channel>(new RestXmlAdapter(target->endpoint, std::move(*client)));
 }
 
 RestXmlAdapter::RestXmlAdapter(std::string endpoint, std::unique_ptr<curl::HttpsClient> client)

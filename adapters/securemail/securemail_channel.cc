@@ -71,8 +71,9 @@ Result<std::unique_ptr<Channel>> SecureMailChannel::create(
 
 Result<std::unique_ptr<Channel>> SecureMailChannel::create(
     const SecureMailHubOptions& hub, const SecureMailPartnerOptions& partner_opts,
-    const PartnerConfig& partner, const SigningConfig& signing, const HubContact& contact) {
-  auto rt = makeSecureMailRuntime(hub, signing, contact, partner.hub_oin, 1);
+    const PartnerConfig& partner, const SigningConfig& signing, const HubContact& contact,
+    const std::string& hub_oin) {
+  auto rt = makeSecureMailRuntime(hub, signing, contact, hub_oin, 1);
   if (!rt) return unexpected(rt.error());
   return create(std::move(*rt), partner_opts, partner);
 }

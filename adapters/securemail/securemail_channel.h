@@ -50,7 +50,8 @@ class SecureMailChannel : public Channel {
                                                  const SecureMailPartnerOptions& partner_opts,
                                                  const PartnerConfig& partner,
                                                  const SigningConfig& signing,
-                                                 const HubContact& contact);
+                                                 const HubContact& contact,
+                                                 const std::string& hub_oin = "");
 
   Result<WireMessage> prepare(const ChannelInput& in) const override;
   Outcome send(const ChannelInput& in, const WireMessage& msg) override;

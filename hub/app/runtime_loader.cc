@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <set>
 
+#include "adapters/https_coupling/coupling_options.h"
 #include "adapters/registry.h"
 #include "hub/config/loader.h"
 #include "hub/tls/certificate.h"
@@ -40,16 +41,19 @@ void checkHubCertificate(const HubConfig& cfg, const std::string& what, const st
 }
 
 void checkPartnerTls(const HubConfig& cfg, const PartnerConfig& p, RuntimeLoad& out) {
-  for (const auto& ca : p.tls.ca_files) {
+  const adapters::HttpsCouplingOptions* coupling = adapters::couplingOptions(p);
+  if (!coupling) return;
+  const TlsConfig& tls = coupling->tls;
+  for (const auto& ca : tls.ca_files) {
     auto info = tls::readCertificate(ca);
     if (!info)
       out.errors.push_back(p.source + " (partners." + p.code + ".tls.ca): " + rel(cfg, ca) + ": " +
                            info.error().message);
   }
-  if (!p.tls.client_cert.empty()) {
-    checkHubCertificate(cfg, "partners." + p.code + ".tls.client_certificate", p.tls.client_cert,
+  if (!tls.client_cert.empty()) {
+    checkHubCertificate(cfg, "partners." + p.code + ".tls.client_certificate", tls.client_cert,
                         out);
-    if (auto k = tls::checkKeyFilePrivate(p.tls.client_key); !k)
+    if (auto k = tls::checkKeyFilePrivate(tls.client_key); !k)
       out.errors.push_back(p.source + " (partners." + p.code +
                            ".tls.client_key): " + k.error().message);
   }

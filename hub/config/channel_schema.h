@@ -16,7 +16,9 @@ struct ChannelSchema {
   bool fallback;     // may appear in a route's `fallback:` list
   // `channels.<name>` in hub.yaml (the reader is invalid when the block is absent). May be null.
   ChannelOptionsConstSharedPtr (*read_hub)(MapReader& r, const std::string& base_dir);
-  // `<name>:` in a partner of routes/partners.yaml. May be null.
+  // Per partner in routes/partners.yaml: a primary channel (the partner's `adapter:`) reads its
+  // keys at the partner's own level (endpoint, tls, ...); a fallback channel under `<name>:`.
+  // May be null.
   ChannelOptionsConstSharedPtr (*read_partner)(MapReader& r, const std::string& base_dir);
 };
 

@@ -36,20 +36,18 @@ struct BreakerConfig {
   Millis open_for{30000};     // how long it stays open before a half-open probe
 };
 
+// A chain partner: what the engine needs (its coupling's concurrency cap and circuit breaker)
+// and, by channel name, the options each channel read with its own schema: the coupling's
+// (channel_options[adapter]: endpoint, TLS, timeouts) and those of the fallback channels the
+// partner is configured for (the secure-mail recipients, the postal address); a channel without
+// an entry is not configured for the partner.
 struct PartnerConfig {
-  std::string code;      // "om", "igj", ...
-  std::string name;      // "Openbaar Ministerie"
-  std::string adapter;   // "rest-xml" | "digikoppeling-wus"
-  std::string endpoint;  // https URL
-  TlsConfig tls;
+  std::string code;     // "om", "igj", ...
+  std::string name;     // "Openbaar Ministerie"
+  std::string adapter;  // the coupling's channel: "rest-xml" | "digikoppeling-wus"
   int concurrency = 4;
   BreakerConfig breaker;
-  Millis connect_timeout{5000};
-  Millis request_timeout{30000};
-  std::string source;   // file:line where defined
-  std::string hub_oin;  // copy of HubConfig.hub.oin, set by the loader (wsa:From of WUS)
-  // Per-partner options of fallback channels (e.g. the secure-mail recipients, the postal
-  // address), by channel name; absent: the partner is not configured for that channel.
+  std::string source;  // file:line where defined
   std::map<std::string, ChannelOptionsConstSharedPtr> channel_options;
 };
 

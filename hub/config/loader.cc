@@ -228,7 +228,6 @@ HubConfigConstSharedPtr loadConfig(const std::string& hub_yaml, const LoadOption
   // Partners first: routes refer to them.
   std::string partners = (fs::path(cfg->routes_dir) / "partners.yaml").string();
   loadPartners(partners, shownName(cfg->base_dir, partners), cfg->base_dir, opts, *cfg, diag);
-  for (auto& [code, partner] : cfg->partners) partner.hub_oin = cfg->hub.oin;
   std::vector<std::string> route_files;
   if (fs::is_directory(cfg->routes_dir, ec)) {
     for (const auto& e : fs::directory_iterator(cfg->routes_dir, ec)) {

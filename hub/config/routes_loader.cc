@@ -49,40 +49,28 @@ void loadPartners(const std::string& file, const std::string& shown, const std::
                           : "; did you mean '" + hint + "'?";
       r.error("adapter", msg);
     }
-    p.endpoint = r.str("endpoint", true);
-    if (r.has("endpoint") && p.endpoint.rfind("https://", 0) != 0)
-      r.error("endpoint", "partner endpoints must be https:// URLs");
-    MapReader t = r.child("tls", true);
-    p.tls.profile = t.str("profile", false, p.tls.profile);
-    if (p.tls.profile != "ncsc-sufficient" && p.tls.profile != "ncsc-good")
-      t.error("profile",
-              "unknown TLS profile '" + p.tls.profile + "'; known: ncsc-sufficient, ncsc-good");
-    for (auto& ca : t.strList("ca")) p.tls.ca_files.push_back(resolvePath(base_dir, ca));
-    if (t.valid() && p.tls.ca_files.empty())
-      t.error("ca", "at least one trust anchor (CA bundle) is required");
-    p.tls.client_cert = resolvePath(base_dir, t.str("client_certificate", false));
-    p.tls.client_key = resolvePath(base_dir, t.str("client_key", false));
-    if (p.tls.client_cert.empty() != p.tls.client_key.empty())
-      t.error("client_key", "client_certificate and client_key go together");
-    p.tls.spki_pins = t.strList("pins");
-    for (const auto& pin : p.tls.spki_pins)
-      if (pin.size() != 44 || pin.back() != '=')
-        t.error("pins", "a pin is the base64 SHA-256 of the SubjectPublicKeyInfo (44 characters)");
-    p.tls.expected_oin = t.str("expected_oin", false);
-    t.finish();
+    // The coupling's own options (endpoint, tls, timeouts), read by its channel's schema; a
+    // partner with an unknown adapter is checked as a rest-xml partner, so that every other error
+    // is reported at once.
+    const ChannelSchema *coupling = nullptr, *rest_xml = nullptr;
+    for (const auto& schema : opts.channels) {
+      if (!schema.primary) continue;
+      if (schema.name == p.adapter) coupling = &schema;
+      if (schema.name == std::string("rest-xml")) rest_xml = &schema;
+    }
+    if (!coupling) coupling = rest_xml;
+    if (coupling && coupling->read_partner) {
+      if (auto o = coupling->read_partner(r, base_dir)) p.channel_options[p.adapter] = o;
+    }
     p.concurrency = r.integer("concurrency", p.concurrency, 1, 256);
     MapReader cb = r.child("circuit_breaker");
     p.breaker.failure_threshold = cb.integer("failures", p.breaker.failure_threshold, 1, 1000);
     p.breaker.open_for = cb.duration("open_for", p.breaker.open_for);
     cb.finish();
-    MapReader to = r.child("timeouts");
-    p.connect_timeout = to.duration("connect", p.connect_timeout);
-    p.request_timeout = to.duration("request", p.request_timeout);
-    to.finish();
     // The partner's options of each channel that has them (securemail: recipients, print:
     // postal address), read by the channel's own schema.
     for (const auto& schema : opts.channels) {
-      if (!schema.read_partner || !r.has(schema.name)) continue;
+      if (schema.primary || !schema.read_partner || !r.has(schema.name)) continue;
       MapReader c = r.child(schema.name);
       if (auto o = schema.read_partner(c, base_dir)) p.channel_options[schema.name] = o;
       c.finish();

@@ -63,7 +63,7 @@ Result<std::string> normalizePin(const std::string& pin) {
   return "sha256//" + std::string(b64);
 }
 
-Result<ClientSettings> makeClientSettings(const PartnerConfig& cfg) {
+Result<ClientSettings> makeClientSettings(const HttpsTarget& cfg) {
   std::vector<std::string> errors;
   ClientSettings s;
   s.partner = cfg.code;

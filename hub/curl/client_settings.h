@@ -1,12 +1,24 @@
 #pragma once
-// The validated, immutable settings of one partner's HTTPS client, made once from its
-// PartnerConfig (the factory validates once; requests never re-read files).
+// The validated, immutable settings of one HTTPS client (a partner's coupling, the print
+// service), made once from its HttpsTarget (the factory validates once; requests never re-read
+// files).
 #include <string>
 
 #include "hub/config/config.h"
 #include "hub/core/result.h"
 
 namespace hub::curl {
+
+// What an HTTPS client needs of its target. Filled by the channel that owns the options (the
+// partner couplings rest-xml and digikoppeling-wus, the print service).
+struct HttpsTarget {
+  std::string code;      // partner code (or "print"), for messages
+  std::string endpoint;  // https URL
+  TlsConfig tls;
+  int concurrency = 4;  // requests in flight at once (easy handles)
+  Millis connect_timeout{5000};
+  Millis request_timeout{30000};
+};
 
 struct ClientSettings {
   std::string partner;          // partner code, for messages
@@ -24,7 +36,7 @@ struct ClientSettings {
 };
 
 // Every problem is reported at once, one per line, each naming the partner and the key.
-Result<ClientSettings> makeClientSettings(const PartnerConfig& cfg);
+Result<ClientSettings> makeClientSettings(const HttpsTarget& cfg);
 
 // "sha256//<base64>" from "<base64>" or "sha256//<base64>" (44 base64 characters of a SHA-256).
 Result<std::string> normalizePin(const std::string& pin);

@@ -160,7 +160,7 @@ bool isTls(TransportError e) {
 
 }  // namespace
 
-Result<std::unique_ptr<HttpsClient>> HttpsClient::create(const PartnerConfig& cfg,
+Result<std::unique_ptr<HttpsClient>> HttpsClient::create(const HttpsTarget& cfg,
                                                          const TimeSource* clock) {
   const curl_version_info_data* info = curl_version_info(CURLVERSION_NOW);
   if (info == nullptr || info->ssl_version == nullptr ||

@@ -10,7 +10,7 @@
 // CURLOPT_SSL_CTX_FUNCTION (versions, TLS 1.2 ciphers, TLS 1.3 suites, groups, sigalgs); when
 // tls.expected_oin is set, the server leaf's subject serialNumber is checked inside the handshake
 // (peer_identity.h), so a wrong partner never receives the body. HTTP/1.1, keep-alive, TCP_NODELAY,
-// no redirects, no signals, connect and total timeouts from the PartnerConfig.
+// no redirects, no signals, connect and total timeouts from the HttpsTarget.
 //
 // Thread-safety: post() may be called from any number of threads. The client keeps a pool of at
 // most `concurrency` curl easy handles (LIFO, so the warmest connection is used first); each
@@ -38,7 +38,7 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 class HttpsClient {
  public:
   // clock: stamps HttpResult::received_at_ms; nullptr = the system clock.
-  static Result<std::unique_ptr<HttpsClient>> create(const PartnerConfig& cfg,
+  static Result<std::unique_ptr<HttpsClient>> create(const HttpsTarget& cfg,
                                                      const TimeSource* clock = nullptr);
   ~HttpsClient();
   HttpsClient(const HttpsClient&) = delete;

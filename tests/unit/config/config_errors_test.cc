@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "adapters/https_coupling/coupling_options.h"
 #include "adapters/registry.h"
 #include "hub/config/loader.h"
 
@@ -52,11 +53,16 @@ TEST(ConfigLoader, LoadsTheDemoConfiguration) {
   ASSERT_TRUE(cfg->partners.count("om"));
   const auto& om = cfg->partners.at("om");
   EXPECT_EQ(om.adapter, "digikoppeling-wus");
-  EXPECT_EQ(om.hub_oin, "00000099000000000001");
   EXPECT_EQ(om.concurrency, 16);
   EXPECT_EQ(om.breaker.open_for, hub::Millis(30000));
-  ASSERT_EQ(om.tls.ca_files.size(), 1u);
-  EXPECT_TRUE(fs::path(om.tls.ca_files[0]).is_absolute());
+  // The coupling's options were read by its channel's schema (adapters/https_coupling).
+  const auto* coupling = hub::adapters::couplingOptions(om);
+  ASSERT_NE(coupling, nullptr);
+  ASSERT_EQ(coupling->tls.ca_files.size(), 1u);
+  EXPECT_TRUE(fs::path(coupling->tls.ca_files[0]).is_absolute());
+  EXPECT_EQ(coupling->tls.expected_oin, "00000099000000000011");
+  EXPECT_TRUE(om.channel_options.count("securemail"));
+  EXPECT_TRUE(om.channel_options.count("print"));
   EXPECT_EQ(cfg->partners.size(), 5u);
   EXPECT_EQ(cfg->routes.size(), 5u);
   const hub::Route* r = cfg->findRoute("wvggz.crisismaatregel.genomen");

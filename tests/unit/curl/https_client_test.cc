@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "adapters/https_coupling/coupling_options.h"
 #include "adapters/rest_xml/rest_xml_adapter.h"
 #include "hub/curl/curl_global.h"
 #include "tests/unit/curl/test_partner.h"
@@ -38,10 +39,9 @@ class HttpsClientTest : public ::testing::Test {
     delete global_;
   }
 
-  static PartnerConfig partner(const std::string& url) {
-    PartnerConfig p;
+  static HttpsTarget partner(const std::string& url) {
+    HttpsTarget p;
     p.code = "om";
-    p.adapter = "rest-xml";
     p.endpoint = url;
     p.tls.ca_files = {pki_->path("ca1.pem")};
     p.tls.client_cert = pki_->path("client.pem");
@@ -52,7 +52,7 @@ class HttpsClientTest : public ::testing::Test {
     return p;
   }
 
-  static std::unique_ptr<RestXmlAdapter> adapter(const PartnerConfig& p) {
+  static std::unique_ptr<RestXmlAdapter> adapter(const HttpsTarget& p) {
     auto client = HttpsClient::create(p);
     EXPECT_TRUE(client.has_value()) << (client ? "" : client.error().message);
     if (!client) return nullptr;
@@ -80,6 +80,21 @@ class HttpsClientTest : public ::testing::Test {
   static inline TestServer* cbc_ = nullptr;
   static inline TestServer* tls11_ = nullptr;
 };
+
+// A rest-xml partner whose coupling options are the target's (as its schema would read them).
+PartnerConfig asPartner(const HttpsTarget& t) {
+  PartnerConfig p;
+  p.code = t.code;
+  p.adapter = "rest-xml";
+  p.concurrency = t.concurrency;
+  auto o = std::make_shared<adapters::HttpsCouplingOptions>();
+  o->endpoint = t.endpoint;
+  o->tls = t.tls;
+  o->connect_timeout = t.connect_timeout;
+  o->request_timeout = t.request_timeout;
+  p.channel_options["rest-xml"] = o;
+  return p;
+}
 
 // One attempt, as the engine makes it: prepare the wire message, then send it.
 Outcome deliver(RestXmlAdapter& a, const ChannelInput& in) {
@@ -153,7 +168,7 @@ TEST_F(HttpsClientTest, ServerFromAnotherCaIsRefusedBeforeTheBodyIsSent) {
 }
 
 TEST_F(HttpsClientTest, SeveralTrustAnchorsAreAllTrusted) {
-  PartnerConfig p = partner(main_->url("/status/200"));
+  HttpsTarget p = partner(main_->url("/status/200"));
   p.tls.ca_files = {pki_->path("ca2.pem"), pki_->path("ca1.pem")};
   auto a = adapter(p);
   ASSERT_TRUE(a);
@@ -177,7 +192,7 @@ TEST_F(HttpsClientTest, HostNameMismatchIsRefused) {
 }
 
 TEST_F(HttpsClientTest, WrongPinIsRefusedAndNamed) {
-  PartnerConfig p = partner(main_->url("/status/200"));
+  HttpsTarget p = partner(main_->url("/status/200"));
   p.tls.spki_pins = {pki_->pin("server2")};
   auto a = adapter(p);
   ASSERT_TRUE(a);
@@ -190,7 +205,7 @@ TEST_F(HttpsClientTest, WrongPinIsRefusedAndNamed) {
 }
 
 TEST_F(HttpsClientTest, RightPinIsDelivered) {
-  PartnerConfig p = partner(main_->url("/status/200"));
+  HttpsTarget p = partner(main_->url("/status/200"));
   p.tls.spki_pins = {pki_->pin("server2"), "sha256//" + pki_->pin("server1")};
   auto a = adapter(p);
   ASSERT_TRUE(a);
@@ -214,7 +229,7 @@ TEST_F(HttpsClientTest, ProxyFromTheEnvironmentIsNeverUsed) {
 }
 
 TEST_F(HttpsClientTest, ExpectedOinMismatchAbortsTheHandshake) {
-  PartnerConfig p = partner(main_->url("/status/200"));
+  HttpsTarget p = partner(main_->url("/status/200"));
   p.tls.expected_oin = "00000001222222222000";
   auto a = adapter(p);
   ASSERT_TRUE(a);
@@ -229,7 +244,7 @@ TEST_F(HttpsClientTest, ExpectedOinMismatchAbortsTheHandshake) {
 }
 
 TEST_F(HttpsClientTest, ExpectedOinMatchIsDelivered) {
-  PartnerConfig p = partner(main_->url("/status/200"));
+  HttpsTarget p = partner(main_->url("/status/200"));
   p.tls.expected_oin = kServerOin;
   auto a = adapter(p);
   ASSERT_TRUE(a);
@@ -258,7 +273,7 @@ TEST_F(HttpsClientTest, Tls11OnlyServerIsRefused) {
 }
 
 TEST_F(HttpsClientTest, NcscGoodProfileSpeaksTls13) {
-  PartnerConfig p = partner(main_->url("/status/200"));
+  HttpsTarget p = partner(main_->url("/status/200"));
   p.tls.profile = "ncsc-good";
   auto a = adapter(p);
   ASSERT_TRUE(a);
@@ -284,7 +299,7 @@ TEST_F(HttpsClientTest, TwentySequentialPostsUseOneConnection) {
 }
 
 TEST_F(HttpsClientTest, ConcurrentPostsAreBoundedByConcurrency) {
-  PartnerConfig p = partner(main_->url("/status/200"));
+  HttpsTarget p = partner(main_->url("/status/200"));
   p.concurrency = 2;
   auto client = HttpsClient::create(p);
   ASSERT_TRUE(client) << client.error().message;
@@ -324,7 +339,7 @@ TEST_F(HttpsClientTest, ConnectionRefused) {
 }
 
 TEST_F(HttpsClientTest, SlowPartnerTimesOut) {
-  PartnerConfig p = partner(main_->url("/status/200?delay_ms=1500"));
+  HttpsTarget p = partner(main_->url("/status/200?delay_ms=1500"));
   p.request_timeout = Millis(300);
   auto a = adapter(p);
   ASSERT_TRUE(a);
@@ -346,7 +361,7 @@ TEST_F(HttpsClientTest, HeaderInjectionIsRefusedWithoutSending) {
 }
 
 TEST_F(HttpsClientTest, WithoutClientCertificateTheServerRefuses) {
-  PartnerConfig p = partner(main_->url("/status/200"));
+  HttpsTarget p = partner(main_->url("/status/200"));
   p.tls.client_cert.clear();
   p.tls.client_key.clear();
   auto a = adapter(p);
@@ -358,7 +373,7 @@ TEST_F(HttpsClientTest, WithoutClientCertificateTheServerRefuses) {
 }
 
 TEST_F(HttpsClientTest, FactoryReportsEveryProblemAtOnce) {
-  PartnerConfig p = partner("http://127.0.0.1:1/");
+  HttpsTarget p = partner("http://127.0.0.1:1/");
   p.tls.ca_files = {pki_->path("missing.pem"), pki_->path("client.key")};
   p.tls.client_key.clear();
   p.tls.spki_pins = {"not-a-pin"};
@@ -379,7 +394,7 @@ TEST_F(HttpsClientTest, FactoryReportsEveryProblemAtOnce) {
 }
 
 TEST_F(HttpsClientTest, FactoryRejectsEmptyTrustAnchorsAndBadUrls) {
-  PartnerConfig p = partner("not a url");
+  HttpsTarget p = partner("not a url");
   p.tls.ca_files.clear();
   auto client = HttpsClient::create(p);
   ASSERT_FALSE(client);
@@ -389,11 +404,11 @@ TEST_F(HttpsClientTest, FactoryRejectsEmptyTrustAnchorsAndBadUrls) {
 
 TEST_F(HttpsClientTest, RestXmlFactoryValidatesOnce) {
   HubConfig hub;
-  PartnerConfig bad_partner = partner("http://example.org/");
+  PartnerConfig bad_partner = asPartner(partner("http://example.org/"));
   auto bad = RestXmlAdapter::create({hub, bad_partner, nullptr, {}});
   ASSERT_FALSE(bad);
   EXPECT_TRUE(contains(bad.error().message, "must be an https:// URL"));
-  PartnerConfig good_partner = partner(main_->url("/status/202"));
+  PartnerConfig good_partner = asPartner(partner(main_->url("/status/202")));
   auto good = RestXmlAdapter::create({hub, good_partner, nullptr, {}});
   ASSERT_TRUE(good) << good.error().message;
   auto msg = (*good)->prepare(request());

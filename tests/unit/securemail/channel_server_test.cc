@@ -40,7 +40,6 @@ SecureMailPartnerOptions partnerOptions() {
 PartnerConfig partner() {
   PartnerConfig p;
   p.code = "om";
-  p.hub_oin = "00000099000000000001";
   return p;
 }
 
@@ -51,8 +50,8 @@ HubContact contact() {
 SigningConfig signing() { return {pki("hub-sign.key"), pki("hub-sign.crt")}; }
 
 std::unique_ptr<Channel> makeChannel(const std::string& url) {
-  auto ch =
-      SecureMailChannel::create(hubOptions(url), partnerOptions(), partner(), signing(), contact());
+  auto ch = SecureMailChannel::create(hubOptions(url), partnerOptions(), partner(), signing(),
+                                      contact(), "00000099000000000001");
   EXPECT_TRUE(ch.has_value()) << (ch ? "" : ch.error().message);
   return ch ? std::move(*ch) : nullptr;
 }
