@@ -36,8 +36,16 @@ class FakeStore final : public Store {
                            std::function<void(Result<std::vector<DueDelivery>>)> done) override {
     done(take(fallback[channel], limit, ""));
   }
-  void submitOutboxSent(std::vector<int64_t>, int64_t,
+  void submitOutboxSent(std::vector<int64_t> ids, int64_t,
                         std::function<void(Result<void>)> done) override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (int64_t id : ids) {
+        sent_ids.push_back(id);
+        std::erase_if(outbox_rows, [&](const OutboxEntry& e) { return e.id == id; });
+      }
+    }
+    cv_.notify_all();
     done(Result<void>());
   }
   bool writable() const override { return true; }
@@ -46,7 +54,12 @@ class FakeStore final : public Store {
   }
   Result<std::optional<int64_t>> nextDueAt() override { return std::optional<int64_t>(); }
   Result<std::vector<StateCount>> counts() override { return std::vector<StateCount>{}; }
-  Result<std::vector<OutboxEntry>> outbox(int) override { return std::vector<OutboxEntry>{}; }
+  Result<std::vector<OutboxEntry>> outbox(int limit) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<OutboxEntry> out(outbox_rows.begin(),
+                                 outbox_rows.begin() + std::min<size_t>(limit, outbox_rows.size()));
+    return out;
+  }
   Result<std::vector<ChannelCount>> channelCounts() override { return std::vector<ChannelCount>{}; }
 
   void queue(std::vector<DueDelivery>& q, DueDelivery d) {
@@ -59,7 +72,18 @@ class FakeStore final : public Store {
     cv_.wait_for(lock, std::chrono::seconds(10), [&] { return results.size() >= n; });
     return results;
   }
-  // Largest number of claims handed out at once for a partner, as counted by the test.
+  // Waits (bounded) until n outbox messages were marked sent; returns their ids.
+  std::vector<int64_t> waitSent(size_t n) {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait_for(lock, std::chrono::seconds(10), [&] { return sent_ids.size() >= n; });
+    return sent_ids;
+  }
+  void addOutbox(OutboxEntry e) {
+    std::lock_guard<std::mutex> lock(mu_);
+    outbox_rows.push_back(std::move(e));
+  }
+  std::vector<OutboxEntry> outbox_rows;  // unsent
+  std::vector<int64_t> sent_ids;
   std::map<std::string, std::vector<DueDelivery>> coupling, overdue, fallback;
   std::vector<AttemptResult> results;
   std::map<std::string, int> claimed;  // by partner: how many coupling claims were handed out
