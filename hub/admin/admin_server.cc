@@ -171,6 +171,8 @@ Response AdminServer::status() {
       auto& p = partners[c.partner];
       if (!p.is_object()) p = json::object();
       p.as_object()[c.state] = c.count;
+      // Every channel failed while the law still gives time to act: the loudest figure.
+      if (c.state == "dead") p.as_object()["dead_within_legal_deadline"] = c.within_legal;
     }
   }
   // How the final deliveries went out: per channel (the coupling or a fallback), per state.

@@ -92,6 +92,15 @@ half_m=$(fb_metric 'ketenhub_deliveries_past_half_legal_deadline{partner="om"}')
 kh_log "metrics: dead_within_legal=$dead_m past_half=$half_m"
 [ "${dead_m:-0}" != 0 ] || kh_fail "ketenhub_deliveries_dead_within_legal_deadline{partner=\"om\"} is '${dead_m}', expected > 0"
 [ "${half_m:-0}" != 0 ] || kh_fail "ketenhub_deliveries_past_half_legal_deadline{partner=\"om\"} is '${half_m}', expected > 0 for a dead delivery past half"
+# /api/v1/status names it too, with the channel the delivery died on.
+status=$(curl -sf "http://127.0.0.1:$ADMIN_PORT/api/v1/status")
+$PY - "$status" <<'PY' || kh_fail "status: $status"
+import json, sys
+om = json.loads(sys.argv[1])["partners"]["om"]
+assert om.get("dead") == 1, om
+assert om.get("dead_within_legal_deadline") == 1, om
+assert om["channels"]["print"]["dead"] == 1, om
+PY
 kh_log "phase 3 ok"
 
 # ---- 7. kill -9 while letters are being written; restart -> every letter once, no half file
