@@ -104,6 +104,56 @@ struct ChannelCount {
   int64_t count = 0;
 };
 
+// Operator views and actions (the admin API).
+struct DeliveryFilter {
+  std::string state, partner, product, event_type, case_id;  // empty: any
+  int64_t from_ms = 0, to_ms = 0;                            // created_at range; 0: open
+  int64_t after_seq = 0;                                     // pagination cursor
+  int limit = 50;
+};
+
+struct DeliveryView {
+  int64_t seq = 0;
+  std::string delivery_id, partner, product, case_id, event_type, message_id;
+  std::string state, channel, current_channel, reason, reasons, product_sha256;
+  int attempts = 0;
+  int64_t created_at = 0, updated_at = 0, final_at = 0, next_at = 0, deadline_at = 0,
+          legal_deadline_at = 0;
+};
+
+struct AttemptView {
+  int attempt = 0;
+  std::string channel, outcome, reason;
+  int http_status = 0;
+  int64_t started_at = 0, finished_at = 0;
+};
+
+struct EventView {
+  int64_t id = 0;
+  std::string message_id, event_type, case_id, actor, correlation_id, content_type, source, peer;
+  std::string state, reason;  // accepted | quarantined, and why
+  int64_t received_at = 0;
+  std::string body;  // only when asked for
+};
+
+struct DeliveryDetail {
+  DeliveryView delivery;
+  EventView event;  // the envelope, without the body
+  std::vector<AttemptView> attempts;
+};
+
+struct EventFilter {
+  std::string state = "quarantined", event_type, case_id;
+  int64_t from_ms = 0, to_ms = 0, after_id = 0;
+  int limit = 50;
+};
+
+// A dead delivery put back on its partner's coupling: the same delivery id, a new deadline.
+struct ReplayRequest {
+  std::string delivery_id;
+  int64_t deadline_at = 0;
+};
+
 // Operations are applied in the order they were submitted (from any thread): the scheduler relies
 // on it to free a partner's slot once a result is submitted, before it is committed.
 class Store {
@@ -123,6 +173,15 @@ class Store {
   // and claims them.
   virtual void submitClaimFallback(std::string channel, int64_t now_ms, int limit,
                                    std::function<void(Result<std::vector<DueDelivery>>)> done) = 0;
+  // Operator actions. Replays dead deliveries (others are left alone); done gets how many.
+  virtual void submitReplay(std::vector<ReplayRequest> replays, int64_t now_ms,
+                            std::function<void(Result<int64_t>)> done) = 0;
+  // Holds (or releases) a partner: no delivery of it is claimed on any channel while paused.
+  virtual void submitPause(std::string partner, bool paused, std::string by, int64_t now_ms,
+                           std::function<void(Result<void>)> done) = 0;
+  // Intake again for a quarantined event (same message-id): the record replaces its quarantine.
+  virtual void submitReplayEvent(IntakeRecord rec,
+                                 std::function<void(Result<IntakeStatus>)> done) = 0;
   // Marks outbox messages as published (accepted by the broker).
   virtual void submitOutboxSent(std::vector<int64_t> ids, int64_t now_ms,
                                 std::function<void(Result<void>)> done) = 0;
@@ -136,6 +195,11 @@ class Store {
   virtual Result<std::vector<StateCount>> counts() = 0;
   // Final deliveries per (partner, channel that delivered or died on, state).
   virtual Result<std::vector<ChannelCount>> channelCounts() = 0;
+  virtual Result<std::vector<DeliveryView>> listDeliveries(const DeliveryFilter& f) = 0;
+  virtual Result<std::optional<DeliveryDetail>> delivery(const std::string& delivery_id) = 0;
+  virtual Result<std::vector<EventView>> listEvents(const EventFilter& f) = 0;
+  virtual Result<std::optional<EventView>> event(const std::string& message_id, bool with_body) = 0;
+  virtual Result<std::vector<std::string>> pausedPartners() = 0;
   // Unpublished outbox messages, oldest first.
   virtual Result<std::vector<OutboxEntry>> outbox(int limit) = 0;
 };

@@ -97,6 +97,15 @@ CREATE TABLE outbox (
 );
 CREATE INDEX outbox_unsent ON outbox(id) WHERE sent_at IS NULL;
 )sql",
+      // 4: partners an operator paused (nothing of theirs is claimed until resumed).
+      R"sql(
+CREATE TABLE partner_pauses (
+  partner   TEXT PRIMARY KEY,
+  paused_at INTEGER NOT NULL,
+  paused_by TEXT NOT NULL
+);
+CREATE INDEX deliveries_created ON deliveries(created_at);
+)sql",
   };
   return m;
 }

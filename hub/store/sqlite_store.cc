@@ -14,6 +14,9 @@ namespace {
 constexpr std::chrono::microseconds kCommitLinger{1000};
 constexpr const char* kWaiting = "('pending','retry_wait')";
 
+// A paused partner's deliveries are not claimed on any channel (they wait; nothing is lost).
+constexpr const char* kNotPaused = "d.partner NOT IN (SELECT partner FROM partner_pauses)";
+
 constexpr const char* kDueColumns =
     "SELECT d.seq,d.delivery_id,d.partner,d.product,d.case_id,d.attempts,d.deadline_at,"
     "d.created_at,e.message_id,e.event_type,e.actor,e.correlation_id,e.event_xml,"
@@ -26,7 +29,8 @@ constexpr const char* kDueColumns =
 // waits until every earlier one is delivered, moved on to a fallback channel or is dead.
 std::string dueSql() {
   return std::string(kDueColumns) + "WHERE d.partner=?1 AND d.state IN " + kWaiting +
-         " AND d.next_at<=?2 AND NOT EXISTS (SELECT 1 FROM deliveries p WHERE "
+         " AND d.next_at<=?2 AND " + kNotPaused +
+         " AND NOT EXISTS (SELECT 1 FROM deliveries p WHERE "
          "p.partner=d.partner AND p.case_id=d.case_id AND p.seq<d.seq AND p.channel_index=0 AND "
          "p.state NOT IN ('delivered','dead','fallback')) ORDER BY d.next_at, d.seq LIMIT ?3";
 }
@@ -35,14 +39,14 @@ std::string dueSql() {
 // leave the coupling, which unblocks the case).
 std::string overdueSql() {
   return std::string(kDueColumns) + "WHERE d.partner=?1 AND d.state IN " + kWaiting +
-         " AND d.deadline_at<=?2 ORDER BY d.seq LIMIT ?3";
+         " AND d.deadline_at<=?2 AND " + kNotPaused + " ORDER BY d.seq LIMIT ?3";
 }
 
 // Due deliveries on one fallback channel (all partners).
 std::string fallbackDueSql() {
   return std::string(kDueColumns) +
-         "WHERE d.state='fallback' AND d.current_channel=?1 AND d.next_at<=?2 "
-         "ORDER BY d.next_at, d.seq LIMIT ?3";
+         "WHERE d.state='fallback' AND d.current_channel=?1 AND d.next_at<=?2 AND " + kNotPaused +
+         " ORDER BY d.next_at, d.seq LIMIT ?3";
 }
 
 DueDelivery readDue(const Stmt& s) {
@@ -203,6 +207,18 @@ void SqliteStore::submitClaimFallback(std::string channel, int64_t now_ms, int l
                                       std::function<void(Result<std::vector<DueDelivery>>)> done) {
   enqueue(ClaimDueOp{ClaimKind::kFallback, std::move(channel), now_ms, limit, std::move(done), {}});
 }
+void SqliteStore::submitReplay(std::vector<ReplayRequest> replays, int64_t now_ms,
+                               std::function<void(Result<int64_t>)> done) {
+  enqueue(ReplayOp{std::move(replays), now_ms, std::move(done)});
+}
+void SqliteStore::submitPause(std::string partner, bool paused, std::string by, int64_t now_ms,
+                              std::function<void(Result<void>)> done) {
+  enqueue(PauseOp{std::move(partner), paused, std::move(by), now_ms, std::move(done)});
+}
+void SqliteStore::submitReplayEvent(IntakeRecord rec,
+                                    std::function<void(Result<IntakeStatus>)> done) {
+  enqueue(ReplayEventOp{std::move(rec), std::move(done), IntakeStatus::kStored, std::nullopt});
+}
 void SqliteStore::submitOutboxSent(std::vector<int64_t> ids, int64_t now_ms,
                                    std::function<void(Result<void>)> done) {
   enqueue(OutboxSentOp{std::move(ids), now_ms, std::move(done)});
@@ -224,8 +240,15 @@ void SqliteStore::succeed(Op& op) {
       [](auto& o) {
         using T = std::decay_t<decltype(o)>;
         if (!o.done) return;
-        if constexpr (std::is_same_v<T, IntakeOp>)
+        if constexpr (std::is_same_v<T, ReplayEventOp>) {
+          if (o.refused)
+            o.done(unexpected(*o.refused));
+          else
+            o.done(o.status);
+        } else if constexpr (std::is_same_v<T, IntakeOp>)
           o.done(o.status);
+        else if constexpr (std::is_same_v<T, ReplayOp>)
+          o.done(o.count);
         else if constexpr (std::is_same_v<T, ClaimDueOp>)
           o.done(std::move(o.claimed));
         else
@@ -244,8 +267,14 @@ Result<void> SqliteStore::apply(Op& op) {
           return applyClaimDue(o);
         else if constexpr (std::is_same_v<T, ResultOp>)
           return applyResult(o);
-        else
+        else if constexpr (std::is_same_v<T, OutboxSentOp>)
           return applyOutboxSent(o);
+        else if constexpr (std::is_same_v<T, ReplayOp>)
+          return applyReplay(o);
+        else if constexpr (std::is_same_v<T, PauseOp>)
+          return applyPause(o);
+        else
+          return applyReplayEvent(o);
       },
       op);
 }
@@ -270,6 +299,13 @@ Result<void> SqliteStore::applyIntake(IntakeOp& op) {
   }
   int64_t event_id = sqlite3_last_insert_rowid(wdb_.raw());
   op.status = r.quarantined ? IntakeStatus::kQuarantined : IntakeStatus::kStored;
+  return insertPlanned(event_id, r);
+}
+
+// The planned deliveries and routing notes of an accepted event (intake, and replay of a
+// quarantined one).
+Result<void> SqliteStore::insertPlanned(int64_t event_id, const IntakeRecord& r) {
+  const auto& e = r.env;
   for (const auto& d : r.deliveries) {
     auto& st = ws_.insert_delivery;
     st.bind(1, d.delivery_id).bind(2, event_id).bind(3, d.partner).bind(4, d.product);
@@ -445,26 +481,6 @@ Result<std::optional<int64_t>> SqliteStore::nextDueAt() {
   if (*row && !next_due_stmt_.isNull(0)) v = next_due_stmt_.int64(0);
   next_due_stmt_.reset();
   return v;
-}
-
-Result<std::vector<StateCount>> SqliteStore::counts() {
-  std::lock_guard<std::mutex> lock(read_mu_);
-  auto s = rdb_.prepare(
-      "SELECT partner,state,COUNT(*),MIN(created_at),"
-      "SUM(legal_deadline_at IS NOT NULL AND ?1 > COALESCE(legal_start_at, created_at) + "
-      "(legal_deadline_at - COALESCE(legal_start_at, created_at)) / 2),"
-      "SUM(legal_deadline_at IS NOT NULL AND legal_deadline_at > ?1)"
-      " FROM deliveries GROUP BY partner,state");
-  if (!s) return unexpected(s.error());
-  s->bind(1, clock_.nowMs());
-  std::vector<StateCount> out;
-  for (;;) {
-    auto row = s->step();
-    if (!row) return unexpected(row.error());
-    if (!*row) break;
-    out.push_back({s->text(0), s->text(1), s->int64(2), s->int64(3), s->int64(4), s->int64(5)});
-  }
-  return out;
 }
 
 }  // namespace hub::store

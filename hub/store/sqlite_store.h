@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <variant>
 
@@ -37,6 +38,11 @@ class SqliteStore final : public Store {
                            std::function<void(Result<std::vector<DueDelivery>>)> done) override;
   void submitOutboxSent(std::vector<int64_t> ids, int64_t now_ms,
                         std::function<void(Result<void>)> done) override;
+  void submitReplay(std::vector<ReplayRequest> replays, int64_t now_ms,
+                    std::function<void(Result<int64_t>)> done) override;
+  void submitPause(std::string partner, bool paused, std::string by, int64_t now_ms,
+                   std::function<void(Result<void>)> done) override;
+  void submitReplayEvent(IntakeRecord rec, std::function<void(Result<IntakeStatus>)> done) override;
   bool writable() const override { return writable_.load(); }
 
   Result<std::vector<DueDelivery>> due(const std::string& partner, int64_t now_ms,
@@ -45,6 +51,11 @@ class SqliteStore final : public Store {
   Result<std::vector<StateCount>> counts() override;
   Result<std::vector<OutboxEntry>> outbox(int limit) override;
   Result<std::vector<ChannelCount>> channelCounts() override;
+  Result<std::vector<DeliveryView>> listDeliveries(const DeliveryFilter& f) override;
+  Result<std::optional<DeliveryDetail>> delivery(const std::string& delivery_id) override;
+  Result<std::vector<EventView>> listEvents(const EventFilter& f) override;
+  Result<std::optional<EventView>> event(const std::string& message_id, bool with_body) override;
+  Result<std::vector<std::string>> pausedPartners() override;
 
   // Crash recovery at start-up: in_flight deliveries go back to pending (attempt recorded as
   // interrupted). Returns how many.
@@ -74,7 +85,27 @@ class SqliteStore final : public Store {
     int64_t now_ms;
     std::function<void(Result<void>)> done;
   };
-  using Op = std::variant<IntakeOp, ClaimDueOp, ResultOp, OutboxSentOp>;
+  struct ReplayOp {
+    std::vector<ReplayRequest> replays;
+    int64_t now_ms;
+    std::function<void(Result<int64_t>)> done;
+    int64_t count = 0;
+  };
+  struct PauseOp {
+    std::string partner;
+    bool paused;
+    std::string by;
+    int64_t now_ms;
+    std::function<void(Result<void>)> done;
+  };
+  struct ReplayEventOp {
+    IntakeRecord rec;
+    std::function<void(Result<IntakeStatus>)> done;
+    IntakeStatus status = IntakeStatus::kStored;
+    std::optional<Error> refused;  // a request that cannot apply (the batch still commits)
+  };
+  using Op =
+      std::variant<IntakeOp, ClaimDueOp, ResultOp, OutboxSentOp, ReplayOp, PauseOp, ReplayEventOp>;
 
   SqliteStore(const Options& opts, const TimeSource& clock, Db writer, Db reader);
   Result<void> prepareStatements();
@@ -84,6 +115,11 @@ class SqliteStore final : public Store {
   Result<void> applyClaimDue(ClaimDueOp& op);
   Result<void> applyResult(ResultOp& op);
   Result<void> applyOutboxSent(OutboxSentOp& op);
+  // Operator actions (sqlite_store_operator.cc).
+  Result<void> applyReplay(ReplayOp& op);
+  Result<void> applyPause(PauseOp& op);
+  Result<void> applyReplayEvent(ReplayEventOp& op);
+  Result<void> insertPlanned(int64_t event_id, const IntakeRecord& rec);
   void enqueue(Op op);
   static void fail(Op& op, const Error& e);
   static void succeed(Op& op);

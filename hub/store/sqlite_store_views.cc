@@ -21,6 +21,26 @@ Result<std::vector<OutboxEntry>> SqliteStore::outbox(int limit) {
   return out;
 }
 
+Result<std::vector<StateCount>> SqliteStore::counts() {
+  std::lock_guard<std::mutex> lock(read_mu_);
+  auto s = rdb_.prepare(
+      "SELECT partner,state,COUNT(*),MIN(created_at),"
+      "SUM(legal_deadline_at IS NOT NULL AND ?1 > COALESCE(legal_start_at, created_at) + "
+      "(legal_deadline_at - COALESCE(legal_start_at, created_at)) / 2),"
+      "SUM(legal_deadline_at IS NOT NULL AND legal_deadline_at > ?1)"
+      " FROM deliveries GROUP BY partner,state");
+  if (!s) return unexpected(s.error());
+  s->bind(1, clock_.nowMs());
+  std::vector<StateCount> out;
+  for (;;) {
+    auto row = s->step();
+    if (!row) return unexpected(row.error());
+    if (!*row) break;
+    out.push_back({s->text(0), s->text(1), s->int64(2), s->int64(3), s->int64(4), s->int64(5)});
+  }
+  return out;
+}
+
 Result<std::vector<ChannelCount>> SqliteStore::channelCounts() {
   std::lock_guard<std::mutex> lock(read_mu_);
   auto s = rdb_.prepare(
@@ -35,6 +55,163 @@ Result<std::vector<ChannelCount>> SqliteStore::channelCounts() {
     out.push_back({s->text(0), s->text(1), s->text(2), s->int64(3)});
   }
   return out;
+}
+
+}  // namespace hub::store
+
+namespace hub::store {
+namespace {
+
+constexpr const char* kDeliveryColumns =
+    "SELECT d.seq,d.delivery_id,d.partner,d.product,d.case_id,e.event_type,e.message_id,d.state,"
+    "COALESCE(d.channel,''),d.current_channel,COALESCE(d.reason,''),d.reasons,"
+    "COALESCE(d.product_sha256,''),d.attempts,d.created_at,d.updated_at,COALESCE(d.final_at,0),"
+    "d.next_at,d.deadline_at,COALESCE(d.legal_deadline_at,0) "
+    "FROM deliveries d JOIN events e ON e.id=d.event_id ";
+
+DeliveryView readDelivery(const Stmt& s) {
+  DeliveryView v;
+  v.seq = s.int64(0);
+  v.delivery_id = s.text(1);
+  v.partner = s.text(2);
+  v.product = s.text(3);
+  v.case_id = s.text(4);
+  v.event_type = s.text(5);
+  v.message_id = s.text(6);
+  v.state = s.text(7);
+  v.channel = s.text(8);
+  v.current_channel = s.text(9);
+  v.reason = s.text(10);
+  v.reasons = s.text(11);
+  v.product_sha256 = s.text(12);
+  v.attempts = static_cast<int>(s.int64(13));
+  v.created_at = s.int64(14);
+  v.updated_at = s.int64(15);
+  v.final_at = s.int64(16);
+  v.next_at = s.int64(17);
+  v.deadline_at = s.int64(18);
+  v.legal_deadline_at = s.int64(19);
+  return v;
+}
+
+constexpr const char* kEventColumns =
+    "SELECT id,message_id,event_type,case_id,actor,correlation_id,content_type,source,peer,state,"
+    "COALESCE(reason,''),received_at FROM events ";
+
+EventView readEvent(const Stmt& s) {
+  EventView v;
+  v.id = s.int64(0);
+  v.message_id = s.text(1);
+  v.event_type = s.text(2);
+  v.case_id = s.text(3);
+  v.actor = s.text(4);
+  v.correlation_id = s.text(5);
+  v.content_type = s.text(6);
+  v.source = s.text(7);
+  v.peer = s.text(8);
+  v.state = s.text(9);
+  v.reason = s.text(10);
+  v.received_at = s.int64(11);
+  return v;
+}
+
+// Runs a prepared query and reads every row.
+template <class T, class Read>
+Result<std::vector<T>> rows(Stmt& s, Read read) {
+  std::vector<T> out;
+  for (;;) {
+    auto row = s.step();
+    if (!row) return unexpected(row.error());
+    if (!*row) break;
+    out.push_back(read(s));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<DeliveryView>> SqliteStore::listDeliveries(const DeliveryFilter& f) {
+  std::lock_guard<std::mutex> lock(read_mu_);
+  // One statement for every filter: an empty value (or 0) matches everything.
+  auto s = rdb_.prepare(
+      std::string(kDeliveryColumns) +
+      "WHERE (?1='' OR d.state=?1) AND (?2='' OR d.partner=?2) AND (?3='' OR d.product=?3) "
+      "AND (?4='' OR e.event_type=?4) AND (?5='' OR d.case_id=?5) AND (?6=0 OR d.created_at>=?6) "
+      "AND (?7=0 OR d.created_at<?7) AND d.seq>?8 ORDER BY d.seq LIMIT ?9");
+  if (!s) return unexpected(s.error());
+  s->bind(1, f.state).bind(2, f.partner).bind(3, f.product).bind(4, f.event_type);
+  s->bind(5, f.case_id).bind(6, f.from_ms).bind(7, f.to_ms).bind(8, f.after_seq);
+  s->bind(9, static_cast<int64_t>(f.limit));
+  return rows<DeliveryView>(*s, readDelivery);
+}
+
+Result<std::optional<DeliveryDetail>> SqliteStore::delivery(const std::string& delivery_id) {
+  std::lock_guard<std::mutex> lock(read_mu_);
+  auto s = rdb_.prepare(std::string(kDeliveryColumns) + "WHERE d.delivery_id=?1");
+  if (!s) return unexpected(s.error());
+  s->bind(1, delivery_id);
+  auto found = rows<DeliveryView>(*s, readDelivery);
+  if (!found) return unexpected(found.error());
+  if (found->empty()) return std::optional<DeliveryDetail>();
+  DeliveryDetail d;
+  d.delivery = (*found)[0];
+  auto ev = rdb_.prepare(std::string(kEventColumns) + "WHERE message_id=?1");
+  if (!ev) return unexpected(ev.error());
+  ev->bind(1, d.delivery.message_id);
+  auto events = rows<EventView>(*ev, readEvent);
+  if (!events) return unexpected(events.error());
+  if (!events->empty()) d.event = (*events)[0];
+  auto at = rdb_.prepare(
+      "SELECT attempt,channel,outcome,COALESCE(reason,''),http_status,started_at,finished_at "
+      "FROM attempts WHERE delivery_seq=?1 ORDER BY attempt");
+  if (!at) return unexpected(at.error());
+  at->bind(1, d.delivery.seq);
+  auto attempts = rows<AttemptView>(*at, [](const Stmt& a) {
+    return AttemptView{static_cast<int>(a.int64(0)), a.text(1),  a.text(2), a.text(3),
+                       static_cast<int>(a.int64(4)), a.int64(5), a.int64(6)};
+  });
+  if (!attempts) return unexpected(attempts.error());
+  d.attempts = std::move(*attempts);
+  return std::optional<DeliveryDetail>(std::move(d));
+}
+
+Result<std::vector<EventView>> SqliteStore::listEvents(const EventFilter& f) {
+  std::lock_guard<std::mutex> lock(read_mu_);
+  auto s = rdb_.prepare(std::string(kEventColumns) +
+                        "WHERE (?1='' OR state=?1) AND (?2='' OR event_type=?2) AND "
+                        "(?3='' OR case_id=?3) AND (?4=0 OR received_at>=?4) AND "
+                        "(?5=0 OR received_at<?5) AND id>?6 ORDER BY id LIMIT ?7");
+  if (!s) return unexpected(s.error());
+  s->bind(1, f.state).bind(2, f.event_type).bind(3, f.case_id).bind(4, f.from_ms);
+  s->bind(5, f.to_ms).bind(6, f.after_id).bind(7, static_cast<int64_t>(f.limit));
+  return rows<EventView>(*s, readEvent);
+}
+
+Result<std::optional<EventView>> SqliteStore::event(const std::string& message_id, bool with_body) {
+  std::lock_guard<std::mutex> lock(read_mu_);
+  auto s = rdb_.prepare(std::string(kEventColumns) + "WHERE message_id=?1");
+  if (!s) return unexpected(s.error());
+  s->bind(1, message_id);
+  auto found = rows<EventView>(*s, readEvent);
+  if (!found) return unexpected(found.error());
+  if (found->empty()) return std::optional<EventView>();
+  EventView v = (*found)[0];
+  if (with_body) {
+    auto b = rdb_.prepare("SELECT body FROM events WHERE id=?1");
+    if (!b) return unexpected(b.error());
+    b->bind(1, v.id);
+    auto row = b->step();
+    if (!row) return unexpected(row.error());
+    if (*row) v.body = b->text(0);
+  }
+  return std::optional<EventView>(std::move(v));
+}
+
+Result<std::vector<std::string>> SqliteStore::pausedPartners() {
+  std::lock_guard<std::mutex> lock(read_mu_);
+  auto s = rdb_.prepare("SELECT partner FROM partner_pauses ORDER BY partner");
+  if (!s) return unexpected(s.error());
+  return rows<std::string>(*s, [](const Stmt& r) { return r.text(0); });
 }
 
 }  // namespace hub::store

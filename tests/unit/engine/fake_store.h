@@ -48,6 +48,30 @@ class FakeStore final : public Store {
     cv_.notify_all();
     done(Result<void>());
   }
+  void submitReplay(std::vector<ReplayRequest>, int64_t,
+                    std::function<void(Result<int64_t>)> done) override {
+    done(int64_t{0});
+  }
+  void submitPause(std::string, bool, std::string, int64_t,
+                   std::function<void(Result<void>)> done) override {
+    done(Result<void>());
+  }
+  void submitReplayEvent(IntakeRecord, std::function<void(Result<IntakeStatus>)> done) override {
+    done(IntakeStatus::kStored);
+  }
+  Result<std::vector<DeliveryView>> listDeliveries(const DeliveryFilter&) override {
+    return std::vector<DeliveryView>{};
+  }
+  Result<std::optional<DeliveryDetail>> delivery(const std::string&) override {
+    return std::optional<DeliveryDetail>();
+  }
+  Result<std::vector<EventView>> listEvents(const EventFilter&) override {
+    return std::vector<EventView>{};
+  }
+  Result<std::optional<EventView>> event(const std::string&, bool) override {
+    return std::optional<EventView>();
+  }
+  Result<std::vector<std::string>> pausedPartners() override { return std::vector<std::string>{}; }
   bool writable() const override { return true; }
   Result<std::vector<DueDelivery>> due(const std::string&, int64_t, int) override {
     return std::vector<DueDelivery>{};
