@@ -1,14 +1,20 @@
 #pragma once
-// Admin HTTP listener (loopback only): /healthz, /readyz, /metrics, /api/v1/status.
-// Its own threads; reads snapshots and thread-safe engine calls only.
-#include <atomic>
+// The admin listener (loopback by default, TLS optional): every endpoint in one table
+// (admin_endpoints.cc: path, method, role, help, handler), served by HttpServer (many
+// connections at once, timeouts, bounded requests: one client cannot block it). Roles from
+// admin.tokens_file (tokens.h). Reads snapshots and calls thread-safe engine and store
+// operations only.
+#include <functional>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "hub/admin/endpoints.h"
+#include "hub/admin/http_server.h"
+#include "hub/admin/tokens.h"
 #include "hub/config/config.h"
 #include "hub/core/result.h"
+#include "hub/engine/runtime.h"
 #include "hub/engine/scheduler.h"
 #include "hub/pipeline/intake.h"
 #include "hub/pipeline/store.h"
@@ -16,37 +22,49 @@
 
 namespace hub::admin {
 
-struct Response {
-  int status = 200;
-  std::string content_type = "text/plain; charset=utf-8";
-  std::string body;
+struct AdminContext {
+  AdminConfig cfg;
+  Store& store;
+  engine::Scheduler& scheduler;
+  stats::Stats& stats;
+  std::vector<const IntakeSource*> sources;
+  std::function<engine::RuntimeConstSharedPtr()> runtime;  // the running configuration
+  // Reloads the configuration as SIGHUP does; returns the errors of a refused one.
+  std::function<std::vector<std::string>()> reload;
 };
 
 class AdminServer {
  public:
-  AdminServer(const AdminConfig& cfg, Store& store, engine::Scheduler& scheduler,
-              stats::Stats& stats, std::vector<const IntakeSource*> sources);
+  explicit AdminServer(AdminContext ctx);
   ~AdminServer();
   Result<void> start();
   void stop();
-  int port() const { return port_; }
+  int port() const;
 
-  // Routing, separate from I/O (tested without sockets).
-  Response handle(const std::string& method, const std::string& target);
+  // Routing and handlers, separate from I/O (tested without sockets).
+  HttpResponse handle(const HttpRequest& req);
 
  private:
-  struct Impl;
-  Response readyz();
-  Response metrics();
-  Response status();
+  std::vector<Endpoint> endpoints();  // THE table (admin_endpoints.cc)
+  HttpResponse readyz();
+  HttpResponse metrics();
+  HttpResponse status();
+  // The operator API (admin_api.cc).
+  HttpResponse listMessages(const Call& c);
+  HttpResponse showMessage(const Call& c);
+  HttpResponse replayMessage(const Call& c);
+  HttpResponse replayBulk(const Call& c);
+  HttpResponse pausePartner(const Call& c, bool paused);
+  HttpResponse listQuarantine(const Call& c);
+  HttpResponse showQuarantine(const Call& c);
+  HttpResponse replayQuarantine(const Call& c);
+  HttpResponse reloadConfig(const Call& c);
+  HttpResponse help();
 
-  AdminConfig cfg_;
-  Store& store_;
-  engine::Scheduler& scheduler_;
-  stats::Stats& stats_;
-  std::vector<const IntakeSource*> sources_;
-  std::unique_ptr<Impl> impl_;
-  std::atomic<int> port_{0};
+  AdminContext ctx_;
+  std::unique_ptr<TokenStore> tokens_;  // set in start(), then read-only
+  std::vector<Endpoint> table_;         // set in start(), then read-only
+  std::unique_ptr<HttpServer> server_;
 };
 
 }  // namespace hub::admin

@@ -3,6 +3,7 @@
 #include <csignal>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "adapters/amqp/connect_intake.h"
@@ -116,7 +117,32 @@ int runMain(const Args& args) {
     connectors.push_back(std::move(c));
   }
 
-  admin::AdminServer admin_server(cfg.admin, **store, scheduler, stats, sources);
+  // The running configuration, swapped whole on reload (SIGHUP or POST /api/v1/reload).
+  std::mutex rt_mu;
+  engine::RuntimeConstSharedPtr current = rt;
+  auto reloadNow = [&]() -> std::vector<std::string> {
+    RuntimeLoad next = loadRuntime(*file);
+    if (!next.runtime) {
+      log::error("reload rejected; the running configuration stays",
+                 {{"errors", next.errors.size()},
+                  {"first", next.errors.empty() ? "" : next.errors.front()}});
+      return next.errors.empty() ? std::vector<std::string>{"configuration refused"} : next.errors;
+    }
+    scheduler.setRuntime(next.runtime);
+    intake.setRuntime(next.runtime);
+    {
+      std::lock_guard<std::mutex> lock(rt_mu);
+      current = next.runtime;
+    }
+    log::info("configuration reloaded");
+    return {};
+  };
+  admin::AdminServer admin_server(admin::AdminContext{cfg.admin, **store, scheduler, stats, sources,
+                                                      [&] {
+                                                        std::lock_guard<std::mutex> lock(rt_mu);
+                                                        return current;
+                                                      },
+                                                      reloadNow});
   if (auto r = admin_server.start(); !r) {
     stopAll();
     return fail("admin: " + r.error().message);
@@ -129,16 +155,7 @@ int runMain(const Args& args) {
     int sig = 0;
     sigwait(&sigs, &sig);
     if (sig == SIGHUP) {
-      RuntimeLoad next = loadRuntime(*file);
-      if (!next.runtime) {
-        log::error("reload rejected; the running configuration stays",
-                   {{"errors", next.errors.size()},
-                    {"first", next.errors.empty() ? "" : next.errors.front()}});
-        continue;
-      }
-      scheduler.setRuntime(next.runtime);
-      intake.setRuntime(next.runtime);
-      log::info("configuration reloaded");
+      (void)reloadNow();
       continue;
     }
     log::info("stopping", {{"signal", sig}});

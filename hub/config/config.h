@@ -134,7 +134,9 @@ struct SigningConfig {
 
 struct AdminConfig {
   std::string listen = "127.0.0.1:8081";
-  std::string tokens_file;
+  std::string tokens_file;        // bearer tokens, hashed (hub/admin/tokens.h); none: read-only API
+  std::string tls_cert, tls_key;  // optional TLS
+  std::string tls_client_ca;      // with TLS: require a client certificate from this CA
 };
 
 struct ChannelConfig {

@@ -175,6 +175,11 @@ void readRest(MapReader& root, HubConfig& cfg, const LoadOptions& opts) {
   MapReader ad = root.child("admin");
   cfg.admin.listen = ad.str("listen", false, cfg.admin.listen);
   cfg.admin.tokens_file = resolvePath(cfg.base_dir, ad.str("tokens_file", false));
+  MapReader at = ad.child("tls");
+  cfg.admin.tls_cert = resolvePath(cfg.base_dir, at.str("certificate", at.valid()));
+  cfg.admin.tls_key = resolvePath(cfg.base_dir, at.str("key", at.valid()));
+  cfg.admin.tls_client_ca = resolvePath(cfg.base_dir, at.str("client_ca", false));
+  at.finish();
   if (cfg.admin.listen.rfind("127.", 0) != 0 && cfg.admin.listen.rfind("[::1]", 0) != 0 &&
       cfg.admin.listen.rfind("localhost:", 0) != 0)
     ad.error("listen", "the admin listener must bind to loopback (127.0.0.0/8 or [::1])");

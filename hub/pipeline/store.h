@@ -152,6 +152,7 @@ struct EventFilter {
 struct ReplayRequest {
   std::string delivery_id;
   int64_t deadline_at = 0;
+  int64_t next_at = 0;  // when to try again (a bulk replay spreads them: its rate limit)
 };
 
 // Operations are applied in the order they were submitted (from any thread): the scheduler relies

@@ -3,6 +3,8 @@
 // quarantined event). Rare: their statements are prepared per use.
 #include <sqlite3.h>
 
+#include <algorithm>
+
 #include "hub/core/error_codes.h"
 #include "hub/store/sqlite_store.h"
 
@@ -12,13 +14,14 @@ Result<void> SqliteStore::applyReplay(ReplayOp& op) {
   // Back to the partner's coupling with the same delivery id (partners drop duplicates), a new
   // deadline, the chain from its start; the stored signed product, if any, is sent again.
   auto s = wdb_.prepare(
-      "UPDATE deliveries SET state='pending',next_at=?2,deadline_at=?3,channel_index=0,"
+      "UPDATE deliveries SET state='pending',next_at=?4,deadline_at=?3,channel_index=0,"
       "current_channel='',channel_attempts=0,final_at=NULL,updated_at=?2,"
       "reason='replayed by an operator' WHERE delivery_id=?1 AND state='dead'");
   if (!s) return unexpected(s.error());
   op.count = 0;
   for (const auto& r : op.replays) {
     s->bind(1, r.delivery_id).bind(2, op.now_ms).bind(3, r.deadline_at);
+    s->bind(4, std::max(r.next_at, op.now_ms));
     if (auto x = s->run(); !x) return x;
     op.count += wdb_.changes();
   }

@@ -1,0 +1,310 @@
+// The operator API: deliveries (list, show, replay, bulk replay), partners (pause, resume),
+// quarantined events (list, show, replay) and reload. JSON in and out; every mutating call is
+// logged with the operator's identity and the access point (never a payload).
+#include <boost/json.hpp>
+#include <future>
+
+#include "hub/admin/admin_server.h"
+#include "hub/core/time_format.h"
+#include "hub/engine/intake_processor.h"
+#include "hub/log/log.h"
+
+namespace hub::admin {
+namespace {
+
+namespace bj = boost::json;
+
+constexpr int kMaxLimit = 500;
+constexpr int kMaxBulk = 10000;
+constexpr auto kStoreWait = std::chrono::seconds(15);
+
+// A non-negative integer query parameter; def when absent; nullopt when malformed.
+std::optional<int64_t> number(const Call& c, const std::string& key, int64_t def) {
+  auto it = c.query.find(key);
+  if (it == c.query.end() || it->second.empty()) return def;
+  int64_t v = 0;
+  for (char ch : it->second) {
+    if (ch < '0' || ch > '9' || v > (INT64_MAX - 9) / 10) return std::nullopt;
+    v = v * 10 + (ch - '0');
+  }
+  return v;
+}
+
+std::string param(const Call& c, const std::string& key) {
+  auto it = c.query.find(key);
+  return it == c.query.end() ? "" : it->second;
+}
+
+bj::object deliveryJson(const DeliveryView& d) {
+  return bj::object{
+      {"delivery_id", d.delivery_id},
+      {"partner", d.partner},
+      {"product", d.product},
+      {"zaaknummer", d.case_id},
+      {"event_type", d.event_type},
+      {"message_id", d.message_id},
+      {"state", d.state},
+      {"channel", d.channel},
+      {"fallback_channel", d.current_channel},
+      {"attempts", d.attempts},
+      {"reason", d.reason},
+      {"reasons", d.reasons},
+      {"product_sha256", d.product_sha256},
+      {"created_at", formatRfc3339Utc(d.created_at)},
+      {"updated_at", formatRfc3339Utc(d.updated_at)},
+      {"final_at", d.final_at ? bj::value(formatRfc3339Utc(d.final_at)) : nullptr},
+      {"next_at", formatRfc3339Utc(d.next_at)},
+      {"deadline_at", formatRfc3339Utc(d.deadline_at)},
+      {"legal_deadline_at",
+       d.legal_deadline_at ? bj::value(formatRfc3339Utc(d.legal_deadline_at)) : nullptr},
+      {"cursor", std::to_string(d.seq)}};
+}
+
+bj::object eventJson(const EventView& e) {
+  return bj::object{{"message_id", e.message_id},
+                    {"event_type", e.event_type},
+                    {"zaaknummer", e.case_id},
+                    {"actor", e.actor},
+                    {"correlation_id", e.correlation_id},
+                    {"content_type", e.content_type},
+                    {"source", e.source},
+                    {"peer", e.peer},
+                    {"state", e.state},
+                    {"reason", e.reason},
+                    {"received_at", formatRfc3339Utc(e.received_at)},
+                    {"cursor", std::to_string(e.id)}};
+}
+
+// Waits for a store operation's callback (bounded: the store may be unable to commit).
+template <class T>
+std::optional<T> await(const std::function<void(std::function<void(T)>)>& submit) {
+  auto p = std::make_shared<std::promise<T>>();
+  auto f = p->get_future();
+  submit([p](T r) { p->set_value(std::move(r)); });
+  if (f.wait_for(kStoreWait) != std::future_status::ready) return std::nullopt;
+  return f.get();
+}
+
+void audit(const Call& c, const char* action, const std::string& target) {
+  log::info("operator action", {{"action", action},
+                                {"operator", c.who.name},
+                                {"role", roleName(c.who.role)},
+                                {"peer", c.req.peer},
+                                {"target", target}});
+}
+
+int64_t nowMs() { return SystemTimeSource().nowMs(); }
+
+}  // namespace
+
+HttpResponse AdminServer::listMessages(const Call& c) {
+  DeliveryFilter f;
+  f.state = param(c, "state");
+  f.partner = param(c, "partner");
+  f.product = param(c, "product");
+  f.event_type = param(c, "event_type");
+  f.case_id = param(c, "case");
+  auto from = number(c, "from", 0), to = number(c, "to", 0), cursor = number(c, "cursor", 0),
+       limit = number(c, "limit", 50);
+  if (!from || !to || !cursor || !limit || *limit < 1 || *limit > kMaxLimit)
+    return jsonError(400, "from, to and cursor are numbers; limit is 1..500");
+  f.from_ms = *from;
+  f.to_ms = *to;
+  f.after_seq = *cursor;
+  f.limit = static_cast<int>(*limit);
+  auto rows = ctx_.store.listDeliveries(f);
+  if (!rows) return jsonError(503, "store: " + rows.error().message);
+  bj::array items;
+  for (const auto& d : *rows) items.push_back(deliveryJson(d));
+  bj::object out{{"items", items}};
+  out["next_cursor"] = static_cast<int>(rows->size()) == f.limit
+                           ? bj::value(std::to_string(rows->back().seq))
+                           : nullptr;
+  return json(200, bj::serialize(out));
+}
+
+HttpResponse AdminServer::showMessage(const Call& c) {
+  const std::string& id = c.params.at("id");
+  auto d = ctx_.store.delivery(id);
+  if (!d) return jsonError(503, "store: " + d.error().message);
+  if (!*d) return jsonError(404, "no delivery " + id);
+  bj::object out = deliveryJson((*d)->delivery);
+  out["event"] = eventJson((*d)->event);
+  bj::array attempts;
+  for (const auto& a : (*d)->attempts)
+    attempts.push_back(bj::object{{"attempt", a.attempt},
+                                  {"channel", a.channel},
+                                  {"outcome", a.outcome},
+                                  {"http_status", a.http_status},
+                                  {"reason", a.reason},
+                                  {"started_at", formatRfc3339Utc(a.started_at)},
+                                  {"finished_at", formatRfc3339Utc(a.finished_at)}});
+  out["attempts"] = attempts;
+  if (param(c, "payload") == "1") {
+    if (c.who.role != Role::kOperator) return jsonError(403, "payloads need the operator role");
+    auto ev = ctx_.store.event((*d)->delivery.message_id, true);
+    if (ev && *ev) out["event"].as_object()["body"] = (*ev)->body;
+    audit(c, "payload read", id);
+  }
+  return json(200, bj::serialize(out));
+}
+
+HttpResponse AdminServer::replayMessage(const Call& c) {
+  const std::string& id = c.params.at("id");
+  auto d = ctx_.store.delivery(id);
+  if (!d) return jsonError(503, "store: " + d.error().message);
+  if (!*d) return jsonError(404, "no delivery " + id);
+  if ((*d)->delivery.state != "dead")
+    return jsonError(409,
+                     "only a dead delivery is replayed (this one is " + (*d)->delivery.state + ")");
+  auto rt = ctx_.runtime();
+  const DeliveryRule* rule =
+      rt->rule((*d)->delivery.event_type, (*d)->delivery.partner, (*d)->delivery.product);
+  int64_t now = nowMs();
+  int64_t deadline = now + (rule ? rule->deadline.count() : rt->cfg->engine.deadline_other.count());
+  auto n = await<Result<int64_t>>([&](auto done) {
+    ctx_.store.submitReplay({{id, deadline, now}}, now, std::move(done));
+  });
+  if (!n) return jsonError(503, "the store did not commit in time; try again");
+  if (!*n) return jsonError(503, "store: " + n->error().message);
+  audit(c, "replayed", id);
+  ctx_.scheduler.notify();
+  return json(202, bj::serialize(bj::object{{"delivery_id", id}, {"replayed", **n}}));
+}
+
+HttpResponse AdminServer::replayBulk(const Call& c) {
+  DeliveryFilter f;
+  f.state = "dead";
+  f.partner = param(c, "partner");
+  f.product = param(c, "product");
+  f.event_type = param(c, "event_type");
+  f.case_id = param(c, "case");
+  auto from = number(c, "from", 0), to = number(c, "to", 0), rate = number(c, "rate", 5);
+  if (!from || !to || !rate || *rate < 1 || *rate > 1000)
+    return jsonError(400, "from and to are numbers; rate is 1..1000 per second");
+  if (!param(c, "state").empty() && param(c, "state") != "dead")
+    return jsonError(400, "only dead deliveries are replayed");
+  f.from_ms = *from;
+  f.to_ms = *to;
+  f.limit = kMaxLimit;
+  auto rt = ctx_.runtime();
+  int64_t now = nowMs();
+  std::vector<ReplayRequest> replays;
+  for (;;) {
+    auto rows = ctx_.store.listDeliveries(f);
+    if (!rows) return jsonError(503, "store: " + rows.error().message);
+    for (const auto& d : *rows) {
+      const DeliveryRule* rule = rt->rule(d.event_type, d.partner, d.product);
+      // Spread over time: at most `rate` per second reach the partners.
+      int64_t next = now + static_cast<int64_t>(replays.size()) * 1000 / *rate;
+      int64_t span = rule ? rule->deadline.count() : rt->cfg->engine.deadline_other.count();
+      replays.push_back({d.delivery_id, next + span, next});
+    }
+    if (static_cast<int>(rows->size()) < f.limit || replays.size() >= kMaxBulk) break;
+    f.after_seq = rows->back().seq;
+  }
+  if (replays.size() > kMaxBulk) replays.resize(kMaxBulk);
+  size_t asked = replays.size();
+  auto n = await<Result<int64_t>>(
+      [&](auto done) { ctx_.store.submitReplay(std::move(replays), now, std::move(done)); });
+  if (!n) return jsonError(503, "the store did not commit in time; try again");
+  if (!*n) return jsonError(503, "store: " + n->error().message);
+  audit(c, "bulk replayed", std::to_string(**n) + " of " + std::to_string(asked));
+  ctx_.scheduler.notify();
+  return json(202,
+              bj::serialize(bj::object{
+                  {"replayed", **n}, {"rate_per_s", *rate}, {"limit_reached", asked >= kMaxBulk}}));
+}
+
+HttpResponse AdminServer::pausePartner(const Call& c, bool paused) {
+  const std::string& p = c.params.at("partner");
+  if (!ctx_.runtime()->cfg->partners.count(p)) return jsonError(404, "no partner " + p);
+  auto r = await<Result<void>>(
+      [&](auto done) { ctx_.store.submitPause(p, paused, c.who.name, nowMs(), std::move(done)); });
+  if (!r) return jsonError(503, "the store did not commit in time; try again");
+  if (!*r) return jsonError(503, "store: " + r->error().message);
+  audit(c, paused ? "paused" : "resumed", p);
+  ctx_.scheduler.notify();
+  return json(200, bj::serialize(bj::object{{"partner", p}, {"paused", paused}}));
+}
+
+HttpResponse AdminServer::listQuarantine(const Call& c) {
+  EventFilter f;
+  f.event_type = param(c, "event_type");
+  f.case_id = param(c, "case");
+  auto from = number(c, "from", 0), to = number(c, "to", 0), cursor = number(c, "cursor", 0),
+       limit = number(c, "limit", 50);
+  if (!from || !to || !cursor || !limit || *limit < 1 || *limit > kMaxLimit)
+    return jsonError(400, "from, to and cursor are numbers; limit is 1..500");
+  f.from_ms = *from;
+  f.to_ms = *to;
+  f.after_id = *cursor;
+  f.limit = static_cast<int>(*limit);
+  auto rows = ctx_.store.listEvents(f);
+  if (!rows) return jsonError(503, "store: " + rows.error().message);
+  bj::array items;
+  for (const auto& e : *rows) items.push_back(eventJson(e));
+  bj::object out{{"items", items}};
+  out["next_cursor"] = static_cast<int>(rows->size()) == f.limit
+                           ? bj::value(std::to_string(rows->back().id))
+                           : nullptr;
+  return json(200, bj::serialize(out));
+}
+
+HttpResponse AdminServer::showQuarantine(const Call& c) {
+  const std::string& id = c.params.at("id");
+  bool payload = param(c, "payload") == "1";
+  if (payload && c.who.role != Role::kOperator)
+    return jsonError(403, "payloads need the operator role");
+  auto e = ctx_.store.event(id, payload);
+  if (!e) return jsonError(503, "store: " + e.error().message);
+  if (!*e || (*e)->state != "quarantined") return jsonError(404, "no quarantined event " + id);
+  bj::object out = eventJson(**e);
+  if (payload) {
+    out["body"] = (*e)->body;
+    audit(c, "payload read", id);
+  }
+  return json(200, bj::serialize(out));
+}
+
+HttpResponse AdminServer::replayQuarantine(const Call& c) {
+  const std::string& id = c.params.at("id");
+  auto e = ctx_.store.event(id, true);
+  if (!e) return jsonError(503, "store: " + e.error().message);
+  if (!*e || (*e)->state != "quarantined") return jsonError(404, "no quarantined event " + id);
+  const EventView& v = **e;
+  Envelope env;
+  env.message_id = v.message_id;
+  env.content_type = v.content_type;
+  env.correlation_id = v.correlation_id;
+  env.event_type = v.event_type;
+  env.case_id = v.case_id;
+  env.actor = v.actor;
+  env.body = v.body;
+  env.source = v.source;
+  env.peer = v.peer;
+  env.received_at_ms = nowMs();
+  IntakeRecord rec = engine::processEnvelope(*ctx_.runtime(), std::move(env));
+  bool routed = !rec.quarantined;
+  std::string reason = rec.reason;
+  auto r = await<Result<IntakeStatus>>(
+      [&](auto done) { ctx_.store.submitReplayEvent(std::move(rec), std::move(done)); });
+  if (!r) return jsonError(503, "the store did not commit in time; try again");
+  if (!*r) return jsonError(409, r->error().message);
+  audit(c, "replayed quarantined event", id);
+  if (routed) ctx_.scheduler.notify();
+  bj::object out{{"message_id", id}, {"outcome", routed ? "routed" : "quarantined"}};
+  if (!routed) out["reason"] = reason;
+  return json(200, bj::serialize(out));
+}
+
+HttpResponse AdminServer::reloadConfig(const Call& c) {
+  auto errors = ctx_.reload();
+  audit(c, errors.empty() ? "reloaded" : "reload refused", "configuration");
+  if (errors.empty()) return json(200, bj::serialize(bj::object{{"reloaded", true}}));
+  bj::array list;
+  for (const auto& e : errors) list.push_back(bj::string(e));
+  return json(422, bj::serialize(bj::object{{"reloaded", false}, {"errors", list}}));
+}
+
+}  // namespace hub::admin
