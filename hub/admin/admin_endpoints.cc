@@ -2,6 +2,7 @@
 #include <boost/json.hpp>
 
 #include "hub/admin/admin_server.h"
+#include "hub/admin/dashboard.h"
 
 namespace hub::admin {
 
@@ -10,6 +11,18 @@ std::vector<Endpoint> AdminServer::endpoints() {
     return [this, fn](const Call& c) { return (this->*fn)(c); };
   };
   return {
+      {"GET", "/", Role::kNone, "the operator dashboard (its API calls carry the token)",
+       [](const Call&) {
+         HttpResponse r{200, "text/html; charset=utf-8", std::string(dashboardHtml()), {}};
+         r.headers.push_back(
+             {"Content-Security-Policy",
+              "default-src 'self'; script-src 'unsafe-inline'; "
+              "style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; "
+              "frame-ancestors 'none'"});
+         r.headers.push_back({"X-Frame-Options", "DENY"});
+         r.headers.push_back({"Referrer-Policy", "no-referrer"});
+         return r;
+       }},
       {"GET", "/healthz", Role::kNone, "process alive",
        [](const Call&) {
          return HttpResponse{200, "text/plain; charset=utf-8", "ok\n", {}};
