@@ -59,6 +59,10 @@ class AdminServer {
   HttpResponse showQuarantine(const Call& c);
   HttpResponse replayQuarantine(const Call& c);
   HttpResponse reloadConfig(const Call& c);
+  // Four-eyes correction of a quarantined event (admin_proposals.cc).
+  HttpResponse listProposals(const Call& c);
+  HttpResponse propose(const Call& c);
+  HttpResponse approve(const Call& c);
   HttpResponse help();
 
   AdminContext ctx_;

@@ -148,6 +148,13 @@ struct EventFilter {
   int limit = 50;
 };
 
+// A corrected body for a quarantined event, proposed by one operator, approved by another.
+struct Proposal {
+  int64_t id = 0;
+  std::string message_id, original, corrected, proposed_by, approved_by;
+  int64_t proposed_at = 0, approved_at = 0;
+};
+
 // A dead delivery put back on its partner's coupling: the same delivery id, a new deadline.
 struct ReplayRequest {
   std::string delivery_id;
@@ -183,6 +190,13 @@ class Store {
   // Intake again for a quarantined event (same message-id): the record replaces its quarantine.
   virtual void submitReplayEvent(IntakeRecord rec,
                                  std::function<void(Result<IntakeStatus>)> done) = 0;
+  // The same, for an approved proposal: the event's stored body becomes the correction.
+  virtual void submitApproveProposal(int64_t proposal_id, std::string approved_by, IntakeRecord rec,
+                                     std::function<void(Result<IntakeStatus>)> done) = 0;
+  // Four-eyes correction of a quarantined event: propose (done gets the proposal id), then an
+  // approval by another operator runs intake on the corrected body (submitReplayEvent with
+  // rec.env.body = the correction and approval set): body, event and proposal change together.
+  virtual void submitPropose(Proposal p, std::function<void(Result<int64_t>)> done) = 0;
   // Marks outbox messages as published (accepted by the broker).
   virtual void submitOutboxSent(std::vector<int64_t> ids, int64_t now_ms,
                                 std::function<void(Result<void>)> done) = 0;
@@ -201,6 +215,7 @@ class Store {
   virtual Result<std::vector<EventView>> listEvents(const EventFilter& f) = 0;
   virtual Result<std::optional<EventView>> event(const std::string& message_id, bool with_body) = 0;
   virtual Result<std::vector<std::string>> pausedPartners() = 0;
+  virtual Result<std::vector<Proposal>> proposals(const std::string& message_id) = 0;
   // Unpublished outbox messages, oldest first.
   virtual Result<std::vector<OutboxEntry>> outbox(int limit) = 0;
 };

@@ -106,6 +106,21 @@ CREATE TABLE partner_pauses (
 );
 CREATE INDEX deliveries_created ON deliveries(created_at);
 )sql",
+      // 5: four-eyes corrections of quarantined events: one operator proposes a corrected body,
+      // another approves it; both bodies and both identities are kept.
+      R"sql(
+CREATE TABLE quarantine_proposals (
+  id          INTEGER PRIMARY KEY,
+  message_id  TEXT NOT NULL,
+  original    BLOB NOT NULL,
+  corrected   BLOB NOT NULL,
+  proposed_by TEXT NOT NULL,
+  proposed_at INTEGER NOT NULL,
+  approved_by TEXT,
+  approved_at INTEGER
+);
+CREATE INDEX quarantine_proposals_message ON quarantine_proposals(message_id);
+)sql",
   };
   return m;
 }

@@ -207,18 +207,6 @@ void SqliteStore::submitClaimFallback(std::string channel, int64_t now_ms, int l
                                       std::function<void(Result<std::vector<DueDelivery>>)> done) {
   enqueue(ClaimDueOp{ClaimKind::kFallback, std::move(channel), now_ms, limit, std::move(done), {}});
 }
-void SqliteStore::submitReplay(std::vector<ReplayRequest> replays, int64_t now_ms,
-                               std::function<void(Result<int64_t>)> done) {
-  enqueue(ReplayOp{std::move(replays), now_ms, std::move(done)});
-}
-void SqliteStore::submitPause(std::string partner, bool paused, std::string by, int64_t now_ms,
-                              std::function<void(Result<void>)> done) {
-  enqueue(PauseOp{std::move(partner), paused, std::move(by), now_ms, std::move(done)});
-}
-void SqliteStore::submitReplayEvent(IntakeRecord rec,
-                                    std::function<void(Result<IntakeStatus>)> done) {
-  enqueue(ReplayEventOp{std::move(rec), std::move(done), IntakeStatus::kStored, std::nullopt});
-}
 void SqliteStore::submitOutboxSent(std::vector<int64_t> ids, int64_t now_ms,
                                    std::function<void(Result<void>)> done) {
   enqueue(OutboxSentOp{std::move(ids), now_ms, std::move(done)});
@@ -240,7 +228,12 @@ void SqliteStore::succeed(Op& op) {
       [](auto& o) {
         using T = std::decay_t<decltype(o)>;
         if (!o.done) return;
-        if constexpr (std::is_same_v<T, ReplayEventOp>) {
+        if constexpr (std::is_same_v<T, ProposeOp>) {
+          if (o.refused)
+            o.done(unexpected(*o.refused));
+          else
+            o.done(o.id);
+        } else if constexpr (std::is_same_v<T, ReplayEventOp>) {
           if (o.refused)
             o.done(unexpected(*o.refused));
           else
@@ -273,6 +266,8 @@ Result<void> SqliteStore::apply(Op& op) {
           return applyReplay(o);
         else if constexpr (std::is_same_v<T, PauseOp>)
           return applyPause(o);
+        else if constexpr (std::is_same_v<T, ProposeOp>)
+          return applyPropose(o);
         else
           return applyReplayEvent(o);
       },

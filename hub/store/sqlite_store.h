@@ -43,6 +43,9 @@ class SqliteStore final : public Store {
   void submitPause(std::string partner, bool paused, std::string by, int64_t now_ms,
                    std::function<void(Result<void>)> done) override;
   void submitReplayEvent(IntakeRecord rec, std::function<void(Result<IntakeStatus>)> done) override;
+  void submitApproveProposal(int64_t proposal_id, std::string approved_by, IntakeRecord rec,
+                             std::function<void(Result<IntakeStatus>)> done) override;
+  void submitPropose(Proposal p, std::function<void(Result<int64_t>)> done) override;
   bool writable() const override { return writable_.load(); }
 
   Result<std::vector<DueDelivery>> due(const std::string& partner, int64_t now_ms,
@@ -56,6 +59,7 @@ class SqliteStore final : public Store {
   Result<std::vector<EventView>> listEvents(const EventFilter& f) override;
   Result<std::optional<EventView>> event(const std::string& message_id, bool with_body) override;
   Result<std::vector<std::string>> pausedPartners() override;
+  Result<std::vector<Proposal>> proposals(const std::string& message_id) override;
 
   // Crash recovery at start-up: in_flight deliveries go back to pending (attempt recorded as
   // interrupted). Returns how many.
@@ -103,9 +107,17 @@ class SqliteStore final : public Store {
     std::function<void(Result<IntakeStatus>)> done;
     IntakeStatus status = IntakeStatus::kStored;
     std::optional<Error> refused;  // a request that cannot apply (the batch still commits)
+    int64_t proposal_id = 0;       // > 0: an approved four-eyes correction
+    std::string approved_by;
   };
-  using Op =
-      std::variant<IntakeOp, ClaimDueOp, ResultOp, OutboxSentOp, ReplayOp, PauseOp, ReplayEventOp>;
+  struct ProposeOp {
+    Proposal p;
+    std::function<void(Result<int64_t>)> done;
+    int64_t id = 0;
+    std::optional<Error> refused;
+  };
+  using Op = std::variant<IntakeOp, ClaimDueOp, ResultOp, OutboxSentOp, ReplayOp, PauseOp,
+                          ReplayEventOp, ProposeOp>;
 
   SqliteStore(const Options& opts, const TimeSource& clock, Db writer, Db reader);
   Result<void> prepareStatements();
@@ -119,6 +131,7 @@ class SqliteStore final : public Store {
   Result<void> applyReplay(ReplayOp& op);
   Result<void> applyPause(PauseOp& op);
   Result<void> applyReplayEvent(ReplayEventOp& op);
+  Result<void> applyPropose(ProposeOp& op);
   Result<void> insertPlanned(int64_t event_id, const IntakeRecord& rec);
   void enqueue(Op op);
   static void fail(Op& op, const Error& e);

@@ -10,6 +10,29 @@
 
 namespace hub::store {
 
+void SqliteStore::submitReplay(std::vector<ReplayRequest> replays, int64_t now_ms,
+                               std::function<void(Result<int64_t>)> done) {
+  enqueue(ReplayOp{std::move(replays), now_ms, std::move(done)});
+}
+void SqliteStore::submitPause(std::string partner, bool paused, std::string by, int64_t now_ms,
+                              std::function<void(Result<void>)> done) {
+  enqueue(PauseOp{std::move(partner), paused, std::move(by), now_ms, std::move(done)});
+}
+void SqliteStore::submitReplayEvent(IntakeRecord rec,
+                                    std::function<void(Result<IntakeStatus>)> done) {
+  enqueue(
+      ReplayEventOp{std::move(rec), std::move(done), IntakeStatus::kStored, std::nullopt, 0, ""});
+}
+void SqliteStore::submitApproveProposal(int64_t proposal_id, std::string approved_by,
+                                        IntakeRecord rec,
+                                        std::function<void(Result<IntakeStatus>)> done) {
+  enqueue(ReplayEventOp{std::move(rec), std::move(done), IntakeStatus::kStored, std::nullopt,
+                        proposal_id, std::move(approved_by)});
+}
+void SqliteStore::submitPropose(Proposal p, std::function<void(Result<int64_t>)> done) {
+  enqueue(ProposeOp{std::move(p), std::move(done), 0, std::nullopt});
+}
+
 Result<void> SqliteStore::applyReplay(ReplayOp& op) {
   // Back to the partner's coupling with the same delivery id (partners drop duplicates), a new
   // deadline, the chain from its start; the stored signed product, if any, is sent again.
@@ -55,6 +78,27 @@ Result<void> SqliteStore::applyReplayEvent(ReplayEventOp& op) {
   }
   int64_t event_id = find->int64(0);
   find->reset();
+  if (op.proposal_id > 0) {
+    // An approved correction: the proposal must be open, for this event, and approved by another
+    // operator than the one who proposed it.
+    auto pr = wdb_.prepare(
+        "UPDATE quarantine_proposals SET approved_by=?2,approved_at=?3 WHERE id=?1 AND "
+        "message_id=?4 AND approved_by IS NULL AND proposed_by<>?2");
+    if (!pr) return unexpected(pr.error());
+    pr->bind(1, op.proposal_id).bind(2, op.approved_by).bind(3, r.env.received_at_ms);
+    pr->bind(4, r.env.message_id);
+    if (auto x = pr->run(); !x) return x;
+    if (wdb_.changes() == 0) {
+      op.refused = Error{errc::kInvalidInput,
+                         "no open proposal with that id for this event, or approved by its "
+                         "proposer (four eyes: another operator must approve)"};
+      return {};
+    }
+    auto body = wdb_.prepare("UPDATE events SET body=?2 WHERE id=?1");
+    if (!body) return unexpected(body.error());
+    body->bind(1, event_id).bindBlob(2, r.env.body);
+    if (auto x = body->run(); !x) return x;
+  }
   auto upd =
       wdb_.prepare("UPDATE events SET state=?2,reason=?3,event_type=?4,case_id=?5 WHERE id=?1");
   if (!upd) return unexpected(upd.error());
@@ -67,6 +111,30 @@ Result<void> SqliteStore::applyReplayEvent(ReplayEventOp& op) {
   if (auto x = upd->run(); !x) return x;
   op.status = r.quarantined ? IntakeStatus::kQuarantined : IntakeStatus::kStored;
   return insertPlanned(event_id, r);
+}
+
+Result<void> SqliteStore::applyPropose(ProposeOp& op) {
+  auto find = wdb_.prepare("SELECT body FROM events WHERE message_id=?1 AND state='quarantined'");
+  if (!find) return unexpected(find.error());
+  find->bind(1, op.p.message_id);
+  auto row = find->step();
+  if (!row) return unexpected(row.error());
+  if (!*row) {
+    op.refused = Error{errc::kInvalidInput, "no quarantined event with that message-id"};
+    find->reset();
+    return {};
+  }
+  std::string original = find->text(0);
+  find->reset();
+  auto ins = wdb_.prepare(
+      "INSERT INTO quarantine_proposals(message_id,original,corrected,proposed_by,proposed_at) "
+      "VALUES(?1,?2,?3,?4,?5)");
+  if (!ins) return unexpected(ins.error());
+  ins->bind(1, op.p.message_id).bindBlob(2, original).bindBlob(3, op.p.corrected);
+  ins->bind(4, op.p.proposed_by).bind(5, op.p.proposed_at);
+  if (auto x = ins->run(); !x) return x;
+  op.id = sqlite3_last_insert_rowid(wdb_.raw());
+  return {};
 }
 
 }  // namespace hub::store

@@ -214,4 +214,17 @@ Result<std::vector<std::string>> SqliteStore::pausedPartners() {
   return rows<std::string>(*s, [](const Stmt& r) { return r.text(0); });
 }
 
+Result<std::vector<Proposal>> SqliteStore::proposals(const std::string& message_id) {
+  std::lock_guard<std::mutex> lock(read_mu_);
+  auto s = rdb_.prepare(
+      "SELECT id,message_id,original,corrected,proposed_by,COALESCE(approved_by,''),proposed_at,"
+      "COALESCE(approved_at,0) FROM quarantine_proposals WHERE message_id=?1 ORDER BY id");
+  if (!s) return unexpected(s.error());
+  s->bind(1, message_id);
+  return rows<Proposal>(*s, [](const Stmt& r) {
+    return Proposal{r.int64(0), r.text(1), r.text(2),  r.text(3),
+                    r.text(4),  r.text(5), r.int64(6), r.int64(7)};
+  });
+}
+
 }  // namespace hub::store

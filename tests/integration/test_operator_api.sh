@@ -9,6 +9,7 @@ source "$(dirname "$0")/lib.sh"
 kh_pki
 VIEWER_TOKEN="viewer-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 OPERATOR_TOKEN="operator-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+SECOND_TOKEN="second-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 hash() { printf %s "$1" | sha256sum | cut -d' ' -f1; }
 
 kh_start_sim om400 om --status 400
@@ -17,6 +18,7 @@ cat >"$WORK/tokens" <<EOT
 # name role sha256 of the token
 night.viewer viewer sha256:$(hash "$VIEWER_TOKEN")
 alice.operator operator sha256:$(hash "$OPERATOR_TOKEN")
+bob.operator operator sha256:$(hash "$SECOND_TOKEN")
 EOT
 grep -q "$VIEWER_TOKEN\|$OPERATOR_TOKEN" "$WORK/tokens" && kh_fail "a token in clear in the tokens file"
 sed -i "s|^admin:|admin:\n  tokens_file: tokens|" "$WORK/hub.yaml"
@@ -25,6 +27,7 @@ A="http://127.0.0.1:$ADMIN_PORT"
 code() { curl -s -o "$WORK/body" -w '%{http_code}' "$@"; }
 as_viewer=(-H "Authorization: Bearer $VIEWER_TOKEN")
 as_operator=(-H "Authorization: Bearer $OPERATOR_TOKEN")
+as_second=(-H "Authorization: Bearer $SECOND_TOKEN")
 
 # ---- auth matrix
 for open in /healthz /readyz /metrics; do
@@ -108,6 +111,32 @@ kh_assert_eq 200 "$(code -X POST "${as_operator[@]}" "$A/api/v1/quarantine/q-1/r
 grep -q '"outcome":"routed"' "$WORK/body" || kh_fail "replay after the fix: $(cat "$WORK/body")"
 kh_assert_eq accepted "$(kh_sql "SELECT state FROM events WHERE message_id='q-1'")" "event state after replay"
 kh_assert_eq 1 "$(kh_sql "SELECT COUNT(*) FROM deliveries d JOIN events e ON e.id=d.event_id WHERE e.message_id='q-1'")" "planned after replay"
+# ---- four eyes: a correction proposed by one operator is approved by another, never by itself
+$PY - "$SRC/examples/events/wvggz.crisismaatregel.genomen.json" "$WORK/broken.json" <<'PY'
+import json, sys
+ev = json.load(open(sys.argv[1]))
+del ev["besluit"]
+json.dump(ev, open(sys.argv[2], "w"))
+PY
+"$BIN" send "$WORK/broken.json" --url "amqp://127.0.0.1:$AMQP_PORT" --address wvggz.events \
+  --event-type wvggz.crisismaatregel.genomen --case-id CM-0344-2026-000123 \
+  --actor burgemeester:0344:test --message-id q-2 >"$WORK/send.log" 2>&1 || kh_fail "send broken"
+q2() { [ "$(kh_sql "SELECT state FROM events WHERE message_id='q-2'")" = quarantined ]; }
+kh_wait_until 20 q2 || kh_fail "the broken event was not quarantined"
+kh_assert_eq 201 "$(code -X POST "${as_operator[@]}" -H 'Content-Type: application/json' \
+  --data-binary @"$SRC/examples/events/wvggz.crisismaatregel.genomen.json" \
+  "$A/api/v1/quarantine/q-2/proposals")" "propose a correction"
+PID=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["proposal_id"])' "$WORK/body")
+kh_assert_eq 403 "$(code -X POST "${as_operator[@]}" "$A/api/v1/quarantine/q-2/proposals/$PID/approve")" "approve own correction"
+kh_assert_eq 403 "$(code -X POST "${as_viewer[@]}" "$A/api/v1/quarantine/q-2/proposals/$PID/approve")" "viewer approves"
+kh_assert_eq 200 "$(code "${as_viewer[@]}" "$A/api/v1/quarantine/q-2/proposals")" "list proposals"
+grep -q '"changed":\["/besluit"\]' "$WORK/body" || kh_fail "proposal diff: $(cat "$WORK/body")"
+kh_assert_eq 200 "$(code -X POST "${as_second[@]}" "$A/api/v1/quarantine/q-2/proposals/$PID/approve")" "approve by another operator"
+grep -q '"outcome":"routed"' "$WORK/body" || kh_fail "approved correction: $(cat "$WORK/body")"
+kh_assert_eq "alice.operator|bob.operator" "$(kh_sql "SELECT proposed_by, approved_by FROM quarantine_proposals")" "both identities kept"
+grep -q '"action":"correction approved".*"operator":"bob.operator".*"proposed_by":"alice.operator"' "$WORK/hub.log" ||
+  kh_fail "the approval is not logged with both identities"
+! grep -q 'Pieter Jan\|999990019' "$WORK/hub.log" || kh_fail "personal data in the hub log"
 # A refused configuration is reported, and the running one stays.
 echo "routes: [" >"$WORK/routes/broken.yaml"
 kh_assert_eq 422 "$(code -X POST "${as_operator[@]}" "$A/api/v1/reload")" "refused reload"

@@ -71,6 +71,16 @@ class FakeStore final : public Store {
   Result<std::optional<EventView>> event(const std::string&, bool) override {
     return std::optional<EventView>();
   }
+  void submitApproveProposal(int64_t, std::string, IntakeRecord,
+                             std::function<void(Result<IntakeStatus>)> done) override {
+    done(IntakeStatus::kStored);
+  }
+  void submitPropose(Proposal, std::function<void(Result<int64_t>)> done) override {
+    done(int64_t{1});
+  }
+  Result<std::vector<Proposal>> proposals(const std::string&) override {
+    return std::vector<Proposal>{};
+  }
   Result<std::vector<std::string>> pausedPartners() override { return std::vector<std::string>{}; }
   bool writable() const override { return true; }
   Result<std::vector<DueDelivery>> due(const std::string&, int64_t, int) override {
