@@ -14,5 +14,9 @@ int routeTestMain(const Args& args);    // route test --config hub.yaml EVENT.js
 int verifyMain(const Args& args);       // verify FILE [--ca CA.pem]
 int sendMain(const Args& args);         // send EVENT.json --url amqp://... (cmd_send.cc)
 int partnerSimMain(const Args& args);   // partner-sim --listen ... (cmd_partner_sim.cc)
+// Operator commands against a running hub's admin API (cmd_operator.cc).
+int statusMain(const Args& args);      // status [--admin URL] [--token-file F]
+int dlqMain(const Args& args);         // dlq list|show ID|replay ID|replay --all
+int quarantineMain(const Args& args);  // quarantine list|show ID|replay ID
 
 }  // namespace hub::app

@@ -19,7 +19,11 @@ const char* kUsage =
     "  verify FILE [--ca CA.pem]\n"
     "  send EVENT.json --url amqp://HOST:PORT --address ADDR --event-type T --case-id Z "
     "--actor A\n"
-    "  partner-sim --listen 127.0.0.1:PORT --cert C --key K --ca CA [options]\n";
+    "  partner-sim --listen 127.0.0.1:PORT --cert C --key K --ca CA [options]\n"
+    "  status [--admin URL] [--token-file F]\n"
+    "  dlq list [filters] | show ID | replay ID | replay --all [filters] [--rate N]\n"
+    "  quarantine list [filters] | show ID | replay ID\n"
+    "  (status, dlq, quarantine: token from KETENHUB_TOKEN or --token-file; --help for more)\n";
 
 }  // namespace
 
@@ -41,6 +45,11 @@ int main(int argc, char** argv) {
   }
   // Commands that never touch XML or TLS run without the runtimes.
   if (cmd == "send") return sendMain(rest);
+  if (cmd == "status" || cmd == "dlq" || cmd == "quarantine") {
+    hub::curl::CurlGlobal curl_global;
+    if (cmd == "status") return statusMain(rest);
+    return cmd == "dlq" ? dlqMain(rest) : quarantineMain(rest);
+  }
 
   hub::xml::XmlRuntime xml_runtime;
   hub::dsig::DsigRuntime dsig_runtime;
