@@ -4,6 +4,7 @@
 
 #include "hub/core/error_codes.h"
 #include "hub/core/thread_name.h"
+#include "hub/core/time_format.h"
 #include "hub/log/log.h"
 
 namespace hub::admin {
@@ -90,6 +91,10 @@ HttpResponse AdminServer::metrics() {
   for (const auto& [p, s] : snap)
     ctx_.stats.setGauge("ketenhub_circuit_open", stats::labels({{"partner", p}}),
                         s.circuit == "closed" ? 0 : 1);
+  ctx_.stats.clearGauge("ketenhub_certificate_expiry_timestamp_seconds");
+  for (const auto& [name, at] : ctx_.runtime()->certificate_expiry)
+    ctx_.stats.setGauge("ketenhub_certificate_expiry_timestamp_seconds",
+                        stats::labels({{"name", name}}), static_cast<double>(at));
   for (const auto* s : ctx_.sources)
     ctx_.stats.setGauge("ketenhub_intake_connected", stats::labels({{"source", s->name()}}),
                         s->connected() ? 1 : 0);
@@ -128,6 +133,44 @@ HttpResponse AdminServer::status() {
     p.as_object()["circuit"] = s.circuit;
     p.as_object()["state"] = s.circuit == "closed" ? "ok" : "circuit-open";
   }
+  // Recent activity, the oldest waiting delivery and certificate expiry, per partner.
+  int64_t now = SystemTimeSource().nowMs();
+  if (auto act = ctx_.store.activity(now)) {
+    for (const auto& a : *act) {
+      auto& p = partners[a.partner];
+      if (!p.is_object()) p = json::object();
+      auto& o = p.as_object();
+      o["delivered_5m"] = a.delivered_5m;
+      o["delivered_1h"] = a.delivered_1h;
+      o["failed_5m"] = a.failed_5m;
+      o["failed_1h"] = a.failed_1h;
+      if (!a.last_error.empty()) {
+        o["last_error"] = a.last_error;
+        o["last_error_at"] = formatRfc3339Utc(a.last_error_at);
+      }
+    }
+  }
+  if (counts) {
+    std::map<std::string, int64_t> oldest;
+    for (const auto& c : *counts) {
+      if (c.state == "delivered" || c.state == "dead") continue;
+      auto& o = oldest[c.partner];
+      if (o == 0 || c.oldest_created_at < o) o = c.oldest_created_at;
+    }
+    for (const auto& [code, at] : oldest)
+      partners[code].as_object()["oldest_pending_age_s"] = (now - at) / 1000;
+  }
+  auto rt = ctx_.runtime();
+  for (const auto& [name, at] : rt->certificate_expiry) {
+    // partners.<code>.client / .ca
+    if (name.rfind("partners.", 0) != 0) continue;
+    auto dot = name.find('.', 9);
+    std::string code = name.substr(9, dot - 9), which = name.substr(dot + 1);
+    auto& p = partners[code];
+    if (!p.is_object()) p = json::object();
+    p.as_object()[which == "client" ? "client_certificate_expires" : "trust_anchor_expires"] =
+        formatRfc3339Utc(at * 1000);
+  }
   // A paused partner says so first: an operator holds it on purpose.
   if (auto paused = ctx_.store.pausedPartners()) {
     for (const auto& code : *paused) {
@@ -142,6 +185,8 @@ HttpResponse AdminServer::status() {
     sources[s->name()] = json::object{{"connected", s->connected()}};
   json::object root{
       {"partners", partners}, {"intake", sources}, {"store_writable", ctx_.store.writable()}};
+  if (auto it = rt->certificate_expiry.find("signing"); it != rt->certificate_expiry.end())
+    root["signing_certificate_expires"] = formatRfc3339Utc(it->second * 1000);
   return {200, "application/json", json::serialize(root) + "\n", {}};
 }
 

@@ -1,6 +1,7 @@
 #include "hub/app/runtime_loader.h"
 
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include "adapters/https_coupling/coupling_options.h"
@@ -40,16 +41,24 @@ void checkHubCertificate(const HubConfig& cfg, const std::string& what, const st
                            " bits; NCSC rates 3072 bits or more as good");
 }
 
-void checkPartnerTls(const HubConfig& cfg, const PartnerConfig& p, RuntimeLoad& out) {
+void checkPartnerTls(const HubConfig& cfg, const PartnerConfig& p, RuntimeLoad& out,
+                     std::map<std::string, int64_t>& expiry) {
   const adapters::HttpsCouplingOptions* coupling = adapters::couplingOptions(p);
   if (!coupling) return;
   const TlsConfig& tls = coupling->tls;
   for (const auto& ca : tls.ca_files) {
     auto info = tls::readCertificate(ca);
-    if (!info)
+    if (!info) {
       out.errors.push_back(p.source + " (partners." + p.code + ".tls.ca): " + rel(cfg, ca) + ": " +
                            info.error().message);
+      continue;
+    }
+    auto& soonest = expiry["partners." + p.code + ".ca"];
+    if (soonest == 0 || info->not_after_unix < soonest) soonest = info->not_after_unix;
   }
+  if (!tls.client_cert.empty())
+    if (auto info = tls::readCertificate(tls.client_cert))
+      expiry["partners." + p.code + ".client"] = info->not_after_unix;
   if (!tls.client_cert.empty()) {
     checkHubCertificate(cfg, "partners." + p.code + ".tls.client_certificate", tls.client_cert,
                         out);
@@ -116,9 +125,11 @@ RuntimeLoad loadRuntime(const std::string& hub_yaml) {
   else
     rt->signer = *signer;
   checkHubCertificate(*cfg, "signing.certificate", cfg->signing.certificate, out);
+  if (auto info = tls::readCertificate(cfg->signing.certificate))
+    rt->certificate_expiry["signing"] = info->not_after_unix;
 
   for (const auto& [code, p] : cfg->partners) {
-    checkPartnerTls(*cfg, p, out);
+    checkPartnerTls(*cfg, p, out, rt->certificate_expiry);
     std::vector<std::string> products;
     std::set<std::string> fallbacks;
     for (const auto& route : cfg->routes)

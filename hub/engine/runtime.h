@@ -31,6 +31,10 @@ struct Runtime {
     std::map<std::string, std::shared_ptr<Channel>> fallback;  // by channel name
   };
   std::map<std::string, PartnerChannels> channels;
+  // Expiry (unix seconds) of the certificates the hub uses, by name: "signing",
+  // "partners.<code>.client" (the coupling's client certificate), "partners.<code>.ca" (the
+  // soonest of its trust anchors).
+  std::map<std::string, int64_t> certificate_expiry;
 
   // The route's rule for one delivery; null when it is no longer configured.
   const DeliveryRule* rule(const std::string& event_type, const std::string& partner,

@@ -99,6 +99,15 @@ struct StateCount {
   int64_t within_legal = 0;     // of these, how many still have time left on their legal deadline
 };
 
+// What a partner did recently: delivered and failed attempts in the last 5 minutes and hour, and
+// its last error.
+struct PartnerActivity {
+  std::string partner;
+  int64_t delivered_5m = 0, delivered_1h = 0, failed_5m = 0, failed_1h = 0;
+  std::string last_error;
+  int64_t last_error_at = 0;
+};
+
 struct ChannelCount {
   std::string partner, channel, state;
   int64_t count = 0;
@@ -215,6 +224,7 @@ class Store {
   virtual Result<std::vector<EventView>> listEvents(const EventFilter& f) = 0;
   virtual Result<std::optional<EventView>> event(const std::string& message_id, bool with_body) = 0;
   virtual Result<std::vector<std::string>> pausedPartners() = 0;
+  virtual Result<std::vector<PartnerActivity>> activity(int64_t now_ms) = 0;
   virtual Result<std::vector<Proposal>> proposals(const std::string& message_id) = 0;
   // Unpublished outbox messages, oldest first.
   virtual Result<std::vector<OutboxEntry>> outbox(int limit) = 0;

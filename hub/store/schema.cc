@@ -121,6 +121,8 @@ CREATE TABLE quarantine_proposals (
 );
 CREATE INDEX quarantine_proposals_message ON quarantine_proposals(message_id);
 )sql",
+      // 6: recent activity per partner for operators (attempts by time).
+      "CREATE INDEX attempts_finished ON attempts(finished_at)",
   };
   return m;
 }

@@ -59,6 +59,7 @@ class SqliteStore final : public Store {
   Result<std::vector<EventView>> listEvents(const EventFilter& f) override;
   Result<std::optional<EventView>> event(const std::string& message_id, bool with_body) override;
   Result<std::vector<std::string>> pausedPartners() override;
+  Result<std::vector<PartnerActivity>> activity(int64_t now_ms) override;
   Result<std::vector<Proposal>> proposals(const std::string& message_id) override;
 
   // Crash recovery at start-up: in_flight deliveries go back to pending (attempt recorded as

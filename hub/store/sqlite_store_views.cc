@@ -227,4 +227,45 @@ Result<std::vector<Proposal>> SqliteStore::proposals(const std::string& message_
   });
 }
 
+Result<std::vector<PartnerActivity>> SqliteStore::activity(int64_t now_ms) {
+  std::lock_guard<std::mutex> lock(read_mu_);
+  // Attempts of the last hour (index on finished_at), by partner.
+  auto s = rdb_.prepare(
+      "SELECT d.partner,"
+      "SUM(a.outcome='delivered' AND a.finished_at>=?2),SUM(a.outcome='delivered'),"
+      "SUM(a.outcome<>'delivered' AND a.finished_at>=?2),SUM(a.outcome<>'delivered') "
+      "FROM attempts a JOIN deliveries d ON d.seq=a.delivery_seq WHERE a.finished_at>=?1 "
+      "GROUP BY d.partner");
+  if (!s) return unexpected(s.error());
+  s->bind(1, now_ms - 3'600'000).bind(2, now_ms - 300'000);
+  auto out = rows<PartnerActivity>(*s, [](const Stmt& r) {
+    PartnerActivity a;
+    a.partner = r.text(0);
+    a.delivered_5m = r.int64(1);
+    a.delivered_1h = r.int64(2);
+    a.failed_5m = r.int64(3);
+    a.failed_1h = r.int64(4);
+    return a;
+  });
+  if (!out) return out;
+  // The last error of each partner (within the last hour).
+  auto e = rdb_.prepare(
+      "SELECT d.partner,COALESCE(a.reason,''),MAX(a.finished_at) FROM attempts a JOIN deliveries "
+      "d ON d.seq=a.delivery_seq WHERE a.finished_at>=?1 AND a.outcome<>'delivered' "
+      "GROUP BY d.partner");
+  if (!e) return unexpected(e.error());
+  e->bind(1, now_ms - 3'600'000);
+  for (;;) {
+    auto row = e->step();
+    if (!row) return unexpected(row.error());
+    if (!*row) break;
+    for (auto& a : *out)
+      if (a.partner == e->text(0)) {
+        a.last_error = e->text(1);
+        a.last_error_at = e->int64(2);
+      }
+  }
+  return out;
+}
+
 }  // namespace hub::store

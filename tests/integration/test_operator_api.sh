@@ -77,6 +77,20 @@ kh_assert_eq 409 "$(code -X POST "${as_operator[@]}" "$A/api/v1/messages/$ID/rep
 grep -q '"msg":"operator action".*"action":"replayed".*"operator":"alice.operator"' "$WORK/hub.log" ||
   kh_fail "replay not logged with the operator's identity"
 
+# ---- status: recent activity, the last error, certificate expiry; the expiry metric
+kh_assert_eq 200 "$(code "${as_viewer[@]}" "$A/api/v1/status")" "status"
+$PY - "$WORK/body" <<'PY' || kh_fail "status fields: $(cat "$WORK/body")"
+import json, sys
+st = json.load(open(sys.argv[1]))
+om = st["partners"]["om"]
+assert om["delivered_1h"] == 1 and om["failed_1h"] == 1, om
+assert "HTTP 400" in om["last_error"], om
+assert om["client_certificate_expires"].endswith("Z") and om["trust_anchor_expires"], om
+assert st["signing_certificate_expires"], st
+PY
+curl -sf "$A/metrics" | grep -q '^ketenhub_certificate_expiry_timestamp_seconds{name="signing"} ' ||
+  kh_fail "no certificate expiry metric"
+
 # ---- pause holds, resume releases
 kh_assert_eq 200 "$(code -X POST "${as_operator[@]}" "$A/api/v1/partners/om/pause")" "pause"
 kh_send 3 >"$WORK/send.log" 2>&1 || kh_fail "send"

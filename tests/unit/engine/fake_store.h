@@ -81,6 +81,9 @@ class FakeStore final : public Store {
   Result<std::vector<Proposal>> proposals(const std::string&) override {
     return std::vector<Proposal>{};
   }
+  Result<std::vector<PartnerActivity>> activity(int64_t) override {
+    return std::vector<PartnerActivity>{};
+  }
   Result<std::vector<std::string>> pausedPartners() override { return std::vector<std::string>{}; }
   bool writable() const override { return true; }
   Result<std::vector<DueDelivery>> due(const std::string&, int64_t, int) override {
