@@ -5,6 +5,7 @@
 #include <future>
 
 #include "hub/admin/admin_server.h"
+#include "hub/admin/api_support.h"
 #include "hub/core/time_format.h"
 #include "hub/engine/intake_processor.h"
 #include "hub/log/log.h"
@@ -14,26 +15,7 @@ namespace {
 
 namespace bj = boost::json;
 
-constexpr int kMaxLimit = 500;
 constexpr int kMaxBulk = 10000;
-constexpr auto kStoreWait = std::chrono::seconds(15);
-
-// A non-negative integer query parameter; def when absent; nullopt when malformed.
-std::optional<int64_t> number(const Call& c, const std::string& key, int64_t def) {
-  auto it = c.query.find(key);
-  if (it == c.query.end() || it->second.empty()) return def;
-  int64_t v = 0;
-  for (char ch : it->second) {
-    if (ch < '0' || ch > '9' || v > (INT64_MAX - 9) / 10) return std::nullopt;
-    v = v * 10 + (ch - '0');
-  }
-  return v;
-}
-
-std::string param(const Call& c, const std::string& key) {
-  auto it = c.query.find(key);
-  return it == c.query.end() ? "" : it->second;
-}
 
 bj::object deliveryJson(const DeliveryView& d) {
   return bj::object{
@@ -75,16 +57,6 @@ bj::object eventJson(const EventView& e) {
                     {"cursor", std::to_string(e.id)}};
 }
 
-// Waits for a store operation's callback (bounded: the store may be unable to commit).
-template <class T>
-std::optional<T> await(const std::function<void(std::function<void(T)>)>& submit) {
-  auto p = std::make_shared<std::promise<T>>();
-  auto f = p->get_future();
-  submit([p](T r) { p->set_value(std::move(r)); });
-  if (f.wait_for(kStoreWait) != std::future_status::ready) return std::nullopt;
-  return f.get();
-}
-
 void audit(const Call& c, const char* action, const std::string& target) {
   log::info("operator action", {{"action", action},
                                 {"operator", c.who.name},
@@ -104,14 +76,12 @@ HttpResponse AdminServer::listMessages(const Call& c) {
   f.product = param(c, "product");
   f.event_type = param(c, "event_type");
   f.case_id = param(c, "case");
-  auto from = number(c, "from", 0), to = number(c, "to", 0), cursor = number(c, "cursor", 0),
-       limit = number(c, "limit", 50);
-  if (!from || !to || !cursor || !limit || *limit < 1 || *limit > kMaxLimit)
-    return jsonError(400, "from, to and cursor are numbers; limit is 1..500");
-  f.from_ms = *from;
-  f.to_ms = *to;
-  f.after_seq = *cursor;
-  f.limit = static_cast<int>(*limit);
+  auto pg = page(c);
+  if (!pg) return jsonError(400, "from, to and cursor are numbers; limit is 1..500");
+  f.from_ms = pg->from_ms;
+  f.to_ms = pg->to_ms;
+  f.after_seq = pg->cursor;
+  f.limit = pg->limit;
   auto rows = ctx_.store.listDeliveries(f);
   if (!rows) return jsonError(503, "store: " + rows.error().message);
   bj::array items;
@@ -162,7 +132,7 @@ HttpResponse AdminServer::replayMessage(const Call& c) {
       rt->rule((*d)->delivery.event_type, (*d)->delivery.partner, (*d)->delivery.product);
   int64_t now = nowMs();
   int64_t deadline = now + (rule ? rule->deadline.count() : rt->cfg->engine.deadline_other.count());
-  auto n = await<Result<int64_t>>([&](auto done) {
+  auto n = awaitStore<Result<int64_t>>([&](auto done) {
     ctx_.store.submitReplay({{id, deadline, now}}, now, std::move(done));
   });
   if (!n) return jsonError(503, "the store did not commit in time; try again");
@@ -186,7 +156,7 @@ HttpResponse AdminServer::replayBulk(const Call& c) {
     return jsonError(400, "only dead deliveries are replayed");
   f.from_ms = *from;
   f.to_ms = *to;
-  f.limit = kMaxLimit;
+  f.limit = kMaxPageLimit;
   auto rt = ctx_.runtime();
   int64_t now = nowMs();
   std::vector<ReplayRequest> replays;
@@ -205,7 +175,7 @@ HttpResponse AdminServer::replayBulk(const Call& c) {
   }
   if (replays.size() > kMaxBulk) replays.resize(kMaxBulk);
   size_t asked = replays.size();
-  auto n = await<Result<int64_t>>(
+  auto n = awaitStore<Result<int64_t>>(
       [&](auto done) { ctx_.store.submitReplay(std::move(replays), now, std::move(done)); });
   if (!n) return jsonError(503, "the store did not commit in time; try again");
   if (!*n) return jsonError(503, "store: " + n->error().message);
@@ -219,7 +189,7 @@ HttpResponse AdminServer::replayBulk(const Call& c) {
 HttpResponse AdminServer::pausePartner(const Call& c, bool paused) {
   const std::string& p = c.params.at("partner");
   if (!ctx_.runtime()->cfg->partners.count(p)) return jsonError(404, "no partner " + p);
-  auto r = await<Result<void>>(
+  auto r = awaitStore<Result<void>>(
       [&](auto done) { ctx_.store.submitPause(p, paused, c.who.name, nowMs(), std::move(done)); });
   if (!r) return jsonError(503, "the store did not commit in time; try again");
   if (!*r) return jsonError(503, "store: " + r->error().message);
@@ -232,14 +202,12 @@ HttpResponse AdminServer::listQuarantine(const Call& c) {
   EventFilter f;
   f.event_type = param(c, "event_type");
   f.case_id = param(c, "case");
-  auto from = number(c, "from", 0), to = number(c, "to", 0), cursor = number(c, "cursor", 0),
-       limit = number(c, "limit", 50);
-  if (!from || !to || !cursor || !limit || *limit < 1 || *limit > kMaxLimit)
-    return jsonError(400, "from, to and cursor are numbers; limit is 1..500");
-  f.from_ms = *from;
-  f.to_ms = *to;
-  f.after_id = *cursor;
-  f.limit = static_cast<int>(*limit);
+  auto pg = page(c);
+  if (!pg) return jsonError(400, "from, to and cursor are numbers; limit is 1..500");
+  f.from_ms = pg->from_ms;
+  f.to_ms = pg->to_ms;
+  f.after_id = pg->cursor;
+  f.limit = pg->limit;
   auto rows = ctx_.store.listEvents(f);
   if (!rows) return jsonError(503, "store: " + rows.error().message);
   bj::array items;
@@ -272,22 +240,10 @@ HttpResponse AdminServer::replayQuarantine(const Call& c) {
   auto e = ctx_.store.event(id, true);
   if (!e) return jsonError(503, "store: " + e.error().message);
   if (!*e || (*e)->state != "quarantined") return jsonError(404, "no quarantined event " + id);
-  const EventView& v = **e;
-  Envelope env;
-  env.message_id = v.message_id;
-  env.content_type = v.content_type;
-  env.correlation_id = v.correlation_id;
-  env.event_type = v.event_type;
-  env.case_id = v.case_id;
-  env.actor = v.actor;
-  env.body = v.body;
-  env.source = v.source;
-  env.peer = v.peer;
-  env.received_at_ms = nowMs();
-  IntakeRecord rec = engine::processEnvelope(*ctx_.runtime(), std::move(env));
+  IntakeRecord rec = engine::processEnvelope(*ctx_.runtime(), envelopeOf(**e, (*e)->body, nowMs()));
   bool routed = !rec.quarantined;
   std::string reason = rec.reason;
-  auto r = await<Result<IntakeStatus>>(
+  auto r = awaitStore<Result<IntakeStatus>>(
       [&](auto done) { ctx_.store.submitReplayEvent(std::move(rec), std::move(done)); });
   if (!r) return jsonError(503, "the store did not commit in time; try again");
   if (!*r) return jsonError(409, r->error().message);

@@ -6,6 +6,7 @@
 #include <future>
 
 #include "hub/admin/admin_server.h"
+#include "hub/admin/api_support.h"
 #include "hub/admin/json_diff.h"
 #include "hub/core/time_format.h"
 #include "hub/engine/intake_processor.h"
@@ -16,17 +17,6 @@ namespace hub::admin {
 namespace {
 
 namespace bj = boost::json;
-
-constexpr auto kStoreWait = std::chrono::seconds(15);
-
-template <class T>
-std::optional<T> awaitStore(const std::function<void(std::function<void(T)>)>& submit) {
-  auto p = std::make_shared<std::promise<T>>();
-  auto f = p->get_future();
-  submit([p](T r) { p->set_value(std::move(r)); });
-  if (f.wait_for(kStoreWait) != std::future_status::ready) return std::nullopt;
-  return f.get();
-}
 
 std::string sha256Hex(std::string_view s) { return tls::hexEncode(tls::sha256(s)); }
 
@@ -96,19 +86,8 @@ HttpResponse AdminServer::approve(const Call& c) {
   auto e = ctx_.store.event(id, false);
   if (!e) return jsonError(503, "store: " + e.error().message);
   if (!*e || (*e)->state != "quarantined") return jsonError(404, "no quarantined event " + id);
-  const EventView& v = **e;
-  Envelope env;
-  env.message_id = v.message_id;
-  env.content_type = v.content_type;
-  env.correlation_id = v.correlation_id;
-  env.event_type = v.event_type;
-  env.case_id = v.case_id;
-  env.actor = v.actor;
-  env.body = p->corrected;
-  env.source = v.source;
-  env.peer = v.peer;
-  env.received_at_ms = SystemTimeSource().nowMs();
-  IntakeRecord rec = engine::processEnvelope(*ctx_.runtime(), std::move(env));
+  IntakeRecord rec = engine::processEnvelope(
+      *ctx_.runtime(), envelopeOf(**e, p->corrected, SystemTimeSource().nowMs()));
   bool routed = !rec.quarantined;
   std::string reason = rec.reason;
   auto r = awaitStore<Result<IntakeStatus>>([&](auto done) {
