@@ -40,7 +40,25 @@ void AdminServer::stop() {
 
 int AdminServer::port() const { return server_ ? server_->port() : 0; }
 
+namespace {
+// The admin listener is on loopback: a request naming another host reached it through DNS
+// rebinding (a web page making the browser call 127.0.0.1 under its own name) and is refused.
+bool loopbackHost(const std::string* host) {
+  if (!host) return true;  // HTTP/1.0 clients
+  std::string h = *host;
+  if (!h.empty() && h.front() == '[') {
+    auto end = h.find(']');
+    h = end == std::string::npos ? "" : h.substr(1, end - 1);
+  } else if (auto colon = h.rfind(':'); colon != std::string::npos) {
+    h.resize(colon);
+  }
+  return h == "localhost" || h == "::1" || h.rfind("127.", 0) == 0;
+}
+}  // namespace
+
 HttpResponse AdminServer::handle(const HttpRequest& req) {
+  if (!loopbackHost(req.header("Host")))
+    return jsonError(421, "the admin listener answers only to a loopback host name");
   return route(table_, req, tokens_.get());
 }
 

@@ -43,6 +43,8 @@ for m in "/api/v1/messages/x/replay" "/api/v1/replay" "/api/v1/partners/om/pause
   kh_assert_eq 401 "$(code -X POST "$A$m")" "no token on POST $m"
 done
 kh_assert_eq 405 "$(code "${as_viewer[@]}" "$A/api/v1/reload")" "GET on a POST endpoint"
+# DNS rebinding: a request naming another host is refused, even with a token.
+kh_assert_eq 421 "$(code -H 'Host: evil.example:8081' "${as_viewer[@]}" "$A/api/v1/status")" "foreign Host"
 
 # ---- a dead delivery: listed, shown, replayed once the partner is back
 kh_send 1 >"$WORK/send.log" 2>&1 || kh_fail "send"
