@@ -6,7 +6,10 @@
 # breaker trips first); a dead delivery (the legal aid board answers 400) is listed with its
 # zaaknummer, makes its card the loudest (dead within the legal deadline) and first, and is
 # replayed from the page once the partner is back: the list empties and the store says delivered
-# with the same delivery id at the partner; a quarantined event is listed and its Replay answers;
+# with the same delivery id at the partner; the cards show the last 5 min / last hour figures (a
+# delivering partner's deliveries, the dead partner's failures and its last error as text, as the
+# store has it) and the client certificate's expiry (days and warn/alarm level as the certificate
+# says), the header the signing certificate's; a quarantined event is listed and its Replay answers;
 # pause and resume from a card; a full-page screenshot is kept as an artifact.
 # Installs what it needs: Debian's chromium (skipped, exit 0, only if that cannot be installed) and
 # the pinned playwright-core from package-lock.json (never a downloaded browser).
@@ -118,6 +121,41 @@ kh_assert_eq 1 "$UI_REPLY" "rvr card: dead within legal deadline"
 ui metric rvr dead
 kh_assert_eq 1 "$UI_REPLY" "rvr card: dead"
 ui first rvr
+
+# ---- the cards' recent figures, the dead partner's last error, certificate expiry
+fig() { [[ " ${UI_REPLY%% | *} " =~ \ $1=([^ ]*)\  ]] && echo "${BASH_REMATCH[1]}"; }
+ui field om recent 'delivered_5m>=1'
+kh_log "om recent: $UI_REPLY"
+[[ $UI_REPLY == *"delivered / failed — last 5 min "*" · last hour "* ]] || kh_fail "om recent line: $UI_REPLY"
+[ "$(fig delivered_1h)" -ge "$(fig delivered_5m)" ] || kh_fail "om: delivered last hour below last 5 min: $UI_REPLY"
+kh_assert_eq 0 "$(fig failed_5m)" "om card: failed last 5 min"
+ui field rvr recent 'failed_5m>=1'
+kh_log "rvr recent: $UI_REPLY"
+kh_assert_eq 0 "$(fig delivered_5m)" "rvr card: delivered last 5 min"
+[ "$(fig failed_1h)" -ge "$(fig failed_5m)" ] || kh_fail "rvr: failed last hour below last 5 min: $UI_REPLY"
+ui field rvr last_error
+kh_log "rvr last error: $UI_REPLY"
+REASON=$(kh_sql "SELECT a.reason FROM attempts a JOIN deliveries d ON d.seq=a.delivery_seq
+  WHERE d.partner='rvr' AND a.outcome<>'delivered' ORDER BY a.finished_at DESC LIMIT 1" | tr -s '[:space:]' ' ')
+[ -n "$REASON" ] || kh_fail "no failed attempt for rvr in the store"
+[[ $UI_REPLY =~ \|\ last\ error:\ .*\ \(([0-9]{1,2}\ [A-Za-z]{3}\ )?[0-9]{2}:[0-9]{2}\)$ && $UI_REPLY == *"${REASON:0:40}"* ]] ||
+  kh_fail "rvr card's last error is not '${REASON:0:40}…' (HH:MM): $UI_REPLY"
+ui field om certificates
+kh_log "om certificates: $UI_REPLY"
+read -r WANT_DAYS WANT_LEVEL <<<"$(openssl x509 -in "$WORK/pki/hub-client.crt" -noout -enddate | $PY -c '
+import datetime, math, sys
+na = datetime.datetime.strptime(sys.stdin.read().strip().split("=", 1)[1], "%b %d %H:%M:%S %Y %Z")
+left = (na.replace(tzinfo=datetime.timezone.utc) - datetime.datetime.now(datetime.timezone.utc)).total_seconds()
+print(math.floor(left / 86400), "alarm" if left < 7 * 86400 else "warn" if left < 30 * 86400 else "ok")')"
+DAYS=$(fig client_certificate_expires.days)
+[ -n "$DAYS" ] && [ $((DAYS - WANT_DAYS)) -ge -1 ] && [ $((DAYS - WANT_DAYS)) -le 1 ] ||
+  kh_fail "om card: client cert days '$DAYS', the certificate says $WANT_DAYS: $UI_REPLY"
+kh_assert_eq "$WANT_LEVEL" "$(fig client_certificate_expires.level)" "om card: client cert expiry level"
+[[ $UI_REPLY == *"client cert expires in "* || $UI_REPLY == *"client cert EXPIRED "* ]] ||
+  kh_fail "om card: no client cert expiry text: $UI_REPLY"
+ui signing
+kh_log "header: $UI_REPLY"
+[[ $UI_REPLY == *"| signing cert expires in "* ]] || kh_fail "header: no signing cert expiry: $UI_REPLY"
 
 # ---- a partner down: the care assessment centre's simulator stops; its card turns degraded
 kh_stop_pid "$SIM_PID_ciz"

@@ -10,6 +10,12 @@
 //   state P S1,S2 [SECONDS]      wait until partner P's card has one of the states; answers it
 //   metric P NAME                the number a card shows (pending, dead, dead_within_legal_deadline..)
 //   first P                      partner P's card must be the first (worst first)
+//   field P NAME [M>=N]          wait until card P shows its line NAME (recent | oldest |
+//                                last_error | certificates), optionally until its figure M is at
+//                                least N; answers "metric=value ... | the line's text", with
+//                                M.days= and M.level= for a certificate expiry; the line must hold
+//                                only the page's own elements (API text never becomes HTML)
+//   signing                      the header's signing certificate expiry: "days level | text"
 //   row LIST ID                  wait for the row ID in LIST (dead | quarantine)
 //   replay LIST ID               press that row's Replay button; answers the notice or error text
 //   empty LIST                   wait until LIST has no rows
@@ -93,6 +99,36 @@ async function run(cmd, args) {
       const first = await page.locator('#cards article.card').first().getAttribute('data-partner');
       if (first !== args[0]) throw new Error('first card is ' + first);
       return first;
+    }
+    case 'field': {
+      const [p, name, cond] = args;
+      const [m, min] = cond ? cond.split('>=') : [null, 0];
+      const sel = `#cards article.card[data-partner="${p}"] [data-field="${name}"]`;
+      await page.waitForFunction(([s, m, min]) => {
+        const e = document.querySelector(s);
+        if (!e || e.closest('[hidden]') || !e.textContent.trim()) return false;
+        if (!m) return true;
+        const f = e.querySelector(`[data-metric="${m}"]`);
+        return f && Number(f.textContent) >= Number(min);
+      }, [sel, m, min], { timeout: WAIT_MS, polling: 100 });
+      return await page.$eval(sel, (e) => {
+        // The page's own structure: spans and <b>s it made; API text (the last error) only as text.
+        const own = [...e.querySelectorAll('*')].every((c) => ['B', 'SPAN'].includes(c.tagName)) &&
+          [...e.querySelectorAll('.t')].every((c) => c.children.length === 0);
+        if (!own) throw new Error('unexpected markup in ' + e.dataset.field + ': ' + e.innerHTML);
+        const figs = [...e.querySelectorAll('[data-metric]')].filter((f) => !f.hidden).map((f) =>
+          f.dataset.metric + '=' + f.textContent.replace(/\s+/g, '_') +
+          (f.dataset.days !== undefined ? ' ' + f.dataset.metric + '.days=' + f.dataset.days + ' ' +
+            f.dataset.metric + '.level=' + f.dataset.level : ''));
+        return figs.join(' ') + ' | ' + [...e.childNodes].map((c) => c.textContent.trim())
+          .filter(Boolean).join(' ').replace(/\s+/g, ' ');
+      });
+    }
+    case 'signing': {
+      const s = page.locator('#signing');
+      await s.waitFor({ state: 'visible', timeout: WAIT_MS });
+      return (await s.getAttribute('data-days')) + ' ' + (await s.getAttribute('data-level')) +
+        ' | ' + (await s.textContent());
     }
     case 'row': {
       const row = page.locator(`table[data-list="${args[0]}"] tbody tr[data-id="${args[1]}"]`);
