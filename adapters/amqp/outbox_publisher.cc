@@ -18,6 +18,8 @@ Result<std::unique_ptr<OutboxPublisher>> OutboxPublisher::start(const NotifyConf
     o.tls_ca = cfg.tls_ca;
     o.tls_cert = cfg.tls_cert;
     o.tls_key = cfg.tls_key;
+    o.reconnect_initial = cfg.reconnect_initial;
+    o.reconnect_max = cfg.reconnect_max;
     auto p = AmqpPublisher::start(o);
     if (!p) return unexpected(p.error());
     out->by_address_[address] = std::move(*p);

@@ -163,6 +163,8 @@ struct NotifyConfig {
   std::string dead_letter_address;  // dead_letter.address: one message per dead delivery
   std::string user, password_file;
   std::string tls_ca, tls_cert, tls_key;
+  Millis reconnect_initial{500};  // backoff after losing the peer: doubles up to reconnect_max
+  Millis reconnect_max{30000};
   bool enabled() const { return !address.empty() || !dead_letter_address.empty(); }
 };
 

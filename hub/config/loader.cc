@@ -147,6 +147,10 @@ void readNotify(MapReader& root, HubConfig& cfg) {
   n.tls_ca = resolvePath(cfg.base_dir, no.str("tls_ca", false));
   n.tls_cert = resolvePath(cfg.base_dir, no.str("tls_certificate", false));
   n.tls_key = resolvePath(cfg.base_dir, no.str("tls_key", false));
+  n.reconnect_initial = no.duration("reconnect_initial", n.reconnect_initial);
+  n.reconnect_max = no.duration("reconnect_max", n.reconnect_max);
+  if (n.reconnect_max < n.reconnect_initial)
+    no.error("reconnect_max", "must not be shorter than reconnect_initial");
   for (const auto& u : n.urls)
     if (u.rfind("amqp://", 0) != 0 && u.rfind("amqps://", 0) != 0)
       no.error("urls", "expected amqp://HOST:PORT or amqps://HOST:PORT");
