@@ -1,5 +1,5 @@
 #pragma once
-// The print fallback channel (SPEC §5): when a partner's coupling and secure mail both failed,
+// The print fallback channel: when a partner's coupling and secure mail both failed,
 // the signed product becomes a PDF letter for postal delivery.
 //
 //   prepare(in)  pure: signed product -> mappings/<partner>/<product>.letter.xsl -> letter model

@@ -1,5 +1,5 @@
 #pragma once
-// Options of the print fallback channel (SPEC §5), read by the channel's own schema.
+// Options of the print fallback channel, read by the channel's own schema.
 //
 // hub.yaml, `engine.channels.print` (the loader reads deadline, retry and concurrency from the
 // same mapping):

@@ -1,5 +1,5 @@
 #pragma once
-// The secure-mail fallback channel (SPEC §5): when a partner's HTTPS coupling is down, the signed
+// The secure-mail fallback channel: when a partner's HTTPS coupling is down, the signed
 // XML product goes by mail, S/MIME signed, through the organisation's secure-mail gateway.
 //
 //   prepare(in)  pure: the complete signed mail (mail_builder.h + tls::SmimeSigner), no I/O.

@@ -1,5 +1,5 @@
 #pragma once
-// Options of the secure-mail fallback channel (SPEC §5), read by the channel's own schema:
+// Options of the secure-mail fallback channel, read by the channel's own schema:
 //
 // hub.yaml                                  routes/partners.yaml, per partner
 //   channels:                                 partners:

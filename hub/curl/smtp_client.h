@@ -1,5 +1,5 @@
 #pragma once
-// SMTP submission through libcurl, for the secure-mail fallback channel (SPEC §5).
+// SMTP submission through libcurl, for the secure-mail fallback channel.
 //
 // Never in clear text: smtp://host:port with mandatory STARTTLS (CURLUSESSL_ALL: a server that
 // offers no STARTTLS gets no MAIL FROM) or smtps://host:port (TLS from the first byte). The
