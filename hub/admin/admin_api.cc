@@ -67,30 +67,46 @@ void audit(const Call& c, const char* action, const std::string& target) {
 
 int64_t nowMs() { return SystemTimeSource().nowMs(); }
 
-}  // namespace
-
-HttpResponse AdminServer::listMessages(const Call& c) {
+// The deliveries a list or a bulk replay names: state, partner, product, event type, case, and the
+// page and time window; nullopt when the page or window is malformed.
+std::optional<DeliveryFilter> deliveryFilter(const Call& c) {
+  auto pg = page(c);
+  if (!pg) return std::nullopt;
   DeliveryFilter f;
   f.state = param(c, "state");
   f.partner = param(c, "partner");
   f.product = param(c, "product");
   f.event_type = param(c, "event_type");
   f.case_id = param(c, "case");
-  auto pg = page(c);
-  if (!pg) return jsonError(400, "from, to and cursor are numbers; limit is 1..500");
   f.from_ms = pg->from_ms;
   f.to_ms = pg->to_ms;
   f.after_seq = pg->cursor;
   f.limit = pg->limit;
-  auto rows = ctx_.store.listDeliveries(f);
-  if (!rows) return jsonError(503, "store: " + rows.error().message);
+  return f;
+}
+
+// One page of a list: the items and the cursor of the next page (null on the last one).
+template <class Row, class ToJson, class CursorOf>
+HttpResponse listPage(const std::vector<Row>& rows, int limit, ToJson toJson, CursorOf cursorOf) {
   bj::array items;
-  for (const auto& d : *rows) items.push_back(deliveryJson(d));
+  for (const auto& r : rows) items.push_back(toJson(r));
   bj::object out{{"items", items}};
-  out["next_cursor"] = static_cast<int>(rows->size()) == f.limit
-                           ? bj::value(std::to_string(rows->back().seq))
+  out["next_cursor"] = static_cast<int>(rows.size()) == limit
+                           ? bj::value(std::to_string(cursorOf(rows.back())))
                            : nullptr;
   return json(200, bj::serialize(out));
+}
+
+constexpr const char* kBadPage = "from, to and cursor are numbers; limit is 1..500";
+
+}  // namespace
+
+HttpResponse AdminServer::listMessages(const Call& c) {
+  auto f = deliveryFilter(c);
+  if (!f) return jsonError(400, kBadPage);
+  auto rows = ctx_.store.listDeliveries(*f);
+  if (!rows) return jsonError(503, "store: " + rows.error().message);
+  return listPage(*rows, f->limit, deliveryJson, [](const DeliveryView& d) { return d.seq; });
 }
 
 HttpResponse AdminServer::showMessage(const Call& c) {
@@ -143,19 +159,15 @@ HttpResponse AdminServer::replayMessage(const Call& c) {
 }
 
 HttpResponse AdminServer::replayBulk(const Call& c) {
-  DeliveryFilter f;
-  f.state = "dead";
-  f.partner = param(c, "partner");
-  f.product = param(c, "product");
-  f.event_type = param(c, "event_type");
-  f.case_id = param(c, "case");
-  auto from = number(c, "from", 0), to = number(c, "to", 0), rate = number(c, "rate", 5);
-  if (!from || !to || !rate || *rate < 1 || *rate > 1000)
+  auto filter = deliveryFilter(c);
+  auto rate = number(c, "rate", 5);
+  if (!filter || !rate || *rate < 1 || *rate > 1000)
     return jsonError(400, "from and to are numbers; rate is 1..1000 per second");
-  if (!param(c, "state").empty() && param(c, "state") != "dead")
+  if (!filter->state.empty() && filter->state != "dead")
     return jsonError(400, "only dead deliveries are replayed");
-  f.from_ms = *from;
-  f.to_ms = *to;
+  DeliveryFilter f = *filter;
+  f.state = "dead";
+  f.after_seq = 0;
   f.limit = kMaxPageLimit;
   auto rt = ctx_.runtime();
   int64_t now = nowMs();
@@ -203,20 +215,14 @@ HttpResponse AdminServer::listQuarantine(const Call& c) {
   f.event_type = param(c, "event_type");
   f.case_id = param(c, "case");
   auto pg = page(c);
-  if (!pg) return jsonError(400, "from, to and cursor are numbers; limit is 1..500");
+  if (!pg) return jsonError(400, kBadPage);
   f.from_ms = pg->from_ms;
   f.to_ms = pg->to_ms;
   f.after_id = pg->cursor;
   f.limit = pg->limit;
   auto rows = ctx_.store.listEvents(f);
   if (!rows) return jsonError(503, "store: " + rows.error().message);
-  bj::array items;
-  for (const auto& e : *rows) items.push_back(eventJson(e));
-  bj::object out{{"items", items}};
-  out["next_cursor"] = static_cast<int>(rows->size()) == f.limit
-                           ? bj::value(std::to_string(rows->back().id))
-                           : nullptr;
-  return json(200, bj::serialize(out));
+  return listPage(*rows, f.limit, eventJson, [](const EventView& e) { return e.id; });
 }
 
 HttpResponse AdminServer::showQuarantine(const Call& c) {
