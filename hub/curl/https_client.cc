@@ -174,22 +174,20 @@ Result<std::unique_ptr<HttpsClient>> HttpsClient::create(const HttpsTarget& cfg,
   // Make one handle now: every option is checked at start-up, not on the first delivery.
   auto first = client->newHandle();
   if (!first) return unexpected(first.error());
-  client->idle_.push_back(std::move(*first));
-  client->handles_ = 1;
+  client->pool_.seed(std::move(*first));
   return client;
 }
 
 HttpsClient::HttpsClient(ClientSettings settings, const TimeSource& clock)
-    : settings_(std::move(settings)), clock_(clock) {}
+    : settings_(std::move(settings)),
+      clock_(clock),
+      pool_(settings_.concurrency, [this] { return newHandle(); }) {}
 
 HttpsClient::~HttpsClient() = default;
 
 const std::string& HttpsClient::partner() const { return settings_.partner; }
 
-uint64_t HttpsClient::connectionsOpened() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return connections_;
-}
+uint64_t HttpsClient::connectionsOpened() const { return pool_.connectionsOpened(); }
 
 Result<std::unique_ptr<HttpsClient::Handle>> HttpsClient::newHandle() const {
   auto h = std::make_unique<Handle>();
@@ -223,33 +221,9 @@ Result<std::unique_ptr<HttpsClient::Handle>> HttpsClient::newHandle() const {
   return h;
 }
 
-std::unique_ptr<HttpsClient::Handle> HttpsClient::acquire() {
-  std::unique_lock<std::mutex> lock(mu_);
-  cv_.wait(lock, [&] { return !idle_.empty() || handles_ < settings_.concurrency; });
-  if (!idle_.empty()) {
-    auto h = std::move(idle_.back());  // LIFO: the most recently used connection is warmest
-    idle_.pop_back();
-    return h;
-  }
-  ++handles_;
-  lock.unlock();
-  auto h = newHandle();
-  if (h) return std::move(*h);
-  lock.lock();
-  --handles_;
-  cv_.notify_one();
-  return nullptr;
-}
-
-void HttpsClient::release(std::unique_ptr<Handle> handle) {
-  std::lock_guard<std::mutex> lock(mu_);
-  idle_.push_back(std::move(handle));
-  cv_.notify_one();
-}
-
 HttpResult HttpsClient::post(const std::string& body, const Headers& headers) {
   HttpResult r;
-  std::unique_ptr<Handle> h = acquire();
+  std::unique_ptr<Handle> h = pool_.acquire();
   if (!h) {
     r.transport = TransportError::kOther;
     r.curl_error = "cannot create a curl handle";
@@ -304,11 +278,7 @@ HttpResult HttpsClient::post(const std::string& body, const Headers& headers) {
     }
     r.tls_error = isTls(r.transport);
   }
-  release(std::move(h));
-  if (connects > 0) {
-    std::lock_guard<std::mutex> lock(mu_);
-    connections_ += static_cast<uint64_t>(connects);
-  }
+  pool_.release(std::move(h), connects);
   return r;
 }
 

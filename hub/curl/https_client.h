@@ -29,6 +29,7 @@
 #include "hub/core/result.h"
 #include "hub/core/time_source.h"
 #include "hub/curl/client_settings.h"
+#include "hub/curl/handle_pool.h"
 #include "hub/curl/http_outcome.h"
 
 namespace hub::curl {
@@ -56,16 +57,10 @@ class HttpsClient {
  private:
   HttpsClient(ClientSettings settings, const TimeSource& clock);
   Result<std::unique_ptr<Handle>> newHandle() const;
-  std::unique_ptr<Handle> acquire();
-  void release(std::unique_ptr<Handle> handle);
 
   const ClientSettings settings_;
   const TimeSource& clock_;
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<std::unique_ptr<Handle>> idle_;  // guarded by mu_
-  int handles_ = 0;                            // created and alive; guarded by mu_
-  uint64_t connections_ = 0;                   // guarded by mu_
+  HandlePool<Handle> pool_;  // LIFO, at most the concurrency; thread-safe
 };
 
 }  // namespace hub::curl

@@ -208,20 +208,18 @@ Result<std::unique_ptr<SmtpClient>> SmtpClient::create(const SmtpClientConfig& c
       new SmtpClient(std::make_unique<const Settings>(std::move(*settings))));
   auto first = client->newHandle();  // every option is checked now, not on the first mail
   if (!first) return unexpected(first.error());
-  client->idle_.push_back(std::move(*first));
-  client->handles_ = 1;
+  client->pool_.seed(std::move(*first));
   return client;
 }
 
 SmtpClient::SmtpClient(std::unique_ptr<const Settings> settings)
-    : settings_(std::move(settings)), url_(settings_->url) {}
+    : settings_(std::move(settings)),
+      url_(settings_->url),
+      pool_(settings_->max_handles, [this] { return newHandle(); }) {}
 
 SmtpClient::~SmtpClient() = default;
 
-uint64_t SmtpClient::connectionsOpened() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return connections_;
-}
+uint64_t SmtpClient::connectionsOpened() const { return pool_.connectionsOpened(); }
 
 Result<std::unique_ptr<SmtpClient::Handle>> SmtpClient::newHandle() const {
   auto h = std::make_unique<Handle>();
@@ -252,34 +250,10 @@ Result<std::unique_ptr<SmtpClient::Handle>> SmtpClient::newHandle() const {
   return h;
 }
 
-std::unique_ptr<SmtpClient::Handle> SmtpClient::acquire() {
-  std::unique_lock<std::mutex> lock(mu_);
-  cv_.wait(lock, [&] { return !idle_.empty() || handles_ < settings_->max_handles; });
-  if (!idle_.empty()) {
-    auto h = std::move(idle_.back());  // LIFO: the most recently used session is warmest
-    idle_.pop_back();
-    return h;
-  }
-  ++handles_;
-  lock.unlock();
-  auto h = newHandle();
-  if (h) return std::move(*h);
-  lock.lock();
-  --handles_;
-  cv_.notify_one();
-  return nullptr;
-}
-
-void SmtpClient::release(std::unique_ptr<Handle> handle) {
-  std::lock_guard<std::mutex> lock(mu_);
-  idle_.push_back(std::move(handle));
-  cv_.notify_one();
-}
-
 SmtpResult SmtpClient::send(const std::string& mail_from, const std::vector<std::string>& rcpt_to,
                             std::string_view message) {
   SmtpResult r;
-  std::unique_ptr<Handle> h = acquire();
+  std::unique_ptr<Handle> h = pool_.acquire();
   if (!h) {
     r.curl_code = CURLE_FAILED_INIT;
     r.transport = SmtpTransport::kOther;
@@ -325,11 +299,7 @@ SmtpResult SmtpClient::send(const std::string& mail_from, const std::vector<std:
                : h->error[0] != '\0' ? std::string(h->error)
                                      : std::string(curl_easy_strerror(rc));
   }
-  release(std::move(h));
-  if (connects > 0) {
-    std::lock_guard<std::mutex> lock(mu_);
-    connections_ += static_cast<uint64_t>(connects);
-  }
+  pool_.release(std::move(h), connects);
   return r;
 }
 

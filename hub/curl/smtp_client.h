@@ -24,6 +24,7 @@
 
 #include "hub/config/config.h"
 #include "hub/core/result.h"
+#include "hub/curl/handle_pool.h"
 
 namespace hub::curl {
 
@@ -83,16 +84,10 @@ class SmtpClient {
  private:
   explicit SmtpClient(std::unique_ptr<const Settings> settings);
   Result<std::unique_ptr<Handle>> newHandle() const;
-  std::unique_ptr<Handle> acquire();
-  void release(std::unique_ptr<Handle> handle);
 
   const std::unique_ptr<const Settings> settings_;
   const std::string url_;
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<std::unique_ptr<Handle>> idle_;  // guarded by mu_
-  int handles_ = 0;                            // created and alive; guarded by mu_
-  uint64_t connections_ = 0;                   // guarded by mu_
+  HandlePool<Handle> pool_;  // LIFO, at most the concurrency; thread-safe
 };
 
 }  // namespace hub::curl
