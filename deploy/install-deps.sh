@@ -16,7 +16,7 @@ PKGS=(
   python3-aiosmtpd poppler-utils
   libgtest-dev libgmock-dev googletest
   rabbitmq-server
-  procps psmisc python3 ca-certificates
+  procps psmisc python3 ca-certificates e2fsprogs
 )
 missing=()
 for p in "${PKGS[@]}"; do

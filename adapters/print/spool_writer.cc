@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "hub/core/error_codes.h"
+#include "hub/core/unique_fd.h"
 
 namespace hub::adapters::print {
 namespace {
@@ -21,33 +22,6 @@ constexpr const char* kTmpPrefix = ".tmp-";
 
 Unexpected<Error> ioError(const std::string& what, const std::string& file, int err) {
   return unexpected(errc::kIo, what + " " + file + ": " + std::strerror(err));
-}
-
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  int release() { return std::exchange(fd_, -1); }
-
- private:
-  int fd_;
-};
-
-bool writeAll(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    bytes.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
 }
 
 }  // namespace
@@ -79,7 +53,7 @@ bool SpoolWriter::complete(const std::string& name) const {
 }
 
 Result<void> SpoolWriter::syncDir() const {
-  Fd dir(::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  UniqueFd dir(::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dir.get() < 0) return ioError("open", "spool directory", errno);
   if (::fsync(dir.get()) != 0) return ioError("fsync", "spool directory", errno);
   return {};
@@ -89,7 +63,7 @@ Result<void> SpoolWriter::writeFile(const std::string& final_name, std::string_v
   const std::string tmp_name = std::string(kTmpPrefix) + std::to_string(::getpid()) + "-" +
                                std::to_string(seq_.fetch_add(1)) + "-" + final_name + ".part";
   const std::string tmp = dir_ + "/" + tmp_name;
-  Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+  UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
   if (fd.get() < 0) return ioError("create", tmp_name, errno);
   int err = 0;
   if (!writeAll(fd.get(), bytes)) {

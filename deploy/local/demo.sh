@@ -178,3 +178,15 @@ echo "== how each lawyer request went out (attempts per channel, every channel's
 sql -header -column "SELECT e.case_id AS zaaknummer, d.channel, d.state, d.attempts,
   substr(d.reasons, 1, 110) AS reasons FROM deliveries d JOIN events e ON e.id = d.event_id
   WHERE d.partner = 'rvr' AND e.message_id LIKE '7f1c2a9e-0d1b-4f6a-9a51-3c3f5e0c1b%' ORDER BY d.seq"
+
+echo
+echo "== the audit trail (NEN 7513): hash-chained, the person only as a keyed hash"
+"$BIN" audit verify --config "$DEMO/hub.yaml"
+"$BIN" audit export --config "$DEMO/hub.yaml" --case CM-0344-2026-000123 --out "$DEMO/audit-CM-0344-2026-000123.json"
+python3 - "$DEMO/audit-CM-0344-2026-000123.json" <<'PY'
+import collections, json, sys
+recs = json.load(open(sys.argv[1]))["records"]
+steps = collections.Counter(r["action"] for r in recs)
+print("case CM-0344-2026-000123: %d records: %s" % (len(recs), ", ".join("%s %d" % kv for kv in steps.items())))
+PY
+echo "(the whole case: $DEMO/audit-CM-0344-2026-000123.json; the trail: $DEMO/audit/)"

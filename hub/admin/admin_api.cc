@@ -57,7 +57,7 @@ bj::object eventJson(const EventView& e) {
                     {"cursor", std::to_string(e.id)}};
 }
 
-void audit(const Call& c, const char* action, const std::string& target) {
+void logAction(const Call& c, const char* action, const std::string& target) {
   log::info("operator action", {{"action", action},
                                 {"operator", c.who.name},
                                 {"role", roleName(c.who.role)},
@@ -130,9 +130,27 @@ HttpResponse AdminServer::showMessage(const Call& c) {
     if (c.who.role != Role::kOperator) return jsonError(403, "payloads need the operator role");
     auto ev = ctx_.store.event((*d)->delivery.message_id, true);
     if (ev && *ev) out["event"].as_object()["body"] = (*ev)->body;
-    audit(c, "payload read", id);
+    if (!auditPayloadRead(c, (*d)->event, id))
+      return jsonError(503, "the audit trail is not writable: the payload is not shown");
+    logAction(c, "payload read", id);
   }
   return json(200, bj::serialize(out));
+}
+
+// Recorded before the payload leaves the hub; false when the trail cannot take it.
+bool AdminServer::auditPayloadRead(const Call& c, const EventView& e,
+                                   const std::string& delivery_id) {
+  AuditRecord a;
+  a.at_ms = nowMs();
+  a.action = "payload_read";
+  a.outcome = "shown";
+  a.message_id = e.message_id;
+  a.case_id = e.case_id;
+  a.person = e.person_hash;
+  a.delivery_id = delivery_id;
+  a.user = c.who.name;
+  a.access_point = c.req.peer;
+  return ctx_.audit.append({a}).has_value();
 }
 
 HttpResponse AdminServer::replayMessage(const Call& c) {
@@ -149,11 +167,11 @@ HttpResponse AdminServer::replayMessage(const Call& c) {
   int64_t now = nowMs();
   int64_t deadline = now + (rule ? rule->deadline.count() : rt->cfg->engine.deadline_other.count());
   auto n = awaitStore<Result<int64_t>>([&](auto done) {
-    ctx_.store.submitReplay({{id, deadline, now}}, now, std::move(done));
+    ctx_.store.submitReplay({{id, deadline, now}}, now, actorOf(c), std::move(done));
   });
   if (!n) return jsonError(503, "the store did not commit in time; try again");
   if (!*n) return jsonError(503, "store: " + n->error().message);
-  audit(c, "replayed", id);
+  logAction(c, "replayed", id);
   ctx_.scheduler.notify();
   return json(202, bj::serialize(bj::object{{"delivery_id", id}, {"replayed", **n}}));
 }
@@ -187,11 +205,12 @@ HttpResponse AdminServer::replayBulk(const Call& c) {
   }
   if (replays.size() > kMaxBulk) replays.resize(kMaxBulk);
   size_t asked = replays.size();
-  auto n = awaitStore<Result<int64_t>>(
-      [&](auto done) { ctx_.store.submitReplay(std::move(replays), now, std::move(done)); });
+  auto n = awaitStore<Result<int64_t>>([&](auto done) {
+    ctx_.store.submitReplay(std::move(replays), now, actorOf(c), std::move(done));
+  });
   if (!n) return jsonError(503, "the store did not commit in time; try again");
   if (!*n) return jsonError(503, "store: " + n->error().message);
-  audit(c, "bulk replayed", std::to_string(**n) + " of " + std::to_string(asked));
+  logAction(c, "bulk replayed", std::to_string(**n) + " of " + std::to_string(asked));
   ctx_.scheduler.notify();
   return json(202,
               bj::serialize(bj::object{
@@ -202,10 +221,10 @@ HttpResponse AdminServer::pausePartner(const Call& c, bool paused) {
   const std::string& p = c.params.at("partner");
   if (!ctx_.runtime()->cfg->partners.count(p)) return jsonError(404, "no partner " + p);
   auto r = awaitStore<Result<void>>(
-      [&](auto done) { ctx_.store.submitPause(p, paused, c.who.name, nowMs(), std::move(done)); });
+      [&](auto done) { ctx_.store.submitPause(p, paused, actorOf(c), nowMs(), std::move(done)); });
   if (!r) return jsonError(503, "the store did not commit in time; try again");
   if (!*r) return jsonError(503, "store: " + r->error().message);
-  audit(c, paused ? "paused" : "resumed", p);
+  logAction(c, paused ? "paused" : "resumed", p);
   ctx_.scheduler.notify();
   return json(200, bj::serialize(bj::object{{"partner", p}, {"paused", paused}}));
 }
@@ -235,8 +254,10 @@ HttpResponse AdminServer::showQuarantine(const Call& c) {
   if (!*e || (*e)->state != "quarantined") return jsonError(404, "no quarantined event " + id);
   bj::object out = eventJson(**e);
   if (payload) {
+    if (!auditPayloadRead(c, **e, ""))
+      return jsonError(503, "the audit trail is not writable: the payload is not shown");
     out["body"] = (*e)->body;
-    audit(c, "payload read", id);
+    logAction(c, "payload read", id);
   }
   return json(200, bj::serialize(out));
 }
@@ -249,11 +270,12 @@ HttpResponse AdminServer::replayQuarantine(const Call& c) {
   IntakeRecord rec = engine::processEnvelope(*ctx_.runtime(), envelopeOf(**e, (*e)->body, nowMs()));
   bool routed = !rec.quarantined;
   std::string reason = rec.reason;
-  auto r = awaitStore<Result<IntakeStatus>>(
-      [&](auto done) { ctx_.store.submitReplayEvent(std::move(rec), std::move(done)); });
+  auto r = awaitStore<Result<IntakeStatus>>([&](auto done) {
+    ctx_.store.submitReplayEvent(std::move(rec), actorOf(c), std::move(done));
+  });
   if (!r) return jsonError(503, "the store did not commit in time; try again");
   if (!*r) return jsonError(409, r->error().message);
-  audit(c, "replayed quarantined event", id);
+  logAction(c, "replayed quarantined event", id);
   if (routed) ctx_.scheduler.notify();
   bj::object out{{"message_id", id}, {"outcome", routed ? "routed" : "quarantined"}};
   if (!routed) out["reason"] = reason;
@@ -261,8 +283,8 @@ HttpResponse AdminServer::replayQuarantine(const Call& c) {
 }
 
 HttpResponse AdminServer::reloadConfig(const Call& c) {
-  auto errors = ctx_.reload();
-  audit(c, errors.empty() ? "reloaded" : "reload refused", "configuration");
+  auto errors = ctx_.reload(actorOf(c));
+  logAction(c, errors.empty() ? "reloaded" : "reload refused", "configuration");
   if (errors.empty()) return json(200, bj::serialize(bj::object{{"reloaded", true}}));
   bj::array list;
   for (const auto& e : errors) list.push_back(bj::string(e));

@@ -27,7 +27,8 @@ std::vector<Endpoint> AdminServer::endpoints() {
        [](const Call&) {
          return HttpResponse{200, "text/plain; charset=utf-8", "ok\n", {}};
        }},
-      {"GET", "/readyz", Role::kNone, "store writable and intake connected (503 says why)",
+      {"GET", "/readyz", Role::kNone,
+       "store and audit trail writable, intake connected (503 says why)",
        [this](const Call&) { return readyz(); }},
       {"GET", "/metrics", Role::kNone, "Prometheus text format",
        [this](const Call&) { return metrics(); }},

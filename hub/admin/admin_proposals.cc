@@ -54,8 +54,10 @@ HttpResponse AdminServer::propose(const Call& c) {
   p.corrected = c.req.body;
   p.proposed_by = c.who.name;
   p.proposed_at = SystemTimeSource().nowMs();
-  auto r =
-      awaitStore<Result<int64_t>>([&](auto done) { ctx_.store.submitPropose(p, std::move(done)); });
+  auto r = awaitStore<Result<int64_t>>([&](auto done) {
+    ctx_.store.submitPropose(p, actorOf(c, "corrected_sha256=" + sha256Hex(p.corrected)),
+                             std::move(done));
+  });
   if (!r) return jsonError(503, "the store did not commit in time; try again");
   if (!*r) return jsonError(404, r->error().message);
   log::info("operator action", {{"action", "correction proposed"},
@@ -90,14 +92,19 @@ HttpResponse AdminServer::approve(const Call& c) {
       *ctx_.runtime(), envelopeOf(**e, p->corrected, SystemTimeSource().nowMs()));
   bool routed = !rec.quarantined;
   std::string reason = rec.reason;
-  auto r = awaitStore<Result<IntakeStatus>>([&](auto done) {
-    ctx_.store.submitApproveProposal(pid, c.who.name, std::move(rec), std::move(done));
-  });
-  if (!r) return jsonError(503, "the store did not commit in time; try again");
-  if (!*r) return jsonError(409, r->error().message);
   std::string changed;
   for (const auto& ptr : pointers(*p))
     changed += (changed.empty() ? "" : ",") + std::string(ptr.as_string());
+  // The trail holds both identities, both bodies' hashes and which JSON pointers changed (the
+  // bodies themselves stay in the store, with the proposal).
+  Actor by =
+      actorOf(c, "proposed_by=" + p->proposed_by + ";original_sha256=" + sha256Hex(p->original) +
+                     ";corrected_sha256=" + sha256Hex(p->corrected) + ";changed=" + changed);
+  auto r = awaitStore<Result<IntakeStatus>>([&](auto done) {
+    ctx_.store.submitApproveProposal(pid, std::move(by), std::move(rec), std::move(done));
+  });
+  if (!r) return jsonError(503, "the store did not commit in time; try again");
+  if (!*r) return jsonError(409, r->error().message);
   log::info("operator action", {{"action", "correction approved"},
                                 {"operator", c.who.name},
                                 {"proposed_by", p->proposed_by},

@@ -64,6 +64,8 @@ HttpResponse AdminServer::handle(const HttpRequest& req) {
 
 HttpResponse AdminServer::readyz() {
   std::string problems;
+  if (!ctx_.audit.writable())
+    problems += "audit trail: not writable (" + ctx_.audit.lastError() + ")\n";
   if (!ctx_.store.writable()) problems += "store: not writable\n";
   for (const auto* s : ctx_.sources)
     if (!s->connected()) problems += "intake " + s->name() + ": not connected\n";

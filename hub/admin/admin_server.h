@@ -25,12 +25,14 @@ namespace hub::admin {
 struct AdminContext {
   AdminConfig cfg;
   Store& store;
+  AuditTrail& audit;  // operator actions outside the store (payload read, reload) go here first
   engine::Scheduler& scheduler;
   stats::Stats& stats;
   std::vector<const IntakeSource*> sources;
   std::function<engine::RuntimeConstSharedPtr()> runtime;  // the running configuration
-  // Reloads the configuration as SIGHUP does; returns the errors of a refused one.
-  std::function<std::vector<std::string>()> reload;
+  // Reloads the configuration as SIGHUP does (audited as `by`); returns the errors of a refused
+  // one.
+  std::function<std::vector<std::string>(const Actor& by)> reload;
 };
 
 class AdminServer {
@@ -59,6 +61,7 @@ class AdminServer {
   HttpResponse showQuarantine(const Call& c);
   HttpResponse replayQuarantine(const Call& c);
   HttpResponse reloadConfig(const Call& c);
+  bool auditPayloadRead(const Call& c, const EventView& e, const std::string& delivery_id);
   // Four-eyes correction of a quarantined event (admin_proposals.cc).
   HttpResponse listProposals(const Call& c);
   HttpResponse propose(const Call& c);

@@ -27,6 +27,11 @@ struct Page {
 // from, to (unix ms), cursor and limit (1..500); nullopt when one is malformed.
 std::optional<Page> page(const Call& c);
 
+// Who calls, for the audit trail: the token's name and the client's address.
+inline Actor actorOf(const Call& c, std::string detail = "") {
+  return Actor{c.who.name, c.req.peer, std::move(detail)};
+}
+
 // The envelope of a stored event, with `body`, received now: intake runs again under its
 // message-id (quarantine replay, an approved correction).
 Envelope envelopeOf(const EventView& e, std::string body, int64_t now_ms);

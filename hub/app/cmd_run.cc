@@ -1,5 +1,7 @@
 // ketenhub run --config hub.yaml: the hub. Wiring only: store, scheduler, intake sources, admin.
 // Signals: SIGTERM/SIGINT stop gracefully; SIGHUP reloads the configuration atomically.
+#include <unistd.h>
+
 #include <csignal>
 #include <iostream>
 #include <memory>
@@ -12,6 +14,7 @@
 #include "hub/admin/admin_server.h"
 #include "hub/app/args.h"
 #include "hub/app/runtime_loader.h"
+#include "hub/audit/file_trail.h"
 #include "hub/engine/intake_service.h"
 #include "hub/engine/outbox_relay.h"
 #include "hub/engine/scheduler.h"
@@ -20,6 +23,14 @@
 
 namespace hub::app {
 namespace {
+
+// The instance in every audit record: audit.instance, else the host name.
+std::string instanceName(const HubConfig& cfg) {
+  if (!cfg.audit.instance.empty()) return cfg.audit.instance;
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') return "ketenhub";
+  return host;
+}
 
 int defaultWorkers(const HubConfig& cfg) {
   if (cfg.engine.workers > 0) return cfg.engine.workers;
@@ -44,7 +55,7 @@ int runMain(const Args& args) {
   pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
-  RuntimeLoad load = loadRuntime(*file);
+  RuntimeLoad load = loadRuntime(*file, true);
   for (const auto& w : load.warnings) log::warn("config warning", {{"detail", w}});
   if (!load.runtime) {
     for (const auto& e : load.errors) std::cerr << "error: " << e << "\n";
@@ -54,8 +65,13 @@ int runMain(const Args& args) {
   const auto& cfg = *rt->cfg;
 
   SystemTimeSource clock;
+  auto trail = audit::FileTrail::open(
+      {cfg.audit.dir, {instanceName(cfg), cfg.hub.oin}, cfg.audit.retention_days}, clock);
+  if (!trail) return fail("audit trail: " + trail.error().message);
+  AuditTrail& audit_trail = **trail;
   auto store = store::SqliteStore::open(
-      {cfg.store.sqlite_path, cfg.store.group_commit_max, cfg.store.max_size_mb}, clock);
+      {cfg.store.sqlite_path, cfg.store.group_commit_max, cfg.store.max_size_mb, &audit_trail},
+      clock);
   if (!store) return fail(store.error().message);
   auto recovered = (*store)->recoverInFlight();
   if (!recovered) return fail(recovered.error().message);
@@ -120,8 +136,17 @@ int runMain(const Args& args) {
   // The running configuration, swapped whole on reload (SIGHUP or POST /api/v1/reload).
   std::mutex rt_mu;
   engine::RuntimeConstSharedPtr current = rt;
-  auto reloadNow = [&]() -> std::vector<std::string> {
-    RuntimeLoad next = loadRuntime(*file);
+  auto reloadNow = [&](const Actor& by) -> std::vector<std::string> {
+    RuntimeLoad next = loadRuntime(*file, true);
+    AuditRecord rec;
+    rec.at_ms = clock.nowMs();
+    rec.action = "config_reloaded";
+    rec.outcome = next.runtime ? "reloaded" : "refused";
+    rec.user = by.user;
+    rec.access_point = by.access_point;
+    rec.reason = next.runtime ? "" : std::to_string(next.errors.size()) + " error(s)";
+    if (auto a = audit_trail.append({rec}); !a)
+      return {"not reloaded: the audit trail is not writable (" + a.error().message + ")"};
     if (!next.runtime) {
       log::error("reload rejected; the running configuration stays",
                  {{"errors", next.errors.size()},
@@ -137,7 +162,8 @@ int runMain(const Args& args) {
     log::info("configuration reloaded");
     return {};
   };
-  admin::AdminServer admin_server(admin::AdminContext{cfg.admin, **store, scheduler, stats, sources,
+  admin::AdminServer admin_server(admin::AdminContext{cfg.admin, **store, audit_trail, scheduler,
+                                                      stats, sources,
                                                       [&] {
                                                         std::lock_guard<std::mutex> lock(rt_mu);
                                                         return current;
@@ -155,7 +181,7 @@ int runMain(const Args& args) {
     int sig = 0;
     sigwait(&sigs, &sig);
     if (sig == SIGHUP) {
-      (void)reloadNow();
+      (void)reloadNow(Actor{"signal:SIGHUP", "local", ""});
       continue;
     }
     log::info("stopping", {{"signal", sig}});

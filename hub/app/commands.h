@@ -18,5 +18,7 @@ int partnerSimMain(const Args& args);   // partner-sim --listen ... (cmd_partner
 int statusMain(const Args& args);      // status [--admin URL] [--token-file F]
 int dlqMain(const Args& args);         // dlq list|show ID|replay ID|replay --all
 int quarantineMain(const Args& args);  // quarantine list|show ID|replay ID
+// The audit trail, read from its files (cmd_audit.cc).
+int auditMain(const Args& args);  // audit verify | export --case Z [--config F | --dir D]
 
 }  // namespace hub::app

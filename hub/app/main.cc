@@ -23,6 +23,7 @@ const char* kUsage =
     "  status [--admin URL] [--token-file F]\n"
     "  dlq list [filters] | show ID | replay ID | replay --all [filters] [--rate N]\n"
     "  quarantine list [filters] | show ID | replay ID\n"
+    "  audit verify [--json] | audit export --case Z [--out FILE]  (--config hub.yaml or --dir D)\n"
     "  (status, dlq, quarantine: token from KETENHUB_TOKEN or --token-file; --help for more)\n";
 
 }  // namespace
@@ -58,6 +59,7 @@ int main(int argc, char** argv) {
   if (cmd == "config check") return configCheckMain(rest);
   if (cmd == "route test") return routeTestMain(rest);
   if (cmd == "verify") return verifyMain(rest);
+  if (cmd == "audit") return auditMain(rest);
   if (cmd == "partner-sim") return partnerSimMain(rest);
   std::cerr << "ketenhub: unknown command '" << cmd << "'\n" << kUsage;
   return 2;

@@ -6,6 +6,7 @@
 
 #include "adapters/https_coupling/coupling_options.h"
 #include "adapters/registry.h"
+#include "hub/audit/person_key.h"
 #include "hub/config/loader.h"
 #include "hub/tls/certificate.h"
 
@@ -70,14 +71,31 @@ void checkPartnerTls(const HubConfig& cfg, const PartnerConfig& p, RuntimeLoad& 
 
 }  // namespace
 
-RuntimeLoad loadRuntime(const std::string& hub_yaml) {
-  RuntimeLoad out;
+namespace {
+config::LoadOptions loadOptions() {
   config::LoadOptions opts;
   for (const auto& e : adapters::channelTable())
     if (e.schema.primary) opts.known_adapters.push_back(e.schema.name);
   opts.channels = adapters::channelSchemas();
+  return opts;
+}
+}  // namespace
+
+Result<HubConfigConstSharedPtr> loadConfigOnly(const std::string& hub_yaml,
+                                               std::vector<std::string>& errors) {
   config::Diagnostics diag;
-  auto cfg = config::loadConfig(hub_yaml, opts, diag);
+  auto cfg = config::loadConfig(hub_yaml, loadOptions(), diag);
+  if (!cfg) {
+    errors = diag.errors();
+    return unexpected("config", "configuration has " + std::to_string(errors.size()) + " error(s)");
+  }
+  return HubConfigConstSharedPtr(cfg);
+}
+
+RuntimeLoad loadRuntime(const std::string& hub_yaml, bool for_run) {
+  RuntimeLoad out;
+  config::Diagnostics diag;
+  auto cfg = config::loadConfig(hub_yaml, loadOptions(), diag);
   out.warnings = diag.warnings();
   if (!cfg) {
     out.errors = diag.errors();
@@ -119,6 +137,13 @@ RuntimeLoad loadRuntime(const std::string& hub_yaml) {
     }
   }
 
+  if (for_run || fs::exists(cfg->audit.key_file)) {
+    auto key = audit::loadPersonKey(cfg->audit.key_file, for_run);
+    if (!key)
+      out.errors.push_back("audit.key_file: " + key.error().message);
+    else
+      rt->person_key = std::move(*key);
+  }
   auto signer = dsig::Signer::load(cfg->signing.key, cfg->signing.certificate);
   if (!signer)
     out.errors.push_back("signing: " + signer.error().message);

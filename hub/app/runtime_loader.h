@@ -15,6 +15,13 @@ struct RuntimeLoad {
   std::vector<std::string> warnings;
 };
 
-RuntimeLoad loadRuntime(const std::string& hub_yaml);
+// The configuration alone (no schemas, keys or certificates), with every channel's options
+// schema: for commands that only need paths from it.
+Result<HubConfigConstSharedPtr> loadConfigOnly(const std::string& hub_yaml,
+                                               std::vector<std::string>& errors);
+
+// for_run: also the audit trail's person key (created when missing); `config check` only checks
+// a key that exists.
+RuntimeLoad loadRuntime(const std::string& hub_yaml, bool for_run = false);
 
 }  // namespace hub::app

@@ -127,6 +127,15 @@ struct StoreConfig {
   int max_size_mb = 0;         // cap on the database file (0 = none): past it, intake stops
 };
 
+// The audit trail: append-only, hash-chained day files (audit-YYYY-MM-DD.jsonl) in `dir`.
+struct AuditConfig {
+  std::string dir;            // default: "audit" next to the store file
+  std::string key_file;       // key of the person hash (HMAC-SHA256 of the BSN); default: next to
+                              // the store file, created (0600, 32 random bytes) when missing
+  std::string instance;       // this hub instance in every record; default: the host name
+  int retention_days = 1825;  // retention.audit_days: day files older than this are removed
+};
+
 struct SigningConfig {
   std::string key;          // PEM private key (mode 0600)
   std::string certificate;  // PEM certificate (chain)
@@ -181,6 +190,7 @@ struct HubConfig {
   HubIdentity hub;
   IntakeConfig intake;
   StoreConfig store;
+  AuditConfig audit;
   SigningConfig signing;
   AdminConfig admin;
   EngineConfig engine;

@@ -163,6 +163,20 @@ void readNotify(MapReader& root, HubConfig& cfg) {
     (no.valid() ? no : dl).error("", "notify.urls (the AMQP peer or broker) is required");
 }
 
+void readAudit(MapReader& root, HubConfig& cfg) {
+  // Defaults next to the store file: the trail's state belongs with the hub's state.
+  fs::path store_dir = fs::path(cfg.store.sqlite_path).parent_path();
+  MapReader au = root.child("audit");
+  cfg.audit.dir = resolvePath(cfg.base_dir, au.str("dir", false, (store_dir / "audit").string()));
+  cfg.audit.key_file = resolvePath(
+      cfg.base_dir, au.str("key_file", false, (store_dir / "audit-person.key").string()));
+  cfg.audit.instance = au.str("instance", false);
+  au.finish();
+  MapReader re = root.child("retention");
+  cfg.audit.retention_days = re.integer("audit_days", cfg.audit.retention_days, 1, 36500);
+  re.finish();
+}
+
 void readRest(MapReader& root, HubConfig& cfg, const LoadOptions& opts) {
   MapReader st = root.child("store", true);
   cfg.store.sqlite_path = resolvePath(cfg.base_dir, st.str("sqlite", true));
@@ -170,6 +184,7 @@ void readRest(MapReader& root, HubConfig& cfg, const LoadOptions& opts) {
       st.integer("group_commit_max", cfg.store.group_commit_max, 1, 100000);
   cfg.store.max_size_mb = st.integer("max_size_mb", 0, 0, 10000000);
   st.finish();
+  readAudit(root, cfg);
 
   MapReader sg = root.child("signing", true);
   cfg.signing.key = resolvePath(cfg.base_dir, sg.str("key", true));

@@ -2,6 +2,7 @@
 
 #include <atomic>
 
+#include "hub/audit/record_line.h"
 #include "hub/core/error_codes.h"
 #include "hub/engine/delivery_id.h"
 #include "hub/engine/event_rules.h"
@@ -129,12 +130,14 @@ IntakeRecord processEnvelope(const Runtime& rt, Envelope env) {
     return quarantine(std::move(env), errc::kCaseMismatch,
                       "/event/zaaknummer: differs from application-properties.case-id");
 
-  for (const auto& bsn : xml::allElementTexts(*doc, "bsn"))
+  auto bsns = xml::allElementTexts(*doc, "bsn");
+  for (const auto& bsn : bsns)
     if (!bsnElfproef(bsn))
       return quarantine(std::move(env), errc::kSchemaViolation,
                         "bsn: fails the 11-check (elfproef)");
 
   IntakeRecord rec;
+  if (!rt.person_key.empty()) rec.person_hash = audit::personHash(rt.person_key, bsns);
   rec.history.push_back("accepted event type " + env.event_type + " from source " + env.source);
   auto planned = planDeliveries(*route, *doc, env.message_id, env.received_at_ms, rec.history);
   if (!planned)

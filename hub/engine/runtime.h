@@ -35,6 +35,8 @@ struct Runtime {
   // "partners.<code>.client" (the coupling's client certificate), "partners.<code>.ca" (the
   // soonest of its trust anchors).
   std::map<std::string, int64_t> certificate_expiry;
+  // The key of the audit trail's person hash (audit.key_file); empty for tools that audit nothing.
+  std::string person_key;
 
   // The route's rule for one delivery; null when it is no longer configured.
   const DeliveryRule* rule(const std::string& event_type, const std::string& partner,

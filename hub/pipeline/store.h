@@ -1,5 +1,8 @@
 #pragma once
-// The store: the spine of the hub. Every state change is committed before it is acted on.
+// The store: the spine of the hub. Every state change is committed before it is acted on, and
+// its audit records (hub/pipeline/audit.h) are written before that commit: what the trail does
+// not hold did not happen. (A record can appear twice when a commit failed after its records
+// were written and the batch was retried; it is never missing.)
 // Writes go through submit*() and are group-committed by one writer thread; callbacks run on
 // the writer thread after the commit (keep them short). Reads are for the scheduler thread.
 #include <cstdint>
@@ -12,6 +15,7 @@
 #include "hub/core/delivery_state.h"
 #include "hub/core/envelope.h"
 #include "hub/core/result.h"
+#include "hub/pipeline/audit.h"
 
 namespace hub {
 
@@ -31,6 +35,7 @@ struct IntakeRecord {
   std::string event_xml;  // the event's XML form (accepted events; not stored: derived from body)
   std::vector<PlannedDelivery> deliveries;
   std::vector<std::string> history;  // routing notes, e.g. why a delivery was not planned
+  std::string person_hash;           // keyed hash of the BSN(s) for the audit trail (never the BSN)
 };
 
 enum class IntakeStatus { kStored, kDuplicate, kQuarantined };
@@ -49,6 +54,7 @@ struct DueDelivery {
   std::string signed_product;  // the signed product, once built (the same on every attempt)
   std::string product_sha256;  // its SHA-256 (hex)
   std::string message_id, event_type, actor, correlation_id;
+  std::string peer, person_hash;   // for the audit trail
   std::string body, content_type;  // the event as received; its XML form is derived again
   std::string event_xml;           // only for events stored before 0.2, which kept the XML form
   int64_t received_at = 0;
@@ -141,6 +147,7 @@ struct EventView {
   int64_t id = 0;
   std::string message_id, event_type, case_id, actor, correlation_id, content_type, source, peer;
   std::string state, reason;  // accepted | quarantined, and why
+  std::string person_hash;    // for the audit trail
   int64_t received_at = 0;
   std::string body;  // only when asked for
 };
@@ -191,21 +198,21 @@ class Store {
   virtual void submitClaimFallback(std::string channel, int64_t now_ms, int limit,
                                    std::function<void(Result<std::vector<DueDelivery>>)> done) = 0;
   // Operator actions. Replays dead deliveries (others are left alone); done gets how many.
-  virtual void submitReplay(std::vector<ReplayRequest> replays, int64_t now_ms,
+  virtual void submitReplay(std::vector<ReplayRequest> replays, int64_t now_ms, Actor by,
                             std::function<void(Result<int64_t>)> done) = 0;
   // Holds (or releases) a partner: no delivery of it is claimed on any channel while paused.
-  virtual void submitPause(std::string partner, bool paused, std::string by, int64_t now_ms,
+  virtual void submitPause(std::string partner, bool paused, Actor by, int64_t now_ms,
                            std::function<void(Result<void>)> done) = 0;
   // Intake again for a quarantined event (same message-id): the record replaces its quarantine.
-  virtual void submitReplayEvent(IntakeRecord rec,
+  virtual void submitReplayEvent(IntakeRecord rec, Actor by,
                                  std::function<void(Result<IntakeStatus>)> done) = 0;
   // The same, for an approved proposal: the event's stored body becomes the correction.
-  virtual void submitApproveProposal(int64_t proposal_id, std::string approved_by, IntakeRecord rec,
+  virtual void submitApproveProposal(int64_t proposal_id, Actor approved_by, IntakeRecord rec,
                                      std::function<void(Result<IntakeStatus>)> done) = 0;
   // Four-eyes correction of a quarantined event: propose (done gets the proposal id), then an
   // approval by another operator runs intake on the corrected body (submitReplayEvent with
   // rec.env.body = the correction and approval set): body, event and proposal change together.
-  virtual void submitPropose(Proposal p, std::function<void(Result<int64_t>)> done) = 0;
+  virtual void submitPropose(Proposal p, Actor by, std::function<void(Result<int64_t>)> done) = 0;
   // Marks outbox messages as published (accepted by the broker).
   virtual void submitOutboxSent(std::vector<int64_t> ids, int64_t now_ms,
                                 std::function<void(Result<void>)> done) = 0;

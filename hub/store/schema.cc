@@ -123,6 +123,12 @@ CREATE INDEX quarantine_proposals_message ON quarantine_proposals(message_id);
 )sql",
       // 6: recent activity per partner for operators (attempts by time).
       "CREATE INDEX attempts_finished ON attempts(finished_at)",
+      // 7: the audit trail names the person concerned by a keyed hash (never the BSN), and a
+      // notification's record names its delivery.
+      R"sql(
+ALTER TABLE events ADD COLUMN person_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN delivery_seq INTEGER;
+)sql",
   };
   return m;
 }

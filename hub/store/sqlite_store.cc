@@ -21,7 +21,8 @@ constexpr const char* kDueColumns =
     "SELECT d.seq,d.delivery_id,d.partner,d.product,d.case_id,d.attempts,d.deadline_at,"
     "d.created_at,e.message_id,e.event_type,e.actor,e.correlation_id,e.event_xml,"
     "e.received_at,e.body,e.content_type,d.channel_index,d.current_channel,d.channel_attempts,"
-    "COALESCE(d.legal_deadline_at,0),d.reasons,pr.signed,COALESCE(d.product_sha256,'') "
+    "COALESCE(d.legal_deadline_at,0),d.reasons,pr.signed,COALESCE(d.product_sha256,''),e.peer,"
+    "e.person_hash "
     "FROM deliveries d JOIN events e ON e.id=d.event_id "
     "LEFT JOIN products pr ON pr.delivery_seq=d.seq ";
 
@@ -74,6 +75,8 @@ DueDelivery readDue(const Stmt& s) {
   d.reasons = s.text(20);
   d.signed_product = s.text(21);
   d.product_sha256 = s.text(22);
+  d.peer = s.text(23);
+  d.person_hash = s.text(24);
   return d;
 }
 
@@ -120,8 +123,8 @@ Result<void> SqliteStore::prepareStatements() {
   std::vector<Def> defs = {
       {&ws_.insert_event, &wdb_,
        "INSERT INTO events(message_id,event_type,case_id,actor,correlation_id,content_type,"
-       "source,peer,received_at,state,reason,body,event_xml) "
-       "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13) ON CONFLICT(message_id) DO NOTHING"},
+       "source,peer,received_at,state,reason,body,event_xml,person_hash) "
+       "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14) ON CONFLICT(message_id) DO NOTHING"},
       {&ws_.mark_duplicate, &wdb_, "UPDATE events SET duplicates=duplicates+1 WHERE message_id=?1"},
       {&ws_.insert_delivery, &wdb_,
        "INSERT INTO deliveries(delivery_id,event_id,partner,product,case_id,state,next_at,"
@@ -145,11 +148,16 @@ Result<void> SqliteStore::prepareStatements() {
       {&ws_.insert_product, &wdb_,
        "INSERT OR IGNORE INTO products(delivery_seq,signed,built_at) VALUES(?1,?2,?3)"},
       {&ws_.insert_outbox, &wdb_,
-       "INSERT INTO outbox(created_at,address,kind,body) VALUES(?1,?2,?3,?4)"},
+       "INSERT INTO outbox(created_at,address,kind,body,delivery_seq) VALUES(?1,?2,?3,?4,?5)"},
       {&ws_.outbox_sent, &wdb_, "UPDATE outbox SET sent_at=?1 WHERE id=?2 AND sent_at IS NULL"},
       {&ws_.insert_attempt, &wdb_,
        "INSERT OR REPLACE INTO attempts(delivery_seq,attempt,started_at,finished_at,channel,"
        "outcome,http_status,reason) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)"},
+      {&ws_.audit_delivery, &wdb_,
+       "SELECT d.delivery_id,d.partner,d.product,d.case_id,e.message_id,e.actor,e.person_hash "
+       "FROM deliveries d JOIN events e ON e.id=d.event_id WHERE d.seq=CASE WHEN ?1>0 THEN ?1 "
+       "ELSE (SELECT seq FROM deliveries WHERE delivery_id=?2) END"},
+      {&ws_.audit_outbox, &wdb_, "SELECT kind,delivery_seq FROM outbox WHERE id=?1"},
       {&ws_.begin, &wdb_, "BEGIN IMMEDIATE"},
       {&ws_.commit, &wdb_, "COMMIT"},
       {&ws_.rollback, &wdb_, "ROLLBACK"},
@@ -287,13 +295,16 @@ Result<void> SqliteStore::applyIntake(IntakeOp& op) {
     s.bindNull(11);
   s.bindBlob(12, e.body);
   s.bindNull(13);  // the XML form is derived from the body again: personal data is kept once
+  s.bind(14, r.person_hash);
   if (auto x = s.run(); !x) return x;
   if (wdb_.changes() == 0) {
     op.status = IntakeStatus::kDuplicate;
+    auditIntake(r, op.status, nullptr);
     return ws_.mark_duplicate.bind(1, e.message_id).run();
   }
   int64_t event_id = sqlite3_last_insert_rowid(wdb_.raw());
   op.status = r.quarantined ? IntakeStatus::kQuarantined : IntakeStatus::kStored;
+  auditIntake(r, op.status, nullptr);
   return insertPlanned(event_id, r);
 }
 
@@ -342,11 +353,13 @@ Result<void> SqliteStore::applyClaimDue(ClaimDueOp& op) {
   for (auto& d : op.claimed) {
     if (auto x = claim.bind(1, now).bind(2, d.seq).run(); !x) return x;
   }
+  auditClaim(op);
   return {};
 }
 
 Result<void> SqliteStore::applyResult(ResultOp& op) {
   const auto& r = op.res;
+  if (auto x = auditResult(r); !x) return x;
   auto& f = ws_.finish;
   f.bind(1, stateName(r.new_state)).bind(2, r.next_at).bind(3, r.finished_at);
   f.bind(4, isFinal(r.new_state) ? 1 : 0).bind(5, r.channel).bind(6, r.reason);
@@ -368,7 +381,7 @@ Result<void> SqliteStore::applyResult(ResultOp& op) {
   }
   for (const auto& m : r.outbox) {
     auto& o = ws_.insert_outbox;
-    o.bind(1, r.finished_at).bind(2, m.address).bind(3, m.kind).bind(4, m.body);
+    o.bind(1, r.finished_at).bind(2, m.address).bind(3, m.kind).bind(4, m.body).bind(5, r.seq);
     if (auto x = o.run(); !x) return x;
   }
   if (r.attempt <= 0) return {};
@@ -381,6 +394,9 @@ Result<void> SqliteStore::applyResult(ResultOp& op) {
 Result<void> SqliteStore::applyOutboxSent(OutboxSentOp& op) {
   for (int64_t id : op.ids) {
     if (auto x = ws_.outbox_sent.bind(1, op.now_ms).bind(2, id).run(); !x) return x;
+    if (wdb_.changes() > 0) {
+      if (auto x = auditOutboxSent(id, op.now_ms); !x) return x;
+    }
   }
   return {};
 }
@@ -406,8 +422,10 @@ void SqliteStore::writerLoop() {
         queue_.pop_front();
       }
     }
+    audit_.clear();
     Result<void> r = ws_.begin.run();
     for (size_t i = 0; r && i < batch.size(); ++i) r = apply(batch[i]);
+    if (r) r = writeAudit();  // no step is committed whose audit record is not written
     if (r) r = ws_.commit.run();
     if (r) {
       if (failures > 0) log::info("store writable again", {{"after_failures", failures}});
@@ -437,6 +455,7 @@ void SqliteStore::writerLoop() {
 }
 
 Result<int64_t> SqliteStore::recoverInFlight() {
+  if (auto a = auditInterrupted(); !a) return unexpected(a.error());
   auto r = wdb_.exec(
       "INSERT OR REPLACE INTO attempts(delivery_seq,attempt,started_at,finished_at,channel,"
       "outcome,http_status,reason) SELECT seq,attempts,updated_at,updated_at,'',"

@@ -23,6 +23,8 @@ class SqliteStore final : public Store {
     std::string path;
     int group_commit_max = 512;
     int max_size_mb = 0;  // 0 = no cap; past the cap commits fail (SQLITE_FULL) like a full disk
+    // Where each commit's audit records go, before the commit (null: none, for tools and tests).
+    AuditTrail* audit = nullptr;
   };
   static Result<std::unique_ptr<SqliteStore>> open(const Options& opts, const TimeSource& clock);
   ~SqliteStore() override;
@@ -38,14 +40,15 @@ class SqliteStore final : public Store {
                            std::function<void(Result<std::vector<DueDelivery>>)> done) override;
   void submitOutboxSent(std::vector<int64_t> ids, int64_t now_ms,
                         std::function<void(Result<void>)> done) override;
-  void submitReplay(std::vector<ReplayRequest> replays, int64_t now_ms,
+  void submitReplay(std::vector<ReplayRequest> replays, int64_t now_ms, Actor by,
                     std::function<void(Result<int64_t>)> done) override;
-  void submitPause(std::string partner, bool paused, std::string by, int64_t now_ms,
+  void submitPause(std::string partner, bool paused, Actor by, int64_t now_ms,
                    std::function<void(Result<void>)> done) override;
-  void submitReplayEvent(IntakeRecord rec, std::function<void(Result<IntakeStatus>)> done) override;
-  void submitApproveProposal(int64_t proposal_id, std::string approved_by, IntakeRecord rec,
+  void submitReplayEvent(IntakeRecord rec, Actor by,
+                         std::function<void(Result<IntakeStatus>)> done) override;
+  void submitApproveProposal(int64_t proposal_id, Actor approved_by, IntakeRecord rec,
                              std::function<void(Result<IntakeStatus>)> done) override;
-  void submitPropose(Proposal p, std::function<void(Result<int64_t>)> done) override;
+  void submitPropose(Proposal p, Actor by, std::function<void(Result<int64_t>)> done) override;
   bool writable() const override { return writable_.load(); }
 
   Result<std::vector<DueDelivery>> due(const std::string& partner, int64_t now_ms,
@@ -93,13 +96,14 @@ class SqliteStore final : public Store {
   struct ReplayOp {
     std::vector<ReplayRequest> replays;
     int64_t now_ms;
+    Actor by;
     std::function<void(Result<int64_t>)> done;
     int64_t count = 0;
   };
   struct PauseOp {
     std::string partner;
     bool paused;
-    std::string by;
+    Actor by;
     int64_t now_ms;
     std::function<void(Result<void>)> done;
   };
@@ -109,10 +113,11 @@ class SqliteStore final : public Store {
     IntakeStatus status = IntakeStatus::kStored;
     std::optional<Error> refused;  // a request that cannot apply (the batch still commits)
     int64_t proposal_id = 0;       // > 0: an approved four-eyes correction
-    std::string approved_by;
+    Actor by;                      // who replayed (or approved)
   };
   struct ProposeOp {
     Proposal p;
+    Actor by;
     std::function<void(Result<int64_t>)> done;
     int64_t id = 0;
     std::optional<Error> refused;
@@ -134,6 +139,15 @@ class SqliteStore final : public Store {
   Result<void> applyReplayEvent(ReplayEventOp& op);
   Result<void> applyPropose(ProposeOp& op);
   Result<void> insertPlanned(int64_t event_id, const IntakeRecord& rec);
+  // The audit records of each operation (sqlite_store_audit.cc), collected in audit_ and
+  // written before the commit.
+  void auditIntake(const IntakeRecord& rec, IntakeStatus status, const Actor* replayed_by);
+  void auditClaim(const ClaimDueOp& op);
+  Result<void> auditResult(const AttemptResult& r);
+  Result<void> auditOutboxSent(int64_t outbox_id, int64_t now_ms);
+  Result<AuditRecord> deliveryRecord(const std::string& delivery_id, int64_t seq);
+  Result<void> writeAudit();
+  Result<void> auditInterrupted();  // at start-up: the attempts a stop interrupted
   void enqueue(Op op);
   static void fail(Op& op, const Error& e);
   static void succeed(Op& op);
@@ -145,8 +159,9 @@ class SqliteStore final : public Store {
   struct WriterStmts {
     Stmt insert_event, mark_duplicate, insert_delivery, insert_history, claim, claim_no_attempt,
         finish, insert_attempt, insert_product, insert_outbox, outbox_sent, begin, commit, rollback,
-        due, overdue, fallback_due;
+        due, overdue, fallback_due, audit_delivery, audit_outbox;
   } ws_;
+  std::vector<AuditRecord> audit_;  // the audit records of the batch being committed
   // Only used on the scheduler thread (reads).
   Db rdb_;
   Stmt due_stmt_, next_due_stmt_, outbox_stmt_;

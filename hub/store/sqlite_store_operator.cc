@@ -10,27 +10,26 @@
 
 namespace hub::store {
 
-void SqliteStore::submitReplay(std::vector<ReplayRequest> replays, int64_t now_ms,
+void SqliteStore::submitReplay(std::vector<ReplayRequest> replays, int64_t now_ms, Actor by,
                                std::function<void(Result<int64_t>)> done) {
-  enqueue(ReplayOp{std::move(replays), now_ms, std::move(done)});
+  enqueue(ReplayOp{std::move(replays), now_ms, std::move(by), std::move(done)});
 }
-void SqliteStore::submitPause(std::string partner, bool paused, std::string by, int64_t now_ms,
+void SqliteStore::submitPause(std::string partner, bool paused, Actor by, int64_t now_ms,
                               std::function<void(Result<void>)> done) {
   enqueue(PauseOp{std::move(partner), paused, std::move(by), now_ms, std::move(done)});
 }
-void SqliteStore::submitReplayEvent(IntakeRecord rec,
+void SqliteStore::submitReplayEvent(IntakeRecord rec, Actor by,
                                     std::function<void(Result<IntakeStatus>)> done) {
-  enqueue(
-      ReplayEventOp{std::move(rec), std::move(done), IntakeStatus::kStored, std::nullopt, 0, ""});
+  enqueue(ReplayEventOp{std::move(rec), std::move(done), IntakeStatus::kStored, std::nullopt, 0,
+                        std::move(by)});
 }
-void SqliteStore::submitApproveProposal(int64_t proposal_id, std::string approved_by,
-                                        IntakeRecord rec,
+void SqliteStore::submitApproveProposal(int64_t proposal_id, Actor approved_by, IntakeRecord rec,
                                         std::function<void(Result<IntakeStatus>)> done) {
   enqueue(ReplayEventOp{std::move(rec), std::move(done), IntakeStatus::kStored, std::nullopt,
                         proposal_id, std::move(approved_by)});
 }
-void SqliteStore::submitPropose(Proposal p, std::function<void(Result<int64_t>)> done) {
-  enqueue(ProposeOp{std::move(p), std::move(done), 0, std::nullopt});
+void SqliteStore::submitPropose(Proposal p, Actor by, std::function<void(Result<int64_t>)> done) {
+  enqueue(ProposeOp{std::move(p), std::move(by), std::move(done), 0, std::nullopt});
 }
 
 Result<void> SqliteStore::applyReplay(ReplayOp& op) {
@@ -46,7 +45,17 @@ Result<void> SqliteStore::applyReplay(ReplayOp& op) {
     s->bind(1, r.delivery_id).bind(2, op.now_ms).bind(3, r.deadline_at);
     s->bind(4, std::max(r.next_at, op.now_ms));
     if (auto x = s->run(); !x) return x;
-    op.count += wdb_.changes();
+    if (wdb_.changes() == 0) continue;
+    ++op.count;
+    auto a = deliveryRecord(r.delivery_id, 0);
+    if (!a) return unexpected(a.error());
+    a->at_ms = op.now_ms;
+    a->action = "replayed";
+    a->outcome = "pending";
+    a->user = op.by.user;
+    a->access_point = op.by.access_point;
+    a->reason = "dead delivery put back on its partner's coupling";
+    audit_.push_back(std::move(*a));
   }
   return {};
 }
@@ -59,8 +68,17 @@ Result<void> SqliteStore::applyPause(PauseOp& op) {
                : wdb_.prepare("DELETE FROM partner_pauses WHERE partner=?1");
   if (!s) return unexpected(s.error());
   s->bind(1, op.partner);
-  if (op.paused) s->bind(2, op.now_ms).bind(3, op.by);
-  return s->run();
+  if (op.paused) s->bind(2, op.now_ms).bind(3, op.by.user);
+  if (auto x = s->run(); !x) return x;
+  AuditRecord a;
+  a.at_ms = op.now_ms;
+  a.action = op.paused ? "paused" : "resumed";
+  a.outcome = wdb_.changes() > 0 ? "changed" : "unchanged";
+  a.user = op.by.user;
+  a.access_point = op.by.access_point;
+  a.partner = op.partner;
+  audit_.push_back(std::move(a));
+  return {};
 }
 
 Result<void> SqliteStore::applyReplayEvent(ReplayEventOp& op) {
@@ -85,7 +103,7 @@ Result<void> SqliteStore::applyReplayEvent(ReplayEventOp& op) {
         "UPDATE quarantine_proposals SET approved_by=?2,approved_at=?3 WHERE id=?1 AND "
         "message_id=?4 AND approved_by IS NULL AND proposed_by<>?2");
     if (!pr) return unexpected(pr.error());
-    pr->bind(1, op.proposal_id).bind(2, op.approved_by).bind(3, r.env.received_at_ms);
+    pr->bind(1, op.proposal_id).bind(2, op.by.user).bind(3, r.env.received_at_ms);
     pr->bind(4, r.env.message_id);
     if (auto x = pr->run(); !x) return x;
     if (wdb_.changes() == 0) {
@@ -98,23 +116,37 @@ Result<void> SqliteStore::applyReplayEvent(ReplayEventOp& op) {
     if (!body) return unexpected(body.error());
     body->bind(1, event_id).bindBlob(2, r.env.body);
     if (auto x = body->run(); !x) return x;
+    AuditRecord a;
+    a.at_ms = r.env.received_at_ms;
+    a.action = "approved";
+    a.outcome = "approved";
+    a.message_id = r.env.message_id;
+    a.case_id = r.env.case_id;
+    a.user = op.by.user;
+    a.access_point = op.by.access_point;
+    a.person = r.person_hash;
+    a.reason = "four-eyes correction of a quarantined event";
+    a.detail = "proposal_id=" + std::to_string(op.proposal_id) + ";" + op.by.detail;
+    audit_.push_back(std::move(a));
   }
-  auto upd =
-      wdb_.prepare("UPDATE events SET state=?2,reason=?3,event_type=?4,case_id=?5 WHERE id=?1");
+  auto upd = wdb_.prepare(
+      "UPDATE events SET state=?2,reason=?3,event_type=?4,case_id=?5,person_hash=?6 WHERE id=?1");
   if (!upd) return unexpected(upd.error());
   upd->bind(1, event_id).bind(2, r.quarantined ? "quarantined" : "accepted");
   if (r.quarantined)
     upd->bind(3, r.reason);
   else
     upd->bindNull(3);
-  upd->bind(4, r.env.event_type).bind(5, r.env.case_id);
+  upd->bind(4, r.env.event_type).bind(5, r.env.case_id).bind(6, r.person_hash);
   if (auto x = upd->run(); !x) return x;
   op.status = r.quarantined ? IntakeStatus::kQuarantined : IntakeStatus::kStored;
+  auditIntake(r, op.status, &op.by);
   return insertPlanned(event_id, r);
 }
 
 Result<void> SqliteStore::applyPropose(ProposeOp& op) {
-  auto find = wdb_.prepare("SELECT body FROM events WHERE message_id=?1 AND state='quarantined'");
+  auto find =
+      wdb_.prepare("SELECT body,case_id FROM events WHERE message_id=?1 AND state='quarantined'");
   if (!find) return unexpected(find.error());
   find->bind(1, op.p.message_id);
   auto row = find->step();
@@ -125,6 +157,7 @@ Result<void> SqliteStore::applyPropose(ProposeOp& op) {
     return {};
   }
   std::string original = find->text(0);
+  std::string case_id = find->text(1);
   find->reset();
   auto ins = wdb_.prepare(
       "INSERT INTO quarantine_proposals(message_id,original,corrected,proposed_by,proposed_at) "
@@ -134,6 +167,17 @@ Result<void> SqliteStore::applyPropose(ProposeOp& op) {
   ins->bind(4, op.p.proposed_by).bind(5, op.p.proposed_at);
   if (auto x = ins->run(); !x) return x;
   op.id = sqlite3_last_insert_rowid(wdb_.raw());
+  AuditRecord a;
+  a.at_ms = op.p.proposed_at;
+  a.action = "proposed";
+  a.outcome = "open";
+  a.message_id = op.p.message_id;
+  a.case_id = case_id;
+  a.user = op.by.user;
+  a.access_point = op.by.access_point;
+  a.reason = "correction of a quarantined event proposed (four eyes: another operator approves)";
+  a.detail = "proposal_id=" + std::to_string(op.id) + ";" + op.by.detail;
+  audit_.push_back(std::move(a));
   return {};
 }
 

@@ -96,7 +96,7 @@ DeliveryView readDelivery(const Stmt& s) {
 
 constexpr const char* kEventColumns =
     "SELECT id,message_id,event_type,case_id,actor,correlation_id,content_type,source,peer,state,"
-    "COALESCE(reason,''),received_at FROM events ";
+    "COALESCE(reason,''),received_at,person_hash FROM events ";
 
 EventView readEvent(const Stmt& s) {
   EventView v;
@@ -112,6 +112,7 @@ EventView readEvent(const Stmt& s) {
   v.state = s.text(9);
   v.reason = s.text(10);
   v.received_at = s.int64(11);
+  v.person_hash = s.text(12);
   return v;
 }
 

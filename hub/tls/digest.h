@@ -14,6 +14,10 @@ using Sha256Digest = std::array<uint8_t, 32>;
 
 Sha1Digest sha1(std::string_view data);
 Sha256Digest sha256(std::string_view data);
+// HMAC-SHA256 (keyed hash, e.g. of a BSN for the audit trail).
+Sha256Digest hmacSha256(std::string_view key, std::string_view data);
+// Cryptographically strong random bytes (OpenSSL's DRBG); an error when it is not seeded.
+bool randomBytes(std::span<uint8_t> out);
 
 // Lowercase hex, two characters per byte.
 std::string hexEncode(std::span<const uint8_t> bytes);

@@ -48,15 +48,16 @@ class FakeStore final : public Store {
     cv_.notify_all();
     done(Result<void>());
   }
-  void submitReplay(std::vector<ReplayRequest>, int64_t,
+  void submitReplay(std::vector<ReplayRequest>, int64_t, Actor,
                     std::function<void(Result<int64_t>)> done) override {
     done(int64_t{0});
   }
-  void submitPause(std::string, bool, std::string, int64_t,
+  void submitPause(std::string, bool, Actor, int64_t,
                    std::function<void(Result<void>)> done) override {
     done(Result<void>());
   }
-  void submitReplayEvent(IntakeRecord, std::function<void(Result<IntakeStatus>)> done) override {
+  void submitReplayEvent(IntakeRecord, Actor,
+                         std::function<void(Result<IntakeStatus>)> done) override {
     done(IntakeStatus::kStored);
   }
   Result<std::vector<DeliveryView>> listDeliveries(const DeliveryFilter&) override {
@@ -71,11 +72,11 @@ class FakeStore final : public Store {
   Result<std::optional<EventView>> event(const std::string&, bool) override {
     return std::optional<EventView>();
   }
-  void submitApproveProposal(int64_t, std::string, IntakeRecord,
+  void submitApproveProposal(int64_t, Actor, IntakeRecord,
                              std::function<void(Result<IntakeStatus>)> done) override {
     done(IntakeStatus::kStored);
   }
-  void submitPropose(Proposal, std::function<void(Result<int64_t>)> done) override {
+  void submitPropose(Proposal, Actor, std::function<void(Result<int64_t>)> done) override {
     done(int64_t{1});
   }
   Result<std::vector<Proposal>> proposals(const std::string&) override {

@@ -13,6 +13,8 @@ using namespace hub;
 
 namespace {
 
+const Actor kAlice{"operator:alice", "127.0.0.1:40000", ""};
+
 class Clock : public TimeSource {
  public:
   int64_t nowMs() const override { return now; }
@@ -128,7 +130,7 @@ TEST_F(OperatorTest, ReplayPutsADeadDeliveryBackWithItsIdAndProduct) {
   ASSERT_EQ(claimed.size(), 1u);
   dead(claimed[0]);
   auto n = wait<Result<int64_t>>([&](auto done) {
-    store_->submitReplay({{"m1/om", clock_.now + 1'800'000}, {"unknown", 0}}, clock_.now,
+    store_->submitReplay({{"m1/om", clock_.now + 1'800'000}, {"unknown", 0}}, clock_.now, kAlice,
                          std::move(done));
   });
   ASSERT_TRUE(n);
@@ -140,21 +142,19 @@ TEST_F(OperatorTest, ReplayPutsADeadDeliveryBackWithItsIdAndProduct) {
   EXPECT_EQ(again[0].channel_index, 0);
   // A delivery that is not dead is not replayed.
   auto none = wait<Result<int64_t>>([&](auto done) {
-    store_->submitReplay({{"m1/om", clock_.now}}, clock_.now, std::move(done));
+    store_->submitReplay({{"m1/om", clock_.now}}, clock_.now, kAlice, std::move(done));
   });
   EXPECT_EQ(*none, 0);
 }
 
 TEST_F(OperatorTest, APausedPartnerIsNotClaimedUntilResumed) {
   intake(event("m1", "Z1", {"om"}));
-  ASSERT_TRUE(wait<Result<void>>([&](auto done) {
-    store_->submitPause("om", true, "operator:alice", clock_.now, std::move(done));
-  }));
+  ASSERT_TRUE(wait<Result<void>>(
+      [&](auto done) { store_->submitPause("om", true, kAlice, clock_.now, std::move(done)); }));
   EXPECT_EQ(*store_->pausedPartners(), std::vector<std::string>{"om"});
   EXPECT_TRUE(claim("om").empty());
-  ASSERT_TRUE(wait<Result<void>>([&](auto done) {
-    store_->submitPause("om", false, "operator:alice", clock_.now, std::move(done));
-  }));
+  ASSERT_TRUE(wait<Result<void>>(
+      [&](auto done) { store_->submitPause("om", false, kAlice, clock_.now, std::move(done)); }));
   EXPECT_TRUE(store_->pausedPartners()->empty());
   EXPECT_EQ(claim("om").size(), 1u);
 }
@@ -169,15 +169,17 @@ TEST_F(OperatorTest, AQuarantinedEventReplayedIsRoutedUnderItsMessageId) {
   auto withBody = store_->event("q1", true);
   ASSERT_TRUE(withBody && withBody->has_value());
   EXPECT_EQ((*withBody)->body, "{\"zaaknummer\":\"Z9\"}");
-  auto s = wait<Result<IntakeStatus>>(
-      [&](auto done) { store_->submitReplayEvent(event("q1", "Z9", {"om"}), std::move(done)); });
+  auto s = wait<Result<IntakeStatus>>([&](auto done) {
+    store_->submitReplayEvent(event("q1", "Z9", {"om"}), kAlice, std::move(done));
+  });
   ASSERT_TRUE(s);
   EXPECT_EQ(*s, IntakeStatus::kStored);
   EXPECT_TRUE(store_->listEvents(f)->empty());
   EXPECT_EQ(claim("om").size(), 1u);
   // Only a quarantined event can be replayed.
-  auto again = wait<Result<IntakeStatus>>(
-      [&](auto done) { store_->submitReplayEvent(event("q1", "Z9", {"om"}), std::move(done)); });
+  auto again = wait<Result<IntakeStatus>>([&](auto done) {
+    store_->submitReplayEvent(event("q1", "Z9", {"om"}), kAlice, std::move(done));
+  });
   EXPECT_FALSE(again);
 }
 
