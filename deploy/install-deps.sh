@@ -12,9 +12,10 @@ PKGS=(
   libsqlite3-dev sqlite3
   libyaml-cpp-dev
   libjemalloc-dev
-  libmimetic-dev libcairo2-dev libpango1.0-dev fonts-dejavu-core
+  libmimetic-dev libcairo2-dev libpango1.0-dev libpoppler-glib-dev fonts-dejavu-core
   python3-aiosmtpd poppler-utils
   libgtest-dev libgmock-dev googletest
+  clang-16 libfuzzer-16-dev libclang-rt-16-dev
   rabbitmq-server
   procps psmisc python3 ca-certificates e2fsprogs
 )

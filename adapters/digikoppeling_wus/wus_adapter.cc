@@ -4,8 +4,8 @@
 #include <string_view>
 
 #include "adapters/digikoppeling_wus/wus_envelope.h"
+#include "adapters/digikoppeling_wus/wus_options.h"
 #include "adapters/digikoppeling_wus/wus_response.h"
-#include "adapters/https_coupling/coupling_options.h"
 #include "hub/core/error_codes.h"
 
 namespace hub::adapters {
@@ -29,7 +29,7 @@ bool isSafeHeaderValue(std::string_view v) {
 
 ChannelOptionsConstSharedPtr WusAdapter::readOptions(config::MapReader& r,
                                                      const std::string& base_dir) {
-  auto o = readHttpsCouplingOptions(r, base_dir);
+  auto o = wus::readWusOptions(r, base_dir);
   const auto* c = dynamic_cast<const HttpsCouplingOptions*>(o.get());
   if (c && !c->tls.expected_oin.empty() && !isOin(c->tls.expected_oin)) {
     config::MapReader t = r.child("tls");
@@ -57,21 +57,34 @@ Result<std::unique_ptr<Channel>> WusAdapter::create(const ChannelContext& ctx) {
     return unexpected(errc::kConfig,
                       "partner '" + cfg.code + "': code unusable in wsa:Action (urn:ketenhub:...)");
   }
+  // The partner's WUS contract (wus: in routes/partners.yaml); a partner read by another schema
+  // (only in tests) gets the defaults.
+  wus::WusContract contract;
+  if (const auto* o = dynamic_cast<const wus::WusOptions*>(couplingOptions(cfg))) {
+    contract = o->contract;
+    // The actions of the routed products that were left to the default rule must be in the
+    // partner's WSDL too (configured ones were checked when the file was read).
+    if (auto checked = wus::checkRoutedActions(*o, cfg.code, ctx.products); !checked) {
+      return unexpected(errc::kConfig, checked.error().message);
+    }
+  }
   auto client = curl::HttpsClient::create(*target);
   if (!client) return unexpected(client.error());
-  return std::unique_ptr<Channel>(new WusAdapter(*target, ctx.hub.hub.oin, std::move(*client)));
+  return std::unique_ptr<Channel>(
+      new WusAdapter(*target, ctx.hub.hub.oin, std::move(contract), std::move(*client)));
 }
 
 WusAdapter::WusAdapter(const curl::HttpsTarget& target, const std::string& hub_oin,
-                       std::unique_ptr<curl::HttpsClient> client)
+                       wus::WusContract contract, std::unique_ptr<curl::HttpsClient> client)
     : partner_(target.code),
       endpoint_(target.endpoint),
-      to_(wus::wsaTo(target.endpoint, target.tls.expected_oin)),
+      to_(contract.to.empty() ? wus::wsaTo(target.endpoint, target.tls.expected_oin) : contract.to),
       from_(wus::wsaFrom(hub_oin)),
+      contract_(std::move(contract)),
       client_(std::move(client)) {}
 
 Result<WireMessage> WusAdapter::prepare(const ChannelInput& in) const {
-  auto action = wus::wusAction(partner_, in.product);
+  auto action = wus::requestAction(contract_, partner_, in.product);
   if (!action) return unexpected(errc::kPermanent, action.error().message);
   auto message_id = wus::wusMessageId(in.delivery_id);
   if (!message_id) return unexpected(errc::kPermanent, message_id.error().message);
@@ -97,7 +110,11 @@ Result<WireMessage> WusAdapter::prepare(const ChannelInput& in) const {
 Outcome WusAdapter::send(const ChannelInput& in, const WireMessage& msg) {
   auto message_id = wus::wusMessageId(in.delivery_id);
   if (!message_id) return Outcome::permanent(message_id.error().message);
-  return wus::classifyWusResponse(client_->post(msg.body, msg.headers), *message_id);
+  auto action = wus::requestAction(contract_, partner_, in.product);
+  if (!action) return Outcome::permanent(action.error().message);
+  const std::string response_action = wus::responseAction(contract_, in.product, *action);
+  return wus::classifyWusResponse(client_->post(msg.body, msg.headers),
+                                  {*message_id, response_action});
 }
 
 }  // namespace hub::adapters

@@ -1,13 +1,13 @@
 #pragma once
-// The request side of the digikoppeling-wus adapter (SPEC §5, Digikoppeling WUS profile 2W-be):
-// pure functions, no I/O.
+// The request side of the digikoppeling-wus adapter (Digikoppeling WUS profile 2W-be): pure
+// functions, no I/O.
 //
 // The envelope (SOAP 1.1, UTF-8, no whitespace between elements):
 //   <soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"
 //                  xmlns:wsa="http://www.w3.org/2005/08/addressing">
 //     <soap:Header>                    only the WS-Addressing 1.0 headers, in this order:
-//       <wsa:To>endpoint[?OIN=partner OIN]</wsa:To>
-//       <wsa:Action>urn:ketenhub:<partner>:<product>:1</wsa:Action>
+//       <wsa:To>endpoint[?OIN=partner OIN]</wsa:To>                  or the configured wus.to
+//       <wsa:Action>urn:ketenhub:<partner>:<product>:1</wsa:Action>  or the configured action
 //       <wsa:MessageID>urn:uuid:<delivery id></wsa:MessageID>      the same on every retry
 //       <wsa:From><wsa:Address>http://www.w3.org/2005/08/addressing/anonymous?OIN=<hub OIN>
 //       </wsa:Address></wsa:From>
@@ -21,10 +21,11 @@
 // own: exclusive c14n leaves out the namespace declarations the product inherits from the
 // envelope (soap:, wsa:), because the product does not use them.
 //
-// The action rule: wsa:Action (and the HTTP SOAPAction) = "urn:ketenhub:" + partner code + ":" +
-// product + ":" + kWusActionVersion. One operation per (partner, product); the version changes
-// when the product's schema changes incompatibly. Partners publish it as the wsam:Action of the
-// operation in their WSDL.
+// The default action rule: wsa:Action (and the HTTP SOAPAction) = "urn:ketenhub:" + partner code +
+// ":" + product + ":" + kWusActionVersion. One operation per (partner, product); the version
+// changes when the product's schema changes incompatibly. The provider's WSDL is the contract:
+// when a partner's WSDL defines other actions, they are configured per product in
+// routes/partners.yaml (wus_options.h), and `config check` compares them with the WSDL.
 #include <string>
 #include <string_view>
 

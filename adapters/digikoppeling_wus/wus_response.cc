@@ -108,6 +108,47 @@ std::string relatesToProblem(const Envelope& env, std::string_view expected) {
   return {};
 }
 
+// The one header block `local` (WS-Addressing namespace); its trimmed text, or why there is not
+// exactly one ("missing", "repeated").
+struct HeaderValue {
+  std::string value;
+  std::string problem;
+};
+
+HeaderValue singleHeader(const Envelope& env, std::string_view local) {
+  std::vector<xmlNode*> found;
+  if (env.header) {
+    for (xmlNode* c : elementChildren(env.header)) {
+      if (is(c, kWsaNs, local)) found.push_back(c);
+    }
+  }
+  if (found.empty()) return {{}, "missing"};
+  if (found.size() > 1) return {{}, "repeated"};
+  return {std::string(trim(textOf(found[0]))), {}};
+}
+
+// The Action check; "" when the response carries exactly the expected action.
+std::string actionProblem(const Envelope& env, std::string_view expected) {
+  HeaderValue action = singleHeader(env, "Action");
+  const std::string tail = " is not the expected '" + shown(expected) + "'";
+  if (!action.problem.empty()) return "wus: response wsa:Action (" + action.problem + ")" + tail;
+  if (action.value != expected)
+    return "wus: response wsa:Action '" + shown(action.value) + "'" + tail;
+  return {};
+}
+
+// The MessageID check; "" when the response has exactly one urn:uuid:<UUID>.
+std::string messageIdProblem(const Envelope& env) {
+  HeaderValue id = singleHeader(env, "MessageID");
+  const std::string tail = " is not urn:uuid:<UUID>";
+  if (!id.problem.empty()) return "wus: response wsa:MessageID (" + id.problem + ")" + tail;
+  constexpr std::string_view kPrefix = "urn:uuid:";
+  if (id.value.rfind(kPrefix, 0) != 0 || !wusMessageId(id.value.substr(kPrefix.size()))) {
+    return "wus: response wsa:MessageID '" + shown(id.value) + "'" + tail;
+  }
+  return {};
+}
+
 enum class FaultClass { kClient, kServer, kOther };
 
 // faultcode is a QName: resolve its prefix; SOAP envelope namespace or no prefix count.
@@ -186,7 +227,8 @@ bool mentionsCode0051(std::string_view text) {
   return false;
 }
 
-Outcome classifyWusResponse(const curl::HttpResult& r, std::string_view expected_message_id) {
+Outcome classifyWusResponse(const curl::HttpResult& r, const ExpectedResponse& expected) {
+  const std::string_view expected_message_id = expected.message_id;
   Outcome http = curl::classifyHttp(r);
   if (r.curl_code != 0 || r.transport != curl::TransportError::kNone || r.http_status == 0) {
     return http;  // no HTTP response at all
@@ -215,6 +257,14 @@ Outcome classifyWusResponse(const curl::HttpResult& r, std::string_view expected
   }
   if (std::string problem = relatesToProblem(*env, expected_message_id); !problem.empty()) {
     return Outcome::retryable(problem, r.http_status);
+  }
+  // The partner's own answer to this message from here on: a contract mismatch is permanent
+  // (wus_response.h explains why).
+  if (std::string problem = actionProblem(*env, expected.action); !problem.empty()) {
+    return Outcome::permanent(problem, r.http_status);
+  }
+  if (std::string problem = messageIdProblem(*env); !problem.empty()) {
+    return Outcome::permanent(problem, r.http_status);
   }
   return http;
 }

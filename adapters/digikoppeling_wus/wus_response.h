@@ -1,6 +1,6 @@
 #pragma once
-// Classification of a digikoppeling-wus response (SPEC §5). Pure: no I/O. The response body is
-// parsed with hub::xml::Document::parseUntrusted (never a DTD) and read by a tree walk.
+// Classification of a digikoppeling-wus response. Pure: no I/O. The response body is parsed with
+// hub::xml::Document::parseUntrusted (never a DTD) and read by a tree walk.
 //
 //   no HTTP response (connect, TLS, timeout)          classifyHttp: retryable
 //   a SOAP 1.1 Fault in the body (any HTTP status; SOAP 1.1 sends it with 500):
@@ -14,17 +14,31 @@
 //     any other faultcode                              retryable
 //     (faultcodes are QNames in the SOAP envelope namespace, or unprefixed; "Client.Sub" counts
 //      as Client.) The reason carries the code and the faultstring (bounded, control characters
-//      removed); Retry-After is honoured as for rest-xml.
+//      removed); Retry-After is honoured as for rest-xml. A fault's wsa:Action (the standard
+//      .../addressing/soap/fault) is not checked.
 //   no Fault and HTTP not 2xx                          classifyHttp (5xx/408/425/429 retryable,
 //                                                     other 4xx permanent, ...)
-//   HTTP 2xx:
+//   HTTP 2xx, checked in this order:
 //     not a SOAP 1.1 envelope                          retryable "wus: response is not a SOAP
 //                                                     envelope (...)"
 //     wsa:RelatesTo missing, repeated or not equal to
 //       our MessageID (or a RelationshipType other
 //       than .../addressing/reply)                     retryable "wus: RelatesTo ... does not match
 //                                                     MessageID"
+//     wsa:Action missing, repeated or not the
+//       expected response action                       permanent "wus: response wsa:Action ... is
+//                                                     not the expected '<action>'"
+//     wsa:MessageID missing, repeated or not
+//       urn:uuid:<UUID>                                permanent "wus: response wsa:MessageID ..."
 //     otherwise                                        delivered; the response is the receipt
+//
+// Why a wrong Action or MessageID is permanent while a wrong RelatesTo is retryable: a response
+// whose RelatesTo is not ours may be a mix-up on the way (a proxy, another message's answer), and
+// sending again can bring the right one. A response that does relate to our message but carries
+// another action, or no usable MessageID, is the partner's own answer and says the two sides
+// disagree about the contract (the WSDL's operation, the 2W-be profile): every retry would get the
+// same answer, so the delivery moves to its next channel at once and the reason tells the
+// operator what to fix. Either way such a response is never taken as a receipt.
 #include <string>
 #include <string_view>
 
@@ -33,7 +47,12 @@
 
 namespace hub::adapters::wus {
 
-Outcome classifyWusResponse(const curl::HttpResult& result, std::string_view expected_message_id);
+struct ExpectedResponse {
+  std::string_view message_id;  // our wsa:MessageID: the response's wsa:RelatesTo
+  std::string_view action;      // the response's wsa:Action (wus_options.h: responseAction)
+};
+
+Outcome classifyWusResponse(const curl::HttpResult& result, const ExpectedResponse& expected);
 
 // True when text holds Digikoppeling error code 0051: "DK0051" (any case) or "0051" not
 // adjacent to another letter or digit.

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "hub/core/error_codes.h"
+#include "hub/tls/digest.h"
 #include "hub/xml/element_tree.h"
 
 namespace hub::adapters::print {
@@ -12,6 +13,8 @@ namespace {
 constexpr size_t kMaxText = 8000;
 constexpr size_t kMaxBlocks = 2000;
 constexpr size_t kMaxSections = 100;
+constexpr size_t kMaxEnclosures = 10;
+constexpr size_t kMaxEnclosureBase64 = 48u << 20;  // 36 MiB decoded; hub/pdf bounds the total
 
 using xml::Element;
 
@@ -94,6 +97,64 @@ Result<pdf::LetterSection> sectionOf(const Element& e, size_t& blocks) {
   return section;
 }
 
+bool isPlainFileName(std::string_view s) {
+  if (s.empty() || s.size() > 100 || s[0] == '.' || s[0] == '-' || s[0] == '_') return false;
+  for (char c : s) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+bool isKind(std::string_view s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (char c : s)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+  return true;
+}
+
+bool isSha256Hex(std::string_view s) {
+  if (s.size() != 64) return false;
+  for (char c : s)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+
+// <enclosure soort=".." title=".." bestandsnaam=".." sha256="..">base64</enclosure>: decoded, and
+// checked against the SHA-256 the signed product states for it.
+Result<pdf::LetterEnclosure> enclosureOf(const Element& e, size_t index) {
+  if (auto s = checkShape(e, {"soort", "title", "bestandsnaam", "sha256"}); !s)
+    return unexpected(s.error());
+  if (!e.children.empty()) return bad("<enclosure> must contain base64 text only");
+  pdf::LetterEnclosure out;
+  const std::string* kind = e.attribute("soort");
+  const std::string* file = e.attribute("bestandsnaam");
+  const std::string* sha = e.attribute("sha256");
+  const std::string at = "enclosure " + std::to_string(index + 1);
+  if (!kind || !isKind(*kind)) return bad(at + ": soort must be a kind such as besluit");
+  if (!file || !isPlainFileName(*file))
+    return bad(at + " (" + *kind + "): bestandsnaam must be a plain file name");
+  const std::string name = at + " (" + *kind + ", " + *file + ")";
+  if (!sha || !isSha256Hex(*sha)) return bad(name + ": sha256 must be 64 lower-case hex digits");
+  auto title = attributeOf(e, "title");
+  if (!title) return unexpected(title.error());
+  if (title->empty()) return bad(name + ": title is empty");
+  if (e.text.size() > kMaxEnclosureBase64) return bad(name + " is too large");
+  auto bytes = tls::base64Decode(e.text);
+  if (!bytes) return bad(name + " is not base64");
+  if (tls::hexEncode(tls::sha256(*bytes)) != *sha) {
+    return unexpected(errc::kVerify, "letter model: " + name +
+                                         " does not match the SHA-256 the signed product states");
+  }
+  out.kind = *kind;
+  out.title = std::move(*title);
+  out.file_name = *file;
+  out.sha256 = *sha;
+  out.bytes = std::move(*bytes);
+  return out;
+}
+
 }  // namespace
 
 std::string normalizeSpace(std::string_view text) {
@@ -148,6 +209,11 @@ Result<pdf::LetterModel> readLetterModel(const xml::Document& doc) {
       auto s = sectionOf(c, blocks);
       if (!s) return unexpected(s.error());
       m.sections.push_back(std::move(*s));
+    } else if (c.name == "enclosure") {
+      if (m.enclosures.size() >= kMaxEnclosures) return bad("too many enclosures");
+      auto enc = enclosureOf(c, m.enclosures.size());
+      if (!enc) return unexpected(enc.error());
+      m.enclosures.push_back(std::move(*enc));
     } else if (c.name == "closing") {
       if (auto s = checkShape(c, {}); !s) return unexpected(s.error());
       for (const auto& p : c.children) {
@@ -166,7 +232,7 @@ Result<pdf::LetterModel> readLetterModel(const xml::Document& doc) {
 }
 
 Result<pdf::LetterModel> parseLetterModel(std::string_view xml_bytes) {
-  auto doc = xml::Document::parseUntrusted(xml_bytes, 1u << 20);
+  auto doc = xml::Document::parseUntrusted(xml_bytes, 16u << 20);
   if (!doc) return unexpected(doc.error());
   return readLetterModel(*doc);
 }

@@ -14,12 +14,17 @@
 //       <row label="..">..</row>
 //     </section>
 //     <closing><p>..</p>...</closing>                optional
+//     <enclosure soort="besluit" title="kopie van het besluit"
+//                bestandsnaam="besluit.pdf" sha256="<64 hex>">base64</enclosure>     0..10
 //   </letter>
 //
 // Whitespace in every text is normalised (trimmed, runs collapsed to one space), so indentation
 // in a stylesheet never shows. Unknown elements or attributes, a namespace, empty required texts
 // and oversized models (more than 2,000 blocks, a text over 8,000 bytes) are errors
 // (errc::kMapping), so a faulty stylesheet is caught at the first letter, not at the printer.
+// An enclosure is decoded and its SHA-256 compared with the one the signed product states for it
+// (errc::kVerify when they differ); its bytes are checked as a PDF when the letter is rendered
+// (hub/pdf). Errors name an enclosure by position, soort and bestandsnaam, never by content.
 #include <string_view>
 
 #include "hub/core/result.h"
@@ -30,8 +35,8 @@ namespace hub::adapters::print {
 
 Result<pdf::LetterModel> readLetterModel(const xml::Document& doc);
 
-// For letter models from outside (tests, tools): parsed as untrusted XML (no DTD, no entities,
-// no network) first.
+// For letter models from outside (tests, tools; at most 16 MiB): parsed as untrusted XML (no DTD,
+// no entities, no network) first.
 Result<pdf::LetterModel> parseLetterModel(std::string_view xml_bytes);
 
 // Trims and collapses runs of XML whitespace (space, tab, CR, LF) to one space.

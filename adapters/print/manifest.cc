@@ -21,6 +21,16 @@ std::string manifestJson(const Manifest& m) {
   o["pdf_file"] = m.pdf_file;
   o["product_sha256"] = m.product_sha256;
   o["created_at"] = m.created_at;
+  json::array enclosures;
+  for (const auto& e : m.enclosures) {
+    json::object enc;
+    enc["soort"] = e.soort;
+    enc["bestandsnaam"] = e.bestandsnaam;
+    enc["sha256"] = e.sha256;
+    enc["pages"] = e.pages;
+    enclosures.emplace_back(std::move(enc));
+  }
+  o["enclosures"] = std::move(enclosures);
   return json::serialize(o) + "\n";
 }
 
@@ -32,7 +42,7 @@ Result<Manifest> parseManifest(std::string_view text) {
   json::value v = json::parse(json::string_view(text.data(), text.size()), ec);
   if (ec || !v.is_object()) return bad("not a JSON object");
   const json::object& o = v.as_object();
-  if (o.size() != 10) return bad("expected 10 keys");
+  if (o.size() != 11) return bad("expected 11 keys");
   Manifest m;
   auto str = [&](const char* key, std::string& out) {
     const json::value* f = o.if_contains(key);
@@ -54,6 +64,27 @@ Result<Manifest> parseManifest(std::string_view text) {
   for (const auto& line : recipient->as_array()) {
     if (!line.is_string()) return bad("recipient lines must be text");
     m.recipient.emplace_back(line.as_string());
+  }
+  const json::value* enclosures = o.if_contains("enclosures");
+  if (!enclosures || !enclosures->is_array()) return bad("enclosures must be a list");
+  for (const auto& item : enclosures->as_array()) {
+    const json::object* enc = item.if_object();
+    if (!enc || enc->size() != 4) return bad("an enclosure has soort, bestandsnaam, sha256, pages");
+    ManifestEnclosure e;
+    auto text = [&](const char* key, std::string& out) {
+      const json::value* f = enc->if_contains(key);
+      if (!f || !f->is_string()) return false;
+      out = std::string(f->as_string());
+      return true;
+    };
+    if (!text("soort", e.soort) || !text("bestandsnaam", e.bestandsnaam) ||
+        !text("sha256", e.sha256))
+      return bad("an enclosure has a missing or non-text field");
+    const json::value* n = enc->if_contains("pages");
+    if (!n || !n->is_int64() || n->as_int64() < 1 || n->as_int64() > 10000)
+      return bad("enclosure pages must be a positive integer");
+    e.pages = static_cast<int>(n->as_int64());
+    m.enclosures.push_back(std::move(e));
   }
   return m;
 }

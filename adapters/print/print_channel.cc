@@ -113,6 +113,10 @@ Result<WireMessage> PrintChannel::prepare(const ChannelInput& in) const {
   m.product_sha256 = in.product_sha256.empty() ? tls::hexEncode(tls::sha256(in.signed_product))
                                                : in.product_sha256;
   m.created_at = formatRfc3339Utc(in.now_ms);
+  for (size_t i = 0; i < model->enclosures.size(); ++i) {
+    const auto& e = model->enclosures[i];
+    m.enclosures.push_back({e.kind, e.file_name, e.sha256, rendered->enclosure_pages.at(i)});
+  }
   WireMessage msg;
   msg.channel = kChannel;
   msg.media_type = "application/pdf";

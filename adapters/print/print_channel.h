@@ -3,7 +3,9 @@
 // the signed product becomes a PDF letter for postal delivery.
 //
 //   prepare(in)  pure: signed product -> mappings/<partner>/<product>.letter.xsl -> letter model
-//                (letter_model_reader.h) -> PDF (hub/pdf) + manifest (manifest.h). WireMessage:
+//                (letter_model_reader.h) -> PDF (hub/pdf; the product's documents printed after
+//                the letter) + manifest (manifest.h). An enclosure that cannot be printed fails
+//                prepare with a reason naming it (so the attempt fails permanently). WireMessage:
 //                channel "print", target "spool:<name>.pdf" or the print service URL, media type
 //                application/pdf, body the PDF, parts [{"<name>.json", application/json,
 //                manifest}]; in URL mode also the HTTP headers (print_http.h).

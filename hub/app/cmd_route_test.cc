@@ -99,6 +99,10 @@ int routeTestMain(const Args& args) {
       continue;
     }
     std::cout << "schema valid, signed (" << built->signed_xml.size() << " bytes)\n";
+    // A condition on the case's history: `run` decides it in the store, which a dry run has not.
+    for (const auto& prior : d.requires_prior)
+      std::cout << "  conditional: planned only if this case already has a delivery "
+                << prior.partner << "/" << prior.product << " (decided by the store at intake)\n";
     // The exact wire message of every channel of the chain, as `run` would send it.
     const DeliveryRule* rule = rt.rule(rec.env.event_type, d.partner, d.product);
     ChannelInput in{d.delivery_id,

@@ -58,21 +58,29 @@ struct RetryPolicy {
 };
 
 // A condition on an event field, addressed as an element path in the event's XML form
-// (e.g. /betrokkene/toestemmingPvp). All conditions of a delivery must hold.
+// (e.g. /betrokkene/toestemmingPvp), or (kDeliveredBefore) on the case's own history: an earlier
+// event of the same case (zaaknummer) planned a delivery of `partner`/`product`. That one is
+// decided by the store when the event is committed. All conditions of a delivery must hold.
 struct Condition {
-  enum class Op { kEquals, kNotEquals, kPresent, kAbsent };
-  std::string field;  // "/a/b" below the root element <event>
+  enum class Op { kEquals, kNotEquals, kPresent, kAbsent, kDeliveredBefore };
+  std::string field;  // "/a/b" below the root element <event>; empty for kDeliveredBefore
   Op op = Op::kPresent;
-  std::string value;   // for kEquals / kNotEquals
-  std::string source;  // file:line
+  std::string value;                 // for kEquals / kNotEquals
+  std::string source;                // file:line
+  std::string partner{}, product{};  // for kDeliveredBefore
 };
 
-// The legal deadline of a product, counted from the decision in the event: either a duration
-// after a date-time field, or the value of a date-time field itself.
+// The legal deadline of a product, counted from a moment in the event:
+//   {from: F, after: D}                    D after F (with a zone: D whole calendar days there)
+//   {from: F, until: end_of_day, zone: Z}  the end of F's calendar day in Z (the next midnight)
+//   {at: F}                                the value of F itself (counted from intake)
+// With a zone, F may also be a date (YYYY-MM-DD): its first moment (local midnight) in the zone.
 struct LegalDeadline {
-  std::string from_field;  // e.g. /besluit/datumTijd (with `after`)
+  std::string from_field;  // e.g. /besluit/datumTijd (with `after` or `until`)
   Millis after{0};
-  std::string at_field;  // e.g. /besluit/geldigTot
+  std::string at_field;     // e.g. /besluit/geldigTot
+  bool end_of_day = false;  // until: end_of_day
+  std::string zone{};       // e.g. Europe/Amsterdam (hub/core/zone_time.h); empty: none
   bool fixed() const { return !from_field.empty(); }
 };
 
@@ -90,6 +98,9 @@ struct DeliveryRule {
 
 struct Route {
   std::string event_type;
+  // documents.required: the kinds of document (documenten[].soort) the law says must travel
+  // with this event; without one the event is quarantined, naming it.
+  std::vector<std::string> required_documents;
   std::vector<DeliveryRule> deliveries;
   std::string source;  // file:line
 };

@@ -17,6 +17,7 @@ class Diagnostics {
   void warning(const Position& pos, const std::string& key_path, const std::string& message);
   // For errors that belong to no position (e.g. a missing file).
   void error(const std::string& message) { errors_.push_back(message); }
+  void warning(const std::string& message) { warnings_.push_back(message); }
   bool ok() const { return errors_.empty(); }
   const std::vector<std::string>& errors() const { return errors_; }
   const std::vector<std::string>& warnings() const { return warnings_; }

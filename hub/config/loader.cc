@@ -267,6 +267,7 @@ HubConfigConstSharedPtr loadConfig(const std::string& hub_yaml, const LoadOption
   for (const auto& f : route_files) loadRoutes(f, shownName(cfg->base_dir, f), opts, *cfg, diag);
   if (cfg->routes.empty() && diag.ok()) diag.error(shown + ": no routes configured");
   if (diag.ok()) checkLegalDeadlines(*cfg, diag);
+  if (diag.ok()) checkPriorDeliveries(*cfg, diag);
   std::string required = (fs::path(cfg->routes_dir) / "required.yaml").string();
   if (diag.ok() && fs::exists(required, ec))
     checkRequiredRecipients(required, shownName(cfg->base_dir, required), *cfg, diag);

@@ -94,6 +94,13 @@ void loadRoutes(const std::string& file, const std::string& shown, const LoadOpt
               "event type '" + route.event_type + "' already routed at " + prev->source);
     bool crisis = route.event_type.find("crisismaatregel") != std::string::npos ||
                   route.event_type.find("inbewaringstelling") != std::string::npos;
+    MapReader docs = r.child("documents");
+    route.required_documents = docs.strList("required");
+    for (const auto& kind : route.required_documents)
+      if (kind != "besluit" && kind != "medische-verklaring" && kind != "onderzoeksresultaten")
+        docs.error("required", "unknown document kind '" + kind +
+                                   "'; known: besluit, medische-verklaring, onderzoeksresultaten");
+    docs.finish();
     std::set<std::pair<std::string, std::string>> seen;
     r.eachItem("deliver", true, [&](MapReader& d, size_t) {
       DeliveryRule rule;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "hub/core/zone_time.h"
+
 namespace hub::config {
 namespace {
 
@@ -35,6 +37,23 @@ std::vector<Condition> readConditions(MapReader& rule) {
   rule.eachItem("when", false, [&](MapReader& c, size_t) {
     Condition cond;
     cond.source = c.file() + ":" + std::to_string(c.position().line);
+    if (c.has("delivered_before")) {
+      // On the case's own history: {delivered_before: {partner: P, product: Q}}.
+      cond.op = Condition::Op::kDeliveredBefore;
+      MapReader p = c.child("delivered_before");
+      cond.partner = p.str("partner", true);  // not a mapping: the reader says so
+      cond.product = p.str("product", true);
+      p.finish();
+      for (const char* key : {"field", "equals", "not_equals", "present"})
+        if (c.has(key))
+          c.error(key, "a delivered_before condition tests the case's history, not a field");
+      (void)c.str("field", false);  // declare the keys for unknown-key checks
+      (void)c.str("equals", false);
+      (void)c.str("not_equals", false);
+      (void)c.boolean("present", true);
+      out.push_back(std::move(cond));
+      return;
+    }
     cond.field = c.str("field", true);
     if (c.has("field") && !isFieldPath(cond.field))
       c.error("field", "a field is an element path below <event>, like /betrokkene/toestemmingPvp");
@@ -56,7 +75,11 @@ std::vector<Condition> readConditions(MapReader& rule) {
     (void)c.str("equals", false);  // declare the keys for unknown-key checks
     (void)c.str("not_equals", false);
     (void)c.boolean("present", true);
-    if (ops != 1) c.error("", "a condition needs exactly one of equals, not_equals or present");
+    (void)c.child("delivered_before");
+    if (ops != 1)
+      c.error("",
+              "a condition needs exactly one of equals, not_equals or present (or is "
+              "{delivered_before: {partner, product}})");
     out.push_back(std::move(cond));
   });
   return out;
@@ -71,14 +94,36 @@ std::optional<LegalDeadline> readLegalDeadline(MapReader& rule) {
   LegalDeadline out;
   out.from_field = l.str("from", false);
   out.after = l.duration("after", Millis(0));
+  std::string until = l.str("until", false);
+  out.zone = l.str("zone", false);
   out.at_field = l.str("at", false);
   bool from = !out.from_field.empty(), at = !out.at_field.empty();
-  if (from == at)
-    l.error("", "give either {from: FIELD, after: DURATION} or {at: FIELD}");
-  else if (from && out.after.count() <= 0)
+  if (from == at) {
+    l.error("",
+            "give either {from: FIELD, after: DURATION}, {from: FIELD, until: end_of_day, zone: "
+            "ZONE} or {at: FIELD}");
+  } else if (at) {
+    for (const char* key : {"after", "until", "zone"})
+      if (l.has(key))
+        l.error(key, "{at: FIELD} is the field's own moment: it takes no " + std::string(key));
+  } else if (l.has("after") && l.has("until")) {
+    l.error("until", "give either 'after' or 'until', not both");
+  } else if (l.has("until")) {
+    if (until != "end_of_day")
+      l.error("until", "unknown until '" + until + "'; known: end_of_day");
+    else
+      out.end_of_day = true;
+    if (!l.has("zone"))
+      l.error("until", "until: end_of_day needs the zone of that day, e.g. zone: " +
+                           std::string(zone::kSupported));
+  } else if (out.after.count() <= 0) {
     l.error("after", "a legal deadline counted from a field needs a positive 'after'");
-  else if (!at && l.has("after") == false)
-    l.error("after", "missing required key");
+  } else if (l.has("zone") && out.after.count() % zone::kDayMs != 0) {
+    l.error("after", "with a zone, 'after' counts calendar days there: give whole days, like 14d");
+  }
+  if (l.has("zone") && !zone::supported(out.zone))
+    l.error("zone", "unsupported time zone '" + out.zone +
+                        "'; supported: " + std::string(zone::kSupported));
   for (const auto& f : {out.from_field, out.at_field})
     if (!f.empty() && !isFieldPath(f))
       l.error(from ? "from" : "at",

@@ -7,10 +7,13 @@
 namespace hub::config {
 
 // when: [{field: /a/b, equals: "x"} | {field: /a/b, not_equals: "x"} | {field: /a/b, present: true}
-//        | {field: /a/b, present: false}]
+//        | {field: /a/b, present: false} | {delivered_before: {partner: P, product: Q}}]
 std::vector<Condition> readConditions(MapReader& rule);
 
-// legal_deadline: {from: /besluit/datumTijd, after: 24h} | {at: /besluit/geldigTot}
+// legal_deadline: {from: /besluit/datumTijd, after: 24h}
+//               | {from: /melding/datumOntvangst, after: 14d, zone: Europe/Amsterdam}
+//               | {from: /besluit/datumTijd, until: end_of_day, zone: Europe/Amsterdam}
+//               | {at: /besluit/geldigTot}
 std::optional<LegalDeadline> readLegalDeadline(MapReader& rule);
 
 // "1d2h30m" style rendering for messages.

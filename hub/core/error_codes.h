@@ -23,7 +23,8 @@
   X(kStore, "store")                                                       \
   X(kTransport, "transport")                                               \
   X(kDeadline, "deadline")                                                 \
-  X(kPermanent, "permanent")
+  X(kPermanent, "permanent")                                               \
+  X(kDocument, "document") /* a document in the event is not what it says */
 
 namespace hub::errc {
 #define HUB_ERRC_DEFINE(name, text) inline constexpr const char* name = text;

@@ -14,7 +14,13 @@ namespace {
 
 // The product for one claimed delivery: the event's XML form derived from the stored body (as
 // intake derived it), mapped, validated and signed.
-Result<BuiltProduct> buildFor(const Runtime& rt, DueDelivery& d, int64_t started_ms) {
+Result<BuiltProduct> buildFor(const Runtime& rt, DueDelivery& d, int64_t started_ms,
+                              const AttemptRunner::BodyLoader& load_body) {
+  if (d.event_xml.empty() && d.body.empty() && load_body) {
+    auto body = load_body(d.seq);
+    if (!body) return unexpected(body.error());
+    d.body = std::move(*body);
+  }
   auto event_xml = !d.event_xml.empty()
                        ? Result<std::string>(std::move(d.event_xml))
                        : eventXmlForm(d.content_type, d.body, rt.cfg->intake.max_json_depth);
@@ -87,14 +93,18 @@ AttemptReport AttemptRunner::run(const Runtime& rt, DueDelivery d, Random& rando
     outcome = Outcome::retryable(skip_reason);
   } else {
     if (d.signed_product.empty()) {
-      auto built = buildFor(rt, d, started);
+      auto built = buildFor(rt, d, started, load_body_);
+      std::string().swap(d.body);  // the product is built: the body is not needed any more
       if (built) {
         d.signed_product = std::move(built->signed_xml);
         d.product_sha256 = tls::hexEncode(tls::sha256(d.signed_product));
         res.product_sha256 = d.product_sha256;
         built_now = true;
       } else {
-        outcome = Outcome::permanent(built.error().code + ": " + built.error().message);
+        // The store not answering is transient; a product that cannot be built is not.
+        std::string why = built.error().code + ": " + built.error().message;
+        outcome =
+            built.error().code == errc::kStore ? Outcome::retryable(why) : Outcome::permanent(why);
       }
     }
     Channel* ch = rt.channel(d.partner, d.channel_index > 0 ? d.channel : "");

@@ -9,6 +9,7 @@
 //      letter) that go into the same transaction; metrics and one log line per switch or death.
 // A delivery claimed as overdue (its coupling's circuit open past the deadline) skips 2: its
 // channel gives up without an attempt. Stateless and thread-safe: clock and randomness injected.
+#include <functional>
 #include <string>
 
 #include "hub/core/time_source.h"
@@ -27,7 +28,11 @@ struct AttemptReport {
 
 class AttemptRunner {
  public:
-  AttemptRunner(const TimeSource& clock, stats::Stats& stats) : clock_(clock), stats_(stats) {}
+  // load_body: the event body of a claimed delivery (Store::eventBody), loaded only when the
+  // product is built.
+  using BodyLoader = std::function<Result<std::string>(int64_t delivery_seq)>;
+  AttemptRunner(const TimeSource& clock, stats::Stats& stats, BodyLoader load_body = {})
+      : clock_(clock), stats_(stats), load_body_(std::move(load_body)) {}
 
   // skip_reason non-empty: no attempt; the current channel gives up with that reason.
   AttemptReport run(const Runtime& rt, DueDelivery d, Random& random,
@@ -36,6 +41,7 @@ class AttemptRunner {
  private:
   const TimeSource& clock_;
   stats::Stats& stats_;
+  BodyLoader load_body_;
 };
 
 // The product's process step as people name it: the rule's process_step, or the product name

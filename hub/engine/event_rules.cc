@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "hub/core/error_codes.h"
+#include "hub/core/zone_time.h"
 #include "hub/xml/document_query.h"
 
 namespace hub::engine {
@@ -29,8 +30,37 @@ const char* opText(Condition::Op op) {
       return "present";
     case Condition::Op::kAbsent:
       return "absent";
+    case Condition::Op::kDeliveredBefore:
+      return "delivered_before";
   }
   return "?";
+}
+
+// A date (xs:date, YYYY-MM-DD) that exists in the calendar.
+std::optional<zone::LocalDate> parseDate(std::string_view s) {
+  zone::LocalDate d;
+  if (s.size() != 10 || !digits(s, 0, 4, d.year) || s[4] != '-' || !digits(s, 5, 2, d.month) ||
+      s[7] != '-' || !digits(s, 8, 2, d.day) || d.month < 1 || d.month > 12 || d.day < 1)
+    return std::nullopt;
+  zone::LocalDate next = zone::civilFromDays(zone::daysFromCivil(d.year, d.month, d.day));
+  if (next.month != d.month) return std::nullopt;  // 31 April, 29 February of a common year
+  return d;
+}
+
+// A legal deadline counted in a zone: from a date-time or a date (its first moment there), to
+// the end of that calendar day or a number of calendar days later.
+Result<LegalPeriod> zonedPeriod(const LegalDeadline& legal, const std::string& value) {
+  std::optional<int64_t> start = parseRfc3339(value);
+  if (!start)
+    if (auto date = parseDate(value)) start = zone::startOfDay(legal.zone, *date);
+  if (!start)
+    return unexpected(errc::kSchemaViolation,
+                      legal.from_field + ": not a date or RFC 3339 date-time");
+  auto end = legal.end_of_day
+                 ? zone::endOfDay(legal.zone, *start)
+                 : zone::addCalendarDays(legal.zone, *start, legal.after.count() / zone::kDayMs);
+  if (!end) return unexpected(errc::kSchemaViolation, "unsupported time zone " + legal.zone);
+  return LegalPeriod{*start, *end};
 }
 
 }  // namespace
@@ -98,6 +128,9 @@ bool conditionsHold(const std::vector<Condition>& when, const xml::Document& eve
       case Condition::Op::kAbsent:
         ok = !v.has_value();
         break;
+      case Condition::Op::kDeliveredBefore:
+        ok = true;  // the case's history: decided by the store
+        break;
     }
     if (!ok) {
       why = std::string("condition ") + c.field + " " + opText(c.op) +
@@ -109,14 +142,23 @@ bool conditionsHold(const std::vector<Condition>& when, const xml::Document& eve
   return true;
 }
 
+std::vector<PriorDelivery> priorDeliveries(const std::vector<Condition>& when) {
+  std::vector<PriorDelivery> out;
+  for (const auto& c : when)
+    if (c.op == Condition::Op::kDeliveredBefore) out.push_back({c.partner, c.product});
+  return out;
+}
+
 Result<LegalPeriod> legalPeriod(const LegalDeadline& legal, const xml::Document& event,
                                 int64_t received_at_ms) {
   const std::string& field = legal.fixed() ? legal.from_field : legal.at_field;
   auto v = xml::elementText(event, field);
   if (!v) return unexpected(errc::kSchemaViolation, field + ": needed for the legal deadline");
+  if (legal.fixed() && !legal.zone.empty()) return zonedPeriod(legal, *v);
   auto t = parseRfc3339(*v);
-  // A date (xs:date) counts from its first moment in Dutch time, taken as UTC+02:00 (the earliest
-  // offset the Netherlands uses) so that a legal deadline is never computed too late.
+  // Without a zone, a date (xs:date) counts from its first moment in Dutch time, taken as
+  // UTC+02:00 (the earliest offset the Netherlands uses) so that a legal deadline is never
+  // computed too late. (With a zone it is that zone's own midnight: zonedPeriod.)
   if (!t && v->size() == 10) t = parseRfc3339(*v + "T00:00:00+02:00");
   if (!t) return unexpected(errc::kSchemaViolation, field + ": not a date or RFC 3339 date-time");
   if (legal.fixed()) return LegalPeriod{*t, *t + legal.after.count()};

@@ -5,6 +5,7 @@
 #include "hub/audit/record_line.h"
 #include "hub/core/error_codes.h"
 #include "hub/engine/delivery_id.h"
+#include "hub/engine/event_documents.h"
 #include "hub/engine/event_rules.h"
 #include "hub/xml/document.h"
 #include "hub/xml/document_query.h"
@@ -68,8 +69,13 @@ Result<std::vector<PlannedDelivery>> planDeliveries(const Route& route, const xm
       d.legal_start_at = legal->start_at;
       d.legal_deadline_at = legal->deadline_at;
     }
+    d.requires_prior = priorDeliveries(rule.when);
+    std::string prior;  // decided by the store, against the case's history
+    for (const auto& p : d.requires_prior)
+      prior += (prior.empty() ? ", if this case has a delivery " : " and ") + p.partner + "/" +
+               p.product;
     history.push_back("planned " + rule.partner + "/" + rule.product + " delivery " +
-                      d.delivery_id);
+                      d.delivery_id + prior);
     out.push_back(std::move(d));
   }
   return out;
@@ -122,6 +128,8 @@ IntakeRecord processEnvelope(const Runtime& rt, Envelope env) {
   if (doc->rootName() != "event")
     return quarantine(std::move(env), errc::kSchemaViolation,
                       "body: root element is '" + doc->rootName() + "', expected 'event'");
+  if (auto old = checkSpelling(*doc))
+    return quarantine(std::move(env), errc::kSchemaViolation, old->where + ": " + old->what);
   if (auto v = schema_it->second->validate(*doc); !v)
     return quarantine(std::move(env), errc::kSchemaViolation,
                       "schemas/events/" + env.event_type + ".xsd: " + v.error().message);
@@ -135,6 +143,9 @@ IntakeRecord processEnvelope(const Runtime& rt, Envelope env) {
     if (!bsnElfproef(bsn))
       return quarantine(std::move(env), errc::kSchemaViolation,
                         "bsn: fails the 11-check (elfproef)");
+
+  if (auto bad = checkDocuments(*doc, route->required_documents))
+    return quarantine(std::move(env), errc::kDocument, bad->where + ": " + bad->what);
 
   IntakeRecord rec;
   if (!rt.person_key.empty()) rec.person_hash = audit::personHash(rt.person_key, bsns);

@@ -21,7 +21,8 @@ Result<std::string> eventXmlForm(const std::string& content_type, const std::str
                                  int max_json_depth);
 
 // Plans the deliveries of an accepted event (also used by `route test`).
-// Deliveries whose conditions do not hold are not planned; `history` says why.
+// Deliveries whose conditions do not hold are not planned; `history` says why. A delivery with
+// delivered_before conditions is planned with requires_prior: the store decides it at commit.
 Result<std::vector<PlannedDelivery>> planDeliveries(const Route& route, const xml::Document& event,
                                                     const std::string& message_id, int64_t now_ms,
                                                     std::vector<std::string>& history);

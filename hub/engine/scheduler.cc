@@ -25,7 +25,7 @@ Scheduler::Scheduler(RuntimeConstSharedPtr rt, Store& store, const TimeSource& c
       clock_(clock),
       stats_(stats),
       random_(random ? std::move(random) : std::function<Random&()>(threadRandom)),
-      runner_(clock, stats),
+      runner_(clock, stats, [&store](int64_t seq) { return store.eventBody(seq); }),
       rt_(std::move(rt)),
       pool_(workers) {}
 

@@ -10,6 +10,7 @@
 
 #include "hub/core/c_ptr.h"
 #include "hub/core/error_codes.h"
+#include "hub/pdf/pdf_enclosures.h"
 
 namespace hub::pdf {
 namespace {
@@ -256,7 +257,10 @@ Error cairoError(cairo_status_t status) {
 
 }  // namespace
 
-Result<RenderedPdf> renderLetterPdf(const LetterModel& model) {
+Result<RenderedPdf> renderLetterPdf(const LetterModel& model, const EnclosureLimits& limits) {
+  // Enclosures first: one that cannot be printed fails the letter before any work is done.
+  auto enclosures = Enclosures::open(model.enclosures, limits);
+  if (!enclosures) return unexpected(enclosures.error());
   RenderedPdf out;
   SurfacePtr surface(
       cairo_pdf_surface_create_for_stream(appendToString, &out.bytes, kA4WidthPt, kA4HeightPt));
@@ -284,10 +288,16 @@ Result<RenderedPdf> renderLetterPdf(const LetterModel& model) {
   pango_cairo_context_set_font_options(ctx.get(), options.get());
   const Fonts fonts;
   const int pages = Pager(cr.get(), ctx.get(), fonts, model, 0, /*draw=*/false).run();
-  out.pages = Pager(cr.get(), ctx.get(), fonts, model, pages, /*draw=*/true).run();
+  out.letter_pages = Pager(cr.get(), ctx.get(), fonts, model, pages, /*draw=*/true).run();
   if (auto st = cairo_status(cr.get()); st != CAIRO_STATUS_SUCCESS) {
     return unexpected(cairoError(st));
   }
+  if (auto drawn = enclosures->render(surface.get(), cr.get()); !drawn) {
+    return unexpected(drawn.error());
+  }
+  out.enclosure_pages = enclosures->pages();
+  out.pages = out.letter_pages;
+  for (int n : out.enclosure_pages) out.pages += n;
   cr.reset();
   cairo_surface_finish(surface.get());
   if (auto st = cairo_surface_status(surface.get()); st != CAIRO_STATUS_SUCCESS) {

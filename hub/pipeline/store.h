@@ -19,6 +19,11 @@
 
 namespace hub {
 
+// A delivery of the same case by an earlier event (a route's `delivered_before` condition).
+struct PriorDelivery {
+  std::string partner, product;
+};
+
 struct PlannedDelivery {
   std::string delivery_id;
   std::string partner;
@@ -26,6 +31,9 @@ struct PlannedDelivery {
   int64_t deadline_at = 0;        // operational deadline (unix ms): then fall back
   int64_t legal_deadline_at = 0;  // 0 = none computed
   int64_t legal_start_at = 0;  // start of the legal period (the decision), for half-time warnings
+  // Planned only if the store holds each of these for the case (any state; decided in the intake
+  // transaction, which then clears this and notes the outcome in the event's history).
+  std::vector<PriorDelivery> requires_prior{};
 };
 
 struct IntakeRecord {
@@ -54,9 +62,10 @@ struct DueDelivery {
   std::string signed_product;  // the signed product, once built (the same on every attempt)
   std::string product_sha256;  // its SHA-256 (hex)
   std::string message_id, event_type, actor, correlation_id;
-  std::string peer, person_hash;   // for the audit trail
-  std::string body, content_type;  // the event as received; its XML form is derived again
-  std::string event_xml;           // only for events stored before 0.2, which kept the XML form
+  std::string peer, person_hash;  // for the audit trail
+  std::string body;  // empty when claimed: the worker loads it (Store::eventBody) when it builds
+  std::string content_type;  // the event as received; its XML form is derived again
+  std::string event_xml;     // only for events stored before 0.2, which kept the XML form
   int64_t received_at = 0;
 };
 
@@ -233,6 +242,9 @@ class Store {
   virtual Result<std::vector<std::string>> pausedPartners() = 0;
   virtual Result<std::vector<PartnerActivity>> activity(int64_t now_ms) = 0;
   virtual Result<std::vector<Proposal>> proposals(const std::string& message_id) = 0;
+  // The body of the event a delivery was made from: workers load it when they build the product
+  // (a claim does not carry it, so a backlog of large events is not held in memory per claim).
+  virtual Result<std::string> eventBody(int64_t delivery_seq) = 0;
   // Unpublished outbox messages, oldest first.
   virtual Result<std::vector<OutboxEntry>> outbox(int limit) = 0;
 };

@@ -20,7 +20,8 @@ constexpr const char* kNotPaused = "d.partner NOT IN (SELECT partner FROM partne
 constexpr const char* kDueColumns =
     "SELECT d.seq,d.delivery_id,d.partner,d.product,d.case_id,d.attempts,d.deadline_at,"
     "d.created_at,e.message_id,e.event_type,e.actor,e.correlation_id,e.event_xml,"
-    "e.received_at,e.body,e.content_type,d.channel_index,d.current_channel,d.channel_attempts,"
+    "e.received_at,CAST('' AS "
+    "BLOB),e.content_type,d.channel_index,d.current_channel,d.channel_attempts,"
     "COALESCE(d.legal_deadline_at,0),d.reasons,pr.signed,COALESCE(d.product_sha256,''),e.peer,"
     "e.person_hash "
     "FROM deliveries d JOIN events e ON e.id=d.event_id "
@@ -167,6 +168,8 @@ Result<void> SqliteStore::prepareStatements() {
       {&due_stmt_, &rdb_, dueSql()},
       {&next_due_stmt_, &rdb_,
        "SELECT MIN(next_at) FROM deliveries WHERE state IN ('pending','retry_wait','fallback')"},
+      {&body_stmt_, &rdb_,
+       "SELECT e.body FROM deliveries d JOIN events e ON e.id=d.event_id WHERE d.seq=?1"},
       {&outbox_stmt_, &rdb_,
        "SELECT id,address,kind,body FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT ?1"},
   };
@@ -304,34 +307,7 @@ Result<void> SqliteStore::applyIntake(IntakeOp& op) {
   }
   int64_t event_id = sqlite3_last_insert_rowid(wdb_.raw());
   op.status = r.quarantined ? IntakeStatus::kQuarantined : IntakeStatus::kStored;
-  auditIntake(r, op.status, nullptr);
-  return insertPlanned(event_id, r);
-}
-
-// The planned deliveries and routing notes of an accepted event (intake, and replay of a
-// quarantined one).
-Result<void> SqliteStore::insertPlanned(int64_t event_id, const IntakeRecord& r) {
-  const auto& e = r.env;
-  for (const auto& d : r.deliveries) {
-    auto& st = ws_.insert_delivery;
-    st.bind(1, d.delivery_id).bind(2, event_id).bind(3, d.partner).bind(4, d.product);
-    st.bind(5, e.case_id).bind(6, e.received_at_ms).bind(7, d.deadline_at);
-    if (d.legal_start_at)
-      st.bind(9, d.legal_start_at);
-    else
-      st.bindNull(9);
-    if (d.legal_deadline_at)
-      st.bind(8, d.legal_deadline_at);
-    else
-      st.bindNull(8);
-    if (auto x = st.run(); !x) return x;
-  }
-  for (const auto& note : r.history) {
-    if (auto x = ws_.insert_history.bind(1, event_id).bind(2, e.received_at_ms).bind(3, note).run();
-        !x)
-      return x;
-  }
-  return {};
+  return insertPlanned(event_id, op.rec, op.status, nullptr);
 }
 
 Result<void> SqliteStore::applyClaimDue(ClaimDueOp& op) {
@@ -485,6 +461,24 @@ Result<std::vector<DueDelivery>> SqliteStore::due(const std::string& partner, in
   }
   s.reset();
   return out;
+}
+
+Result<std::string> SqliteStore::eventBody(int64_t delivery_seq) {
+  std::lock_guard<std::mutex> lock(read_mu_);
+  auto& s = body_stmt_;
+  s.bind(1, delivery_seq);
+  auto row = s.step();
+  if (!row) {
+    s.reset();
+    return unexpected(row.error());
+  }
+  if (!*row) {
+    s.reset();
+    return unexpected(errc::kStore, "no delivery " + std::to_string(delivery_seq));
+  }
+  std::string body = s.text(0);
+  s.reset();
+  return body;
 }
 
 Result<std::optional<int64_t>> SqliteStore::nextDueAt() {

@@ -56,6 +56,7 @@ class SqliteStore final : public Store {
   Result<std::optional<int64_t>> nextDueAt() override;
   Result<std::vector<StateCount>> counts() override;
   Result<std::vector<OutboxEntry>> outbox(int limit) override;
+  Result<std::string> eventBody(int64_t delivery_seq) override;
   Result<std::vector<ChannelCount>> channelCounts() override;
   Result<std::vector<DeliveryView>> listDeliveries(const DeliveryFilter& f) override;
   Result<std::optional<DeliveryDetail>> delivery(const std::string& delivery_id) override;
@@ -138,7 +139,13 @@ class SqliteStore final : public Store {
   Result<void> applyPause(PauseOp& op);
   Result<void> applyReplayEvent(ReplayEventOp& op);
   Result<void> applyPropose(ProposeOp& op);
-  Result<void> insertPlanned(int64_t event_id, const IntakeRecord& rec);
+  // An event's planning in its intake transaction (sqlite_store_planning.cc): decides the
+  // deliveries that wait on the case's history, collects the audit records, inserts the planned
+  // deliveries and routing notes. Resolves `rec` in place (idempotent: a retried batch applies it
+  // again to the resolved record).
+  Result<void> insertPlanned(int64_t event_id, IntakeRecord& rec, IntakeStatus status,
+                             const Actor* replayed_by);
+  Result<void> resolvePriorDeliveries(IntakeRecord& rec);
   // The audit records of each operation (sqlite_store_audit.cc), collected in audit_ and
   // written before the commit.
   void auditIntake(const IntakeRecord& rec, IntakeStatus status, const Actor* replayed_by);
@@ -161,10 +168,11 @@ class SqliteStore final : public Store {
         finish, insert_attempt, insert_product, insert_outbox, outbox_sent, begin, commit, rollback,
         due, overdue, fallback_due, audit_delivery, audit_outbox;
   } ws_;
-  std::vector<AuditRecord> audit_;  // the audit records of the batch being committed
+  std::optional<Stmt> prior_delivery_;  // prepared on first use (sqlite_store_planning.cc)
+  std::vector<AuditRecord> audit_;      // the audit records of the batch being committed
   // Only used on the scheduler thread (reads).
   Db rdb_;
-  Stmt due_stmt_, next_due_stmt_, outbox_stmt_;
+  Stmt due_stmt_, next_due_stmt_, outbox_stmt_, body_stmt_;
   std::mutex read_mu_;
 
   std::mutex mu_;  // guards queue_, stopping_

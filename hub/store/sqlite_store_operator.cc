@@ -140,8 +140,7 @@ Result<void> SqliteStore::applyReplayEvent(ReplayEventOp& op) {
   upd->bind(4, r.env.event_type).bind(5, r.env.case_id).bind(6, r.person_hash);
   if (auto x = upd->run(); !x) return x;
   op.status = r.quarantined ? IntakeStatus::kQuarantined : IntakeStatus::kStored;
-  auditIntake(r, op.status, &op.by);
-  return insertPlanned(event_id, r);
+  return insertPlanned(event_id, op.rec, op.status, &op.by);
 }
 
 Result<void> SqliteStore::applyPropose(ProposeOp& op) {

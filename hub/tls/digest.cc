@@ -4,7 +4,9 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <memory>
 
 namespace hub::tls {
 namespace {
@@ -39,6 +41,33 @@ Sha256Digest hmacSha256(std::string_view key, std::string_view data) {
 
 bool randomBytes(std::span<uint8_t> out) {
   return RAND_bytes(out.data(), static_cast<int>(out.size())) == 1;
+}
+
+std::optional<std::string> base64Decode(std::string_view text) {
+  // EVP_Decode* skips line breaks and spaces (XML may wrap base64) and checks the padding; one
+  // output buffer, no copy of the input.
+  std::unique_ptr<EVP_ENCODE_CTX, decltype(&EVP_ENCODE_CTX_free)> ctx(EVP_ENCODE_CTX_new(),
+                                                                      EVP_ENCODE_CTX_free);
+  if (!ctx) std::abort();
+  EVP_DecodeInit(ctx.get());
+  std::string out(text.size() / 4 * 3 + 3, '\0');
+  size_t total = 0;
+  constexpr size_t kChunk = 1 << 20;  // EVP_DecodeUpdate takes an int length
+  for (size_t pos = 0; pos < text.size(); pos += kChunk) {
+    size_t n = std::min(kChunk, text.size() - pos);
+    int got = 0;
+    if (EVP_DecodeUpdate(ctx.get(), reinterpret_cast<unsigned char*>(out.data() + total), &got,
+                         reinterpret_cast<const unsigned char*>(text.data() + pos),
+                         static_cast<int>(n)) < 0)
+      return std::nullopt;
+    total += static_cast<size_t>(got);
+  }
+  int got = 0;
+  if (EVP_DecodeFinal(ctx.get(), reinterpret_cast<unsigned char*>(out.data() + total), &got) != 1)
+    return std::nullopt;
+  total += static_cast<size_t>(got);
+  out.resize(total);
+  return out;
 }
 
 std::string hexEncode(std::span<const uint8_t> bytes) {

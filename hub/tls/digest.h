@@ -3,6 +3,7 @@
 // delivery ids (SHA-1 for UUIDv5), PDF manifests and keyed hashes (SHA-256).
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -18,6 +19,10 @@ Sha256Digest sha256(std::string_view data);
 Sha256Digest hmacSha256(std::string_view key, std::string_view data);
 // Cryptographically strong random bytes (OpenSSL's DRBG); an error when it is not seeded.
 bool randomBytes(std::span<uint8_t> out);
+
+// Standard base64 (RFC 4648, padding required; line breaks and spaces between groups allowed) ->
+// bytes; nullopt when it is not base64.
+std::optional<std::string> base64Decode(std::string_view text);
 
 // Lowercase hex, two characters per byte.
 std::string hexEncode(std::span<const uint8_t> bytes);

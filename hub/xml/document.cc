@@ -5,6 +5,7 @@
 #include <libxml/tree.h>
 
 #include <climits>
+#include <utility>
 
 #include "hub/core/c_ptr.h"
 #include "hub/core/error_codes.h"
@@ -124,6 +125,9 @@ Result<void> Document::checkWellFormed(std::string_view bytes, size_t max_bytes)
   if (auto r = withinLimit(bytes, max_bytes); !r) return r;
   ParseRun run;
   if (auto r = runParser(bytes, false, run); !r) return r;
+  // libxml2 may build a document even without tree callbacks (an entity declaration read after a
+  // fatal error makes one "for SAX compatibility"); nothing owns it but us.
+  xmlFreeDoc(std::exchange(run.ctxt->myDoc, nullptr));
   return verdict(run, nullptr, run.sink.element_seen);
 }
 

@@ -38,6 +38,16 @@ void collect(xmlNodePtr n, std::string_view name, std::vector<std::string>& out)
   }
 }
 
+void paths(xmlNodePtr n, const std::string& prefix, std::string_view name,
+           std::vector<std::string>& out) {
+  for (; n; n = n->next) {
+    if (n->type != XML_ELEMENT_NODE || !n->name) continue;
+    std::string here = prefix + "/" + reinterpret_cast<const char*>(n->name);
+    if (named(n, name)) out.push_back(here);
+    paths(n->children, here, name, out);
+  }
+}
+
 }  // namespace
 
 std::string rootChildText(const Document& doc, std::string_view local_name) {
@@ -66,6 +76,37 @@ std::optional<std::string> elementText(const Document& doc, std::string_view pat
 std::vector<std::string> allElementTexts(const Document& doc, std::string_view local_name) {
   std::vector<std::string> out;
   collect(xmlDocGetRootElement(doc.raw()), local_name, out);
+  return out;
+}
+
+ChildRecords rootChildRecords(const Document& doc, std::string_view local_name) {
+  ChildRecords out;
+  xmlNodePtr root = xmlDocGetRootElement(doc.raw());
+  if (!root) return out;
+  for (xmlNodePtr n = root->children; n; n = n->next) {
+    if (!named(n, local_name)) continue;
+    auto& rec = out.records.emplace_back();
+    for (xmlNodePtr c = n->children; c; c = c->next) {
+      if (c->type != XML_ELEMENT_NODE || !c->name) continue;
+      std::string_view text;
+      xmlNodePtr t = c->children;
+      if (!t) {
+        text = {};
+      } else if (t->type == XML_TEXT_NODE && !t->next && t->content) {
+        text = reinterpret_cast<const char*>(t->content);  // one text node: a view, no copy
+      } else {
+        text = out.owned.emplace_back(textOf(c));
+      }
+      rec[reinterpret_cast<const char*>(c->name)] = text;
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> elementPaths(const Document& doc, std::string_view local_name) {
+  std::vector<std::string> out;
+  xmlNodePtr root = xmlDocGetRootElement(doc.raw());
+  if (root) paths(root->children, "", local_name, out);
   return out;
 }
 

@@ -22,7 +22,7 @@ std::string qualifiedName(const xmlNode* n) {
 std::string oneLine(const char* msg) {
   std::string s = msg != nullptr ? msg : "unknown error";
   for (char& c : s) {
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';  // quoted input, too
   }
   while (!s.empty() && s.back() == ' ') s.pop_back();
   return s;

@@ -63,6 +63,9 @@
           <xsl:apply-templates select="telefoon" mode="leaf"/>
         </contactpersoon>
       </xsl:for-each>
+      <xsl:call-template name="documenten">
+        <xsl:with-param name="soorten" select="'besluit medische-verklaring'"/>
+      </xsl:call-template>
     </kennisgevingIbs>
   </xsl:template>
 </xsl:stylesheet>

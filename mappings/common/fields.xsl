@@ -10,11 +10,15 @@
   - mode "leaf": <x>text</x> in the event -> <x>text</x> in $ns (select leaves only);
     an empty voorvoegsel ("" = no prefix) is dropped.
   - template "naam" (context: betrokkene): voornamen, voorvoegsel?, geslachtsnaam.
-  - template "adres" (context: an event adres): straat, huisnummer (with the addition, in either
-    spelling huisnummertoevoeging / huisnummerToevoeging), postcode?, woonplaats.
+  - template "adres" (context: an event adres): straat, huisnummer (with its addition,
+    huisnummertoevoeging), postcode?, woonplaats.
   - template "verblijfplaats" (context: verblijfplaats): naam, adres?.
   - template "zorgaanbieder" (context: zorgaanbieder; param with-agb, default true).
   - template "gemeente" (context: gemeente): code, naam.
+  - template "documenten" (context: event; param soorten: space-separated list of document kinds):
+    <documenten> with one <document> per event document of those kinds (soort, bestandsnaam,
+    mimeType, sha256, inhoud in base64 as received), inside the signed product; nothing when the
+    event has none of them.
   - template "check-event-types": like check-event in header.xsl, for a mapping that serves
     several event types ($expected-event-types: space-separated list).
 -->
@@ -38,13 +42,32 @@
       <xsl:apply-templates select="straat" mode="leaf"/>
       <xsl:element name="huisnummer" namespace="{$ns}">
         <xsl:value-of select="huisnummer"/>
-        <xsl:for-each select="huisnummertoevoeging | huisnummerToevoeging">
+        <xsl:for-each select="huisnummertoevoeging">
           <xsl:value-of select="concat(' ', .)"/>
         </xsl:for-each>
       </xsl:element>
       <xsl:apply-templates select="postcode" mode="leaf"/>
       <xsl:apply-templates select="woonplaats" mode="leaf"/>
     </xsl:element>
+  </xsl:template>
+
+  <xsl:template name="documenten">
+    <xsl:param name="soorten"/>
+    <xsl:variable name="docs"
+                  select="documenten[contains(concat(' ', $soorten, ' '), concat(' ', soort, ' '))]"/>
+    <xsl:if test="$docs">
+      <xsl:element name="documenten" namespace="{$ns}">
+        <xsl:for-each select="$docs">
+          <xsl:element name="document" namespace="{$ns}">
+            <xsl:apply-templates select="soort" mode="leaf"/>
+            <xsl:apply-templates select="bestandsnaam" mode="leaf"/>
+            <xsl:apply-templates select="mimeType" mode="leaf"/>
+            <xsl:apply-templates select="sha256" mode="leaf"/>
+            <xsl:apply-templates select="inhoud" mode="leaf"/>
+          </xsl:element>
+        </xsl:for-each>
+      </xsl:element>
+    </xsl:if>
   </xsl:template>
 
   <xsl:template name="verblijfplaats">

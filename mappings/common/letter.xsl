@@ -19,11 +19,18 @@
     delivery-id     the delivery's id (the letter's reference)
     zaaknummer      the case number; when set it must equal the product's header/zaaknummer
 
-  Everything in the product below its root, except header and ds:Signature, becomes a section,
-  in product order: the letter carries exactly what the partner is entitled to (the product
-  already holds only that data). Leaves become label/value rows; dates, date-times and booleans
-  are written the Dutch way; an element without a known label keeps its own name, so no field is
-  ever dropped silently.
+  Everything in the product below its root, except header, documenten and ds:Signature, becomes a
+  section, in product order: the letter carries exactly what the partner is entitled to (the
+  product already holds only that data). Leaves become label/value rows; dates, date-times and
+  booleans are written the Dutch way; an element without a known label keeps its own name, so no
+  field is ever dropped silently.
+
+  The product's documenten (the copy of the decision, the medical statement, the results of the
+  exploratory investigation: PDFs, covered by the signature) are enclosed: one <enclosure> each,
+  in product order, with the base64 content, soort, bestandsnaam and sha256 as the product has
+  them (the print channel checks the SHA-256 and prints the PDF's pages after the letter). The
+  letter lists them below the signature ("Bijlagen: kopie van het besluit (besluit.pdf), ...").
+  A product without documenten encloses nothing.
 -->
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
 
@@ -91,20 +98,44 @@
         <p>Geachte heer, mevrouw,</p>
         <xsl:for-each select="$product"><xsl:call-template name="intro"/></xsl:for-each>
       </section>
+      <xsl:variable name="documents"
+          select="$product/*[local-name() = 'documenten']/*[local-name() = 'document']"/>
       <xsl:apply-templates mode="section"
-          select="$product/*[local-name() != 'header' and local-name() != 'Signature']"/>
+          select="$product/*[local-name() != 'header' and local-name() != 'documenten'
+                             and local-name() != 'Signature']"/>
       <section heading="Over deze brief">
         <p>U ontvangt deze brief per post omdat de elektronische aflevering van dit bericht niet
           is gelukt. De inhoud is gelijk aan het elektronisch ondertekende bericht met het
           kenmerk hierboven. Deze brief bevat bijzondere persoonsgegevens: behandel hem
           vertrouwelijk.</p>
+        <xsl:if test="$documents">
+          <p>De bijlagen zijn de documenten uit dat bericht, ongewijzigd afgedrukt achter deze
+            brief.</p>
+        </xsl:if>
       </section>
       <closing>
         <p>Met vriendelijke groet,</p>
         <xsl:call-template name="first-line">
           <xsl:with-param name="text" select="$sender"/>
         </xsl:call-template>
+        <xsl:if test="$documents">
+          <p>
+            <xsl:text>Bijlagen: </xsl:text>
+            <xsl:for-each select="$documents">
+              <xsl:if test="position() > 1">, </xsl:if>
+              <xsl:call-template name="enclosure-title"/>
+              <xsl:value-of select="concat(' (', *[local-name() = 'bestandsnaam'], ')')"/>
+            </xsl:for-each>
+          </p>
+        </xsl:if>
       </closing>
+      <xsl:for-each select="$documents">
+        <enclosure soort="{*[local-name() = 'soort']}" bestandsnaam="{*[local-name() = 'bestandsnaam']}"
+                   sha256="{*[local-name() = 'sha256']}">
+          <xsl:attribute name="title"><xsl:call-template name="enclosure-title"/></xsl:attribute>
+          <xsl:value-of select="*[local-name() = 'inhoud']"/>
+        </enclosure>
+      </xsl:for-each>
     </letter>
   </xsl:template>
 
@@ -311,6 +342,17 @@
   </xsl:template>
 
   <!-- ===== labels ===== -->
+
+  <!-- Context: a document. How the letter names it; an unknown soort keeps its own name. -->
+  <xsl:template name="enclosure-title">
+    <xsl:variable name="soort" select="normalize-space(*[local-name() = 'soort'])"/>
+    <xsl:choose>
+      <xsl:when test="$soort = 'besluit'">kopie van het besluit</xsl:when>
+      <xsl:when test="$soort = 'medische-verklaring'">medische verklaring</xsl:when>
+      <xsl:when test="$soort = 'onderzoeksresultaten'">resultaten van het verkennend onderzoek</xsl:when>
+      <xsl:otherwise><xsl:value-of select="$soort"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
 
   <xsl:template name="heading">
     <xsl:variable name="n" select="local-name()"/>

@@ -58,6 +58,9 @@
           <xsl:apply-templates select="omschrijving" mode="leaf"/>
         </verplichteZorg>
       </xsl:for-each>
+      <xsl:call-template name="documenten">
+        <xsl:with-param name="soorten" select="'besluit medische-verklaring'"/>
+      </xsl:call-template>
     </meldingCrisismaatregel>
   </xsl:template>
 </xsl:stylesheet>

@@ -53,6 +53,9 @@
         <xsl:apply-templates select="medischeVerklaring/onafhankelijk" mode="leaf"/>
       </medischeVerklaring>
       <xsl:apply-templates select="grondslag" mode="leaf"/>
+      <xsl:call-template name="documenten">
+        <xsl:with-param name="soorten" select="'besluit medische-verklaring'"/>
+      </xsl:call-template>
     </meldingIbs>
   </xsl:template>
 </xsl:stylesheet>

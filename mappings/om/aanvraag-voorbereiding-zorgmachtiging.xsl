@@ -35,6 +35,7 @@
       </xsl:call-template>
       <aanvraag>
         <xsl:apply-templates select="aanvraag/datum" mode="leaf"/>
+        <datumOntvangstMelding><xsl:value-of select="melding/datumOntvangst"/></datumOntvangstMelding>
         <verkennendOnderzoek>
           <xsl:apply-templates select="aanvraag/verkennendOnderzoek/uitgevoerdDoor" mode="leaf"/>
           <xsl:apply-templates select="aanvraag/verkennendOnderzoek/afgerondOp" mode="leaf"/>
@@ -66,6 +67,9 @@
           <xsl:apply-templates select="beschikbaar" mode="leaf"/>
         </gegevensVerkennendOnderzoek>
       </xsl:for-each>
+      <xsl:call-template name="documenten">
+        <xsl:with-param name="soorten" select="'onderzoeksresultaten'"/>
+      </xsl:call-template>
     </aanvraagVoorbereidingZorgmachtiging>
   </xsl:template>
 </xsl:stylesheet>

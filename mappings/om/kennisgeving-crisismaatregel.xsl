@@ -11,6 +11,7 @@
                 exclude-result-prefixes="xsi">
 
   <xsl:include href="../common/header.xsl"/>
+  <xsl:include href="../common/fields.xsl"/>
   <xsl:output method="xml" encoding="UTF-8" indent="no"/>
 
   <xsl:variable name="ns" select="'urn:ketenhub:om:kennisgeving-crisismaatregel:1'"/>
@@ -62,6 +63,9 @@
           </xsl:for-each>
         </verplichteZorg>
       </xsl:for-each>
+      <xsl:call-template name="documenten">
+        <xsl:with-param name="soorten" select="'besluit medische-verklaring'"/>
+      </xsl:call-template>
     </kennisgevingCrisismaatregel>
   </xsl:template>
 

@@ -18,6 +18,7 @@
   <xsl:template name="intro">
     <p>De crisismaatregel ten aanzien van de hieronder genoemde betrokkene is beëindigd op
       <xsl:call-template name="format-date"><xsl:with-param name="value" select="p:beeindiging/p:datumTijd"/></xsl:call-template>.</p>
-    <p>De betrokkene heeft toestemming gegeven om de patiëntvertrouwenspersoon te informeren.</p>
+    <p>De betrokkene heeft bij de start van de crisismaatregel toestemming gegeven om de
+      patiëntvertrouwenspersoon te informeren.</p>
   </xsl:template>
 </xsl:stylesheet>

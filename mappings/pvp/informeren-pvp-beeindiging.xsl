@@ -2,8 +2,10 @@
 <!--
   wvggz.crisismaatregel.beeindigd (event XML form) -> pvp / informeren-pvp-beeindiging 1.0.
   Schema: schemas/pvp/informeren-pvp-beeindiging.xsd (read its annotations for why each personal field is sent).
-  Only with the person's consent (refused otherwise, whatever the route says). The end time and
-  the name: no BSN, no birth date, no address, no reason, no contact person.
+  Sent when the patient advocate got (or will get) the start notice of the same case: the route's
+  delivered_before condition, decided on the case's history. The consent given at the start covers
+  the end, so the end event's own consent field is not looked at. The end time and the name: no
+  BSN, no birth date, no address, no reason, no contact person.
   Parameters: see ../common/header.xsl; shared field templates: ../common/fields.xsl.
 -->
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -26,9 +28,6 @@
       <xsl:with-param name="expected-event-type" select="'wvggz.crisismaatregel.beeindigd'"/>
       <xsl:with-param name="zaaknummer" select="zaaknummer"/>
     </xsl:call-template>
-    <xsl:if test="string(betrokkene/toestemmingPvp) != 'true' and string(betrokkene/toestemmingPvp) != '1'">
-      <xsl:message terminate="yes">no consent for the patient advocate (betrokkene/toestemmingPvp is not true): this product must not be sent</xsl:message>
-    </xsl:if>
     <informerenPvpBeeindiging>
       <xsl:call-template name="header">
         <xsl:with-param name="ns" select="$ns"/>

@@ -218,6 +218,7 @@ kh_config_full() {
   kh_config 1  # hub.yaml; the partners and routes below replace the single-partner ones
   rm -f "$WORK/routes/"*.yaml
   cp "$SRC/routes/wvggz.yaml" "$SRC/routes/wzd.yaml" "$SRC/routes/required.yaml" "$WORK/routes/"
+  cp -r "$SRC/routes/wsdl" "$WORK/routes/"  # the WUS partner's WSDL (wus.wsdl, file-relative)
   sed -e "s|localhost:19441|localhost:$SIM_PORT_om|; s|localhost:19442|localhost:$SIM_PORT_igj|" \
     -e "s|localhost:19443|localhost:$SIM_PORT_pvp|; s|localhost:19444|localhost:$SIM_PORT_rvr|" \
     -e "s|localhost:19445|localhost:$SIM_PORT_ciz|" "$SRC/routes/partners.yaml" >"$WORK/routes/partners.yaml"

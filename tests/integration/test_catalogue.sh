@@ -70,11 +70,16 @@ for variant in false absent; do
   kh_log "consent-$variant: $note"
 done
 
-# Legal deadlines: the lawyer request 24 h after the decision; the OM notice at the measure's end.
-t0=$($PY -c 'import datetime; print(int(datetime.datetime.fromisoformat("2026-11-21T23:40:00+01:00").timestamp()*1000))')
-end=$($PY -c 'import datetime; print(int(datetime.datetime.fromisoformat("2026-11-24T23:40:00+01:00").timestamp()*1000))')
-kh_assert_eq "$((t0 + 86400000))" "$(kh_sql "SELECT d.legal_deadline_at FROM deliveries d JOIN events e ON e.id=d.event_id WHERE e.message_id='example-1' AND d.partner='rvr'")" "legal deadline of the lawyer request"
-kh_assert_eq "$end" "$(kh_sql "SELECT d.legal_deadline_at FROM deliveries d JOIN events e ON e.id=d.event_id WHERE e.message_id='example-1' AND d.partner='om'")" "legal deadline of the OM notice"
+# Legal deadlines (start|deadline of the legal period): the lawyer request and the OM notice 24 h
+# after the decision; the CIZ report by the end of the decision's day in Amsterdam; the request to
+# prepare a care authorisation by the end of the 14th day from the report's receipt (day 1).
+ms() { $PY -c 'import datetime,sys; print(int(datetime.datetime.fromisoformat(sys.argv[1]).timestamp()*1000))' "$1"; }
+legal() { kh_sql "SELECT d.legal_start_at||'|'||d.legal_deadline_at FROM deliveries d JOIN events e ON e.id=d.event_id WHERE e.message_id='$1' AND d.partner='$2'"; }
+t0=$(ms 2026-11-21T23:40:00+01:00)
+kh_assert_eq "$t0|$((t0 + 86400000))" "$(legal example-1 rvr)" "legal period of the lawyer request"
+kh_assert_eq "$t0|$((t0 + 86400000))" "$(legal example-1 om)" "legal period of the OM notice"
+kh_assert_eq "$(ms 2026-11-22T02:05:00+01:00)|$(ms 2026-11-23T00:00:00+01:00)" "$(legal example-4 ciz)" "legal period of the CIZ report"
+kh_assert_eq "$(ms 2026-11-10T00:00:00+01:00)|$(ms 2026-11-24T00:00:00+01:00)" "$(legal example-3 om)" "legal period of the care authorisation request"
 # Operators are warned when half of a legal deadline is used: a lawyer request for a decision taken
 # 20 hours ago, while the legal aid board's endpoint is down.
 kh_stop_pid "$SIM_PID_rvr"

@@ -3,7 +3,12 @@
 #   2. partner down, the SMTP relay offers no STARTTLS -> print: a PDF and its manifest in the
 #      spool; pdftotext shows the zaaknummer, every recipient address line (with diacritics) and
 #      the product title; manifest pdf_sha256 matches the file, its product_sha256 is the stored
-#      signed product's; no mail command reached the relay in clear.
+#      signed product's; no mail command reached the relay in clear. The letter encloses the
+#      event's documents (the copy of the decision, the medical statement): their text is on the
+#      pages after the letter, the letter lists them, the manifest counts their pages.
+#   2b. the same event to the OM and the RvR, both printed: the RvR letter encloses nothing. An
+#      event whose medical statement is a damaged PDF (it passes intake: it starts with %PDF- and
+#      has the declared SHA-256): the OM letter is not printed, the reason names the document.
 #   3. everything down (no relay; the spool dir replaced by a file) -> dead, with each channel's
 #      reason in deliveries.reasons; /metrics ketenhub_deliveries_dead_within_legal_deadline > 0 and
 #      the dead delivery still in ketenhub_deliveries_past_half_legal_deadline.
@@ -25,6 +30,47 @@ check_letter() {
   [ -f "$man" ] || kh_fail "no manifest for $pdf"
   kh_assert_eq "$(sha256sum "$pdf" | cut -d' ' -f1)" \
     "$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["pdf_sha256"])' "$man")" "manifest pdf_sha256 of $(basename "$pdf")"
+}
+
+# The example event's documents, decoded: "soort bestandsnaam sha256" per line in DOCS, and the
+# first line of each one's text (pdftotext) in DOC_TEXT[i].
+DOCS=$($PY - "$EVENT_JSON" "$WORK" <<'PY'
+import base64, json, sys
+for i, d in enumerate(json.load(open(sys.argv[1]))["documenten"]):
+    open("%s/doc-%d.pdf" % (sys.argv[2], i), "wb").write(base64.b64decode(d["inhoud"]))
+    print(d["soort"], d["bestandsnaam"], d["sha256"])
+PY
+)
+DOC_TEXT=()
+for ((i = 0; i < $(echo "$DOCS" | wc -l); i++)); do
+  DOC_TEXT+=("$(pdftotext -enc UTF-8 "$WORK/doc-$i.pdf" - | head -1)")
+  [ -n "${DOC_TEXT[$i]}" ] || kh_fail "example document $i has no text"
+done
+
+# manifest_field MANIFEST KEY
+manifest_field() { $PY -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
+
+# check_enclosed PDF: the letter lists the example event's documents and its last pages are
+# theirs, in order; the manifest lists them with their pages, and "pages" counts every page.
+check_enclosed() {
+  local pdf=$1 man=${1%.pdf}.json pages page
+  pages=$(pdfinfo "$pdf" | awk '/^Pages:/ {print $2}')
+  kh_assert_eq "$pages" "$(manifest_field "$man" pages)" "manifest pages of $(basename "$pdf")"
+  kh_assert_eq "$DOCS" "$($PY -c '
+import json,sys
+for e in json.load(open(sys.argv[1]))["enclosures"]: print(e["soort"], e["bestandsnaam"], e["sha256"])' "$man")" \
+    "manifest enclosures of $(basename "$pdf")"
+  # The first page of each enclosure: after the letter's pages and the enclosures before it.
+  page=$((pages - $($PY -c 'import json,sys; print(sum(e["pages"] for e in json.load(open(sys.argv[1]))["enclosures"]))' "$man") + 1))
+  local i=0 n
+  for n in $($PY -c 'import json,sys; print(*[e["pages"] for e in json.load(open(sys.argv[1]))["enclosures"]])' "$man"); do
+    pdftotext -enc UTF-8 -f "$page" -l "$page" "$pdf" - | grep -qF "${DOC_TEXT[$i]}" \
+      || kh_fail "page $page of $(basename "$pdf") is not enclosure $((i + 1)) ('${DOC_TEXT[$i]}')"
+    page=$((page + n))
+    i=$((i + 1))
+  done
+  pdftotext -enc UTF-8 -f 1 -l $((pages - i)) "$pdf" - | tr '\n' ' ' | grep -qF "Bijlagen: kopie van het besluit (besluit-crisismaatregel.pdf)" \
+    || kh_fail "the letter does not list its enclosures"
 }
 
 # ---- 2. partner down, relay without STARTTLS -> print
@@ -60,7 +106,78 @@ kh_assert_eq "$(basename "$PDF")" "$man_file" "manifest pdf_file"
 kh_assert_eq "$ZAAK" "$man_zaak" "manifest zaaknummer"
 kh_assert_eq "$PRINT_ADDR_1|$PRINT_ADDR_2|$PRINT_ADDR_3|$PRINT_ADDR_4" "${man_rcpt//_/ }" "manifest recipient"
 "$BIN" verify "$WORK/product.xml" --ca "$WORK/pki/ca.crt" >"$WORK/verify.log" 2>&1 || kh_fail "ketenhub verify: $(cat "$WORK/verify.log")"
-kh_log "phase 2 ok"
+check_enclosed "$PDF"
+kh_log "phase 2 ok: the letter has $(manifest_field "$MAN" pages) pages with its enclosures"
+
+# ---- 2b. OM and RvR by print: only the OM letter encloses; a damaged document stops the letter
+kh_log "phase 2b: OM and RvR letters; a damaged enclosure"
+fb_fresh
+rm -f "$SPOOL_DIR"/*
+FB_DEADLINE=1s FB_FALLBACK="[print]" fb_config "$OM_PORT"
+# The RvR as a second partner of the same event (nothing listens at its endpoint either).
+cat >>"$WORK/routes/partners.yaml" <<YAML
+  rvr:
+    name: Raad voor Rechtsbijstand
+    adapter: rest-xml
+    endpoint: https://localhost:$OM_PORT/rvr/verzoeken
+    tls:
+      ca: [pki/ca.crt]
+      client_certificate: pki/hub-client.crt
+      client_key: pki/hub-client.key
+    concurrency: 2
+    timeouts: {connect: 2s, request: 10s}
+    print:
+      address: ["Raad voor Rechtsbijstand", "Piketcentrale", "Postbus 70", "3500 AB Utrecht"]
+YAML
+cat >>"$WORK/routes/wvggz.yaml" <<YAML
+      - partner: rvr
+        product: verzoek-aanwijzing-advocaat
+        deadline: 1s
+        fallback: [print]
+YAML
+# The same event with a damaged medical statement under the SHA-256 of its bytes.
+$PY - "$EVENT_JSON" "$WORK/event-damaged.json" <<'PY'
+import base64, hashlib, json, sys
+e = json.load(open(sys.argv[1]))
+e["zaaknummer"] = "CM-0344-2026-000124"
+bad = b"%PDF-1.4\nkapot: geen objecten, geen xref\n%%EOF\n"
+for d in e["documenten"]:
+    if d["soort"] == "medische-verklaring":
+        d["inhoud"] = base64.b64encode(bad).decode()
+        d["sha256"] = hashlib.sha256(bad).hexdigest()
+json.dump(e, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+kh_start_hub
+fb_send "$EVENT_JSON" --message-id enclosed-1
+fb_send "$WORK/event-damaged.json" --message-id damaged-1
+settled() { [ "$(kh_sql "SELECT COUNT(*) FROM deliveries WHERE state IN ('delivered', 'dead')")" -eq 4 ]; }
+kh_wait_until 30 settled || kh_fail "not settled: $(kh_sql "SELECT partner, case_id, state, reasons FROM deliveries")"
+kh_assert_eq "CM-0344-2026-000123|om|delivered
+CM-0344-2026-000123|rvr|delivered
+CM-0344-2026-000124|om|dead
+CM-0344-2026-000124|rvr|delivered" \
+  "$(kh_sql "SELECT case_id, partner, state FROM deliveries ORDER BY case_id, partner")" "deliveries"
+dead_reason=$(kh_sql "SELECT reasons FROM deliveries WHERE state='dead'")
+[[ "$dead_reason" == *"print: "*"enclosure 2 (medische-verklaring, medische-verklaring.pdf) is damaged"* ]] \
+  || kh_fail "the reason does not name the damaged document: $dead_reason"
+[[ "$dead_reason" != *kapot* ]] || kh_fail "the reason quotes the document: $dead_reason"
+kh_log "damaged enclosure: $dead_reason"
+OM_PDF=$SPOOL_DIR/om-$(kh_sql "SELECT delivery_id FROM deliveries WHERE partner='om' AND state='delivered'").pdf
+check_letter "$OM_PDF"
+check_enclosed "$OM_PDF"
+for d in $(kh_sql "SELECT delivery_id FROM deliveries WHERE partner='rvr'"); do
+  RVR_PDF=$SPOOL_DIR/rvr-$d.pdf
+  check_letter "$RVR_PDF"
+  kh_assert_eq "[]" "$(manifest_field "${RVR_PDF%.pdf}.json" enclosures)" "RvR manifest enclosures"
+  kh_assert_eq "$(pdfinfo "$RVR_PDF" | awk '/^Pages:/ {print $2}')" "$(manifest_field "${RVR_PDF%.pdf}.json" pages)" "RvR manifest pages"
+  pdftotext -enc UTF-8 "$RVR_PDF" "$WORK/rvr.txt"
+  grep -qF "Verzoek aanwijzing advocaat" "$WORK/rvr.txt" || kh_fail "not an RvR letter: $(head -c 400 "$WORK/rvr.txt")"
+  for t in "${DOC_TEXT[@]}" Bijlagen; do
+    ! grep -qF "$t" "$WORK/rvr.txt" || kh_fail "the RvR letter encloses '$t'"
+  done
+done
+kh_assert_eq 3 "$(find "$SPOOL_DIR" -maxdepth 1 -name '*.json' | wc -l)" "letters in the spool"
+kh_log "phase 2b ok"
 
 # ---- 3. everything down -> dead, with every channel's reason and the legal-deadline metrics
 kh_log "phase 3: all channels down -> dead"

@@ -32,6 +32,26 @@ for ev in "$SRC"/examples/events/*.json; do
     diff <(normalise "$f") "$want" >"$WORK/diff.txt" ||
       kh_fail "$type/$rel differs from its golden document: $(head -8 "$WORK/diff.txt")"
     compared=$((compared + 1))
+    # The signature verifies with xmlsec1 itself, as a partner without ketenhub would check it.
+    xmlsec1 --verify --trusted-pem "$WORK/pki/ca.crt" "$f" >"$WORK/xmlsec.log" 2>&1 ||
+      kh_fail "xmlsec1 --verify $type/$rel: $(tail -3 "$WORK/xmlsec.log")"
+    # The documents travel inside the signed product to the OM, the IGJ and the CIZ, exactly as
+    # the event carried them; never to the RvR or the PvP.
+    $PY - "$ev" "$f" "${rel%%/*}" <<'PY' || kh_fail "documents in $type/$rel"
+import base64, hashlib, json, sys
+import xml.etree.ElementTree as ET
+event, product, partner = json.load(open(sys.argv[1])), ET.parse(sys.argv[2]).getroot(), sys.argv[3]
+local = lambda e: e.tag.rsplit("}", 1)[-1]
+docs = [{local(c): c.text for c in d} for d in product.iter() if local(d) == "document"]
+sent = event.get("documenten", [])
+if partner in ("rvr", "pvp") or not sent:
+    assert not docs, (partner, [d["soort"] for d in docs])
+else:
+    assert [d["sha256"] for d in docs] == [d["sha256"] for d in sent], (docs, sent)
+    for d in docs:
+        assert hashlib.sha256(base64.b64decode(d["inhoud"])).hexdigest() == d["sha256"], d["soort"]
+        assert base64.b64decode(d["inhoud"]).startswith(b"%PDF-"), d["soort"]
+PY
   done
   # Every golden document of this event is still produced.
   for want in "$GOLDEN/$type"/*/*.xml; do

@@ -1,5 +1,5 @@
-// ketenhub partner-sim: a chain partner's HTTPS endpoint for the demo, tests and benchmarks
-// (SPEC §8). Checks the client certificate (mutual TLS), the headers, the XML-DSig and the schema,
+// ketenhub partner-sim: a chain partner's HTTPS endpoint for the demo, tests and benchmarks.
+// Checks the client certificate (mutual TLS), the headers, the XML-DSig and the schema,
 // stores what it accepted and injects faults. Wiring only: the logic is in hub/sim.
 #include <fcntl.h>
 #include <unistd.h>
@@ -36,7 +36,8 @@ const char* kSimUsage =
     "  --no-verify-signature   accept unsigned or unverifiable documents\n"
     "  --quiet                 log warnings and errors only (no line per delivery)\n"
     "  --schemas DIR           validate against DIR/<partner>/<product>.xsd (the product is\n"
-    "                          X-Product, or for WUS the <product> of wsa:Action\n"
+    "                          X-Product, or for WUS the product of a configured action\n"
+    "                          (--actions) or the <product> of wsa:Action\n"
     "                          urn:ketenhub:<partner>:<product>:<version>)\n"
     "  --out DIR               store DIR/<delivery id>.xml and DIR/received.jsonl (WUS: the\n"
     "                          soap:Body child; the id is wsa:MessageID without urn:uuid:)\n"
@@ -48,6 +49,12 @@ const char* kSimUsage =
     "  --soap-fault K          WUS: answer a SOAP fault (HTTP 500), K = client (DK0050) or\n"
     "                          server (DK0051)\n"
     "  --bad-relates-to        WUS: accept, but answer with a wsa:RelatesTo that does not match\n"
+    "  --bad-action            WUS: accept, but answer with a wsa:Action nobody expects\n"
+    "  --actions P=URI,...     WUS: the request action of product P (instead of the\n"
+    "                          urn:ketenhub:<partner>:<product>:<version> rule)\n"
+    "  --response-actions P=URI,...\n"
+    "                          WUS: the response action of product P (default: the request\n"
+    "                          action + \"Response\")\n"
     "  --tls-profile P         ncsc-sufficient (default), ncsc-good; for negative tests only:\n"
     "                          legacy-cbc, tls11-only, tls12-only\n"
     "  --port-file F           write the port to F once listening\n"
@@ -77,11 +84,12 @@ std::FILE* moveLogToStderr() {
 }  // namespace
 
 int partnerSimMain(const Args& args) {
-  ArgParser p(args,
-              {"--listen", "--cert", "--key", "--ca", "--partner", "--adapter", "--verify-ca",
-               "--schemas", "--out", "--fail-rate", "--status", "--delay-ms", "--fail-first",
-               "--fail-case", "--tls-profile", "--port-file", "--soap-fault"},
-              {"--no-verify-signature", "--bad-relates-to", "--quiet", "--help"});
+  ArgParser p(
+      args,
+      {"--listen", "--cert", "--key", "--ca", "--partner", "--adapter", "--verify-ca", "--schemas",
+       "--out", "--fail-rate", "--status", "--delay-ms", "--fail-first", "--fail-case",
+       "--tls-profile", "--port-file", "--soap-fault", "--actions", "--response-actions"},
+      {"--no-verify-signature", "--bad-relates-to", "--bad-action", "--quiet", "--help"});
   if (!p.ok()) return usage("partner-sim: " + p.error());
   if (p.has("--help")) {
     std::cout << kSimUsage;
@@ -94,12 +102,12 @@ int partnerSimMain(const Args& args) {
   for (const char* flag :
        {"--listen", "--cert", "--key", "--ca", "--partner", "--adapter", "--verify-ca", "--schemas",
         "--out", "--fail-rate", "--status", "--delay-ms", "--fail-first", "--fail-case",
-        "--tls-profile", "--port-file", "--soap-fault"}) {
+        "--tls-profile", "--port-file", "--soap-fault", "--actions", "--response-actions"}) {
     if (auto v = p.get(flag)) values[flag] = *v;
   }
   if (p.has("--quiet")) hub::log::setMinLevel(hub::log::Level::kWarn);
-  auto opts =
-      sim::buildSimOptions(values, p.has("--no-verify-signature"), p.has("--bad-relates-to"));
+  auto opts = sim::buildSimOptions(values, p.has("--no-verify-signature"),
+                                   p.has("--bad-relates-to"), p.has("--bad-action"));
   if (!opts) return usage("partner-sim: " + opts.error().message);
 
   std::signal(SIGPIPE, SIG_IGN);
@@ -135,7 +143,8 @@ int partnerSimMain(const Args& args) {
   deps.now = [] { return std::chrono::system_clock::now(); };
   const auto protocol =
       opts->adapter == "digikoppeling-wus" ? sim::SimProtocol::kWus : sim::SimProtocol::kRestXml;
-  sim::PartnerSim partner_sim(opts->partner, opts->faults, std::move(deps), protocol);
+  sim::PartnerSim partner_sim(opts->partner, opts->faults, std::move(deps), protocol,
+                              opts->wus_actions);
 
   auto server = sim::HttpsServer::listen(
       {opts->host, opts->port}, std::move(*tls_ctx),

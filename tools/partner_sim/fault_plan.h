@@ -17,6 +17,7 @@ struct FaultOptions {
   // digikoppeling-wus only (applied by the WUS handler after the HTTP faults above):
   SoapFault soap_fault = SoapFault::kNone;  // --soap-fault client|server: a SOAP Fault (HTTP 500)
   bool bad_relates_to = false;              // --bad-relates-to: answer with a wrong RelatesTo
+  bool bad_action = false;                  // --bad-action: answer with a wrong wsa:Action
 };
 
 struct FaultDecision {

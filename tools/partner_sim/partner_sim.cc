@@ -55,8 +55,12 @@ std::string_view statusText(int status) {
 }
 
 PartnerSim::PartnerSim(std::string partner, FaultOptions faults, PartnerSimDeps deps,
-                       SimProtocol protocol)
-    : partner_(std::move(partner)), faults_(faults), deps_(std::move(deps)), protocol_(protocol) {}
+                       SimProtocol protocol, WusSimActions wus_actions)
+    : partner_(std::move(partner)),
+      faults_(faults),
+      deps_(std::move(deps)),
+      protocol_(protocol),
+      wus_actions_(std::move(wus_actions)) {}
 
 SimResponse PartnerSim::handle(const SimRequest& request, const PeerInfo& peer) {
   switch (classifyRoute(request.method, request.target)) {

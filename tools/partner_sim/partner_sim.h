@@ -14,6 +14,7 @@
 #include "tools/partner_sim/http_types.h"
 #include "tools/partner_sim/records.h"
 #include "tools/partner_sim/request_check.h"
+#include "tools/partner_sim/wus_check.h"
 
 namespace hub::sim {
 
@@ -55,8 +56,9 @@ enum class SimProtocol { kRestXml, kWus };
 
 class PartnerSim {
  public:
+  // wus_actions: the WUS contract (digikoppeling-wus only; see wus_check.h).
   PartnerSim(std::string partner, FaultOptions faults, PartnerSimDeps deps,
-             SimProtocol protocol = SimProtocol::kRestXml);
+             SimProtocol protocol = SimProtocol::kRestXml, WusSimActions wus_actions = {});
 
   // Thread-safe; called once per HTTP request.
   SimResponse handle(const SimRequest& request, const PeerInfo& peer);
@@ -76,6 +78,7 @@ class PartnerSim {
   const FaultOptions faults_;
   const PartnerSimDeps deps_;
   const SimProtocol protocol_;
+  const WusSimActions wus_actions_;
   std::atomic<uint64_t> delivery_requests_{0};
   std::atomic<uint64_t> case_requests_{0};  // requests for faults_.fail_case
 };

@@ -1,6 +1,7 @@
-// PartnerSim in digikoppeling-wus mode (SPEC §5, profile 2W-be): check the envelope
-// (wus_check.h), then the body child as rest-xml checks a document, store it, answer a SOAP
-// response whose wsa:RelatesTo is the request's wsa:MessageID, or a SOAP fault.
+// PartnerSim in digikoppeling-wus mode (profile 2W-be): check the envelope (wus_check.h), then the
+// body child as rest-xml checks a document, store it, answer a SOAP response whose wsa:RelatesTo
+// is the request's wsa:MessageID and whose wsa:Action is the product's response action, or a SOAP
+// fault.
 #include "hub/core/error_codes.h"
 #include "hub/log/log.h"
 #include "tools/partner_sim/partner_sim.h"
@@ -30,7 +31,7 @@ std::string PartnerSim::newMessageId() const {
 }
 
 SimResponse PartnerSim::handleWus(const SimRequest& request, const PeerInfo& peer) {
-  auto wus = checkWusRequest(request, partner_);
+  auto wus = checkWusRequest(request, partner_, wus_actions_);
   const std::string reply_id = newMessageId();
   if (faults_.soap_fault != SoapFault::kNone) {
     const bool server = faults_.soap_fault == SoapFault::kServer;
@@ -76,12 +77,17 @@ SimResponse PartnerSim::handleWus(const SimRequest& request, const PeerInfo& pee
   record.verified = checked.verified;
   record.signer_oin = checked.signer_oin;
   record.client_oin = peer.oin;
+  record.action = wus->action;
   if (auto k = keepAccepted(record, wus->document, "digikoppeling-wus", request.body.size()); !k)
     return wusFaultResponse(true, kDkTimeout, k.error().message, wus->message_id, reply_id);
   const std::string relates =
       faults_.bad_relates_to ? std::string(kWrongRelatesTo) : wus->message_id;
-  return wusResponse(wus->action, relates, reply_id,
-                     withoutDeclaration(receiptXml(record, partner_)));
+  std::string action = wusResponseAction(wus_actions_, *wus);
+  if (faults_.bad_action) {
+    hub::log::info("wrong response action injected", {{"delivery_id", wus->delivery_id}});
+    action = kWusWrongAction;
+  }
+  return wusResponse(action, relates, reply_id, withoutDeclaration(receiptXml(record, partner_)));
 }
 
 }  // namespace hub::sim

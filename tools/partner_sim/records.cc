@@ -20,6 +20,7 @@ std::string receivedJsonLine(const ReceivedRecord& r) {
   o["verified"] = r.verified;
   o["signer_oin"] = r.signer_oin;
   o["client_oin"] = r.client_oin;
+  if (!r.action.empty()) o["action"] = r.action;
   o["time"] = r.time;
   return boost::json::serialize(o) + "\n";
 }

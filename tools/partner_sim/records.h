@@ -14,11 +14,13 @@ struct ReceivedRecord {
   bool verified = false;   // the XML-DSig was verified (false with --no-verify-signature)
   std::string signer_oin;  // serialNumber of the signing certificate ("" when not verified)
   std::string client_oin;  // serialNumber of the TLS client certificate
+  std::string action;      // WUS: the request's wsa:Action ("" for rest-xml: not written)
   std::string time;        // ISO 8601 UTC, milliseconds
 };
 
 // {"delivery_id":...,"product":...,"case_id":...,"event_type":...,"verified":true,
-//  "signer_oin":...,"client_oin":...,"time":...} followed by '\n'.
+//  "signer_oin":...,"client_oin":...,"time":...} followed by '\n'; WUS adds "action" before
+//  "time".
 std::string receivedJsonLine(const ReceivedRecord& r);
 
 // The small XML receipt answered with 200.

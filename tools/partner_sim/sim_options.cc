@@ -1,5 +1,6 @@
 #include "tools/partner_sim/sim_options.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -55,8 +56,35 @@ Result<std::pair<std::string, uint16_t>> parseListen(std::string_view value) {
   return std::make_pair(host, static_cast<uint16_t>(*port));
 }
 
+Result<std::map<std::string, std::string>> parseActionList(const std::string& flag,
+                                                           std::string_view value) {
+  std::map<std::string, std::string> out;
+  while (!value.empty()) {
+    const size_t comma = value.find(',');
+    std::string_view item = value.substr(0, comma);
+    value = comma == std::string_view::npos ? std::string_view() : value.substr(comma + 1);
+    const size_t eq = item.find('=');
+    const std::string product(item.substr(0, eq == std::string_view::npos ? 0 : eq));
+    const std::string action(eq == std::string_view::npos ? "" : item.substr(eq + 1));
+    const bool uri = action.find(':') != std::string::npos &&
+                     std::all_of(action.begin(), action.end(), [](char c) {
+                       return static_cast<unsigned char>(c) > 0x20 &&
+                              static_cast<unsigned char>(c) < 0x7f && c != '"';
+                     });
+    if (!isSafeName(product) || !uri) {
+      return usageError(flag + " needs PRODUCT=URI[,PRODUCT=URI...], got '" + std::string(item) +
+                        "'");
+    }
+    if (!out.emplace(product, action).second) {
+      return usageError(flag + " names product '" + product + "' twice");
+    }
+  }
+  if (out.empty()) return usageError(flag + " needs PRODUCT=URI[,PRODUCT=URI...]");
+  return out;
+}
+
 Result<SimOptions> buildSimOptions(const std::map<std::string, std::string>& values,
-                                   bool no_verify_signature, bool bad_relates_to) {
+                                   bool no_verify_signature, bool bad_relates_to, bool bad_action) {
   SimOptions o;
   for (const char* required : {"--listen", "--cert", "--key", "--ca"}) {
     if (get(values, required).empty()) return usageError(std::string("missing ") + required);
@@ -89,6 +117,17 @@ Result<SimOptions> buildSimOptions(const std::map<std::string, std::string>& val
     return usageError("--bad-relates-to needs --adapter digikoppeling-wus");
   }
   o.faults.bad_relates_to = bad_relates_to;
+  if (bad_action && !wus) return usageError("--bad-action needs --adapter digikoppeling-wus");
+  o.faults.bad_action = bad_action;
+  for (auto [flag, target] : {std::pair{"--actions", &o.wus_actions.request},
+                              std::pair{"--response-actions", &o.wus_actions.response}}) {
+    const std::string v = get(values, flag);
+    if (v.empty()) continue;
+    if (!wus) return usageError(std::string(flag) + " needs --adapter digikoppeling-wus");
+    auto list = parseActionList(flag, v);
+    if (!list) return unexpected(list.error());
+    *target = std::move(*list);
+  }
   o.verify_ca_path = get(values, "--verify-ca");
   o.verify_signature = !no_verify_signature;
   if (no_verify_signature && !o.verify_ca_path.empty()) {

@@ -9,6 +9,7 @@
 
 #include "hub/core/result.h"
 #include "tools/partner_sim/fault_plan.h"
+#include "tools/partner_sim/wus_check.h"
 
 namespace hub::sim {
 
@@ -25,6 +26,7 @@ struct SimOptions {
   std::string schemas_dir;  // --schemas DIR: DIR/<partner>/<X-Product>.xsd
   std::string out_dir;      // --out DIR
   FaultOptions faults;
+  WusSimActions wus_actions;  // --actions, --response-actions (digikoppeling-wus)
   std::string tls_profile = "ncsc-sufficient";
   std::string port_file;
 };
@@ -32,11 +34,17 @@ struct SimOptions {
 // "127.0.0.1:8443", "[::1]:0".
 Result<std::pair<std::string, uint16_t>> parseListen(std::string_view value);
 
-// values: flag (with "--") -> value for every given value flag; no_verify_signature and
-// bad_relates_to: the switches. Error messages are one line, for a usage error (exit 2).
-// Adapters: rest-xml (default) and digikoppeling-wus; --soap-fault client|server and
-// --bad-relates-to need digikoppeling-wus.
+// values: flag (with "--") -> value for every given value flag; no_verify_signature,
+// bad_relates_to and bad_action: the switches. Error messages are one line, for a usage error
+// (exit 2). Adapters: rest-xml (default) and digikoppeling-wus; --soap-fault client|server,
+// --bad-relates-to, --bad-action, --actions and --response-actions need digikoppeling-wus.
+// --actions / --response-actions: "PRODUCT=URI[,PRODUCT=URI...]" (a URI holds no ',' or space).
 Result<SimOptions> buildSimOptions(const std::map<std::string, std::string>& values,
-                                   bool no_verify_signature, bool bad_relates_to = false);
+                                   bool no_verify_signature, bool bad_relates_to = false,
+                                   bool bad_action = false);
+
+// "a=urn:x:1,b=urn:y:1" -> {a: urn:x:1, b: urn:y:1}; flag names the option in errors.
+Result<std::map<std::string, std::string>> parseActionList(const std::string& flag,
+                                                           std::string_view value);
 
 }  // namespace hub::sim

@@ -215,7 +215,7 @@ bool parseKetenhubAction(std::string_view action, std::string& partner, std::str
 }
 
 Result<WusRequest> checkWusRequest(const SimRequest& req, std::string_view partner,
-                                   size_t max_bytes) {
+                                   const WusSimActions& actions, size_t max_bytes) {
   auto ct = singleHeader(req, "content-type");
   if (!ct) return fault(kWusNotEnvelope, ct.error().message);
   if (!ct->has_value() || !isSoap11ContentType(**ct)) {
@@ -237,15 +237,33 @@ Result<WusRequest> checkWusRequest(const SimRequest& req, std::string_view partn
   if (sa.substr(1, sa.size() - 2) != out.action) {
     return fault(kWusAction, "HTTP header SOAPAction differs from wsa:Action");
   }
+  for (const auto& [product, action] : actions.request) {
+    if (action == out.action) {
+      out.product = product;
+      return out;
+    }
+  }
   std::string action_partner;
   if (!parseKetenhubAction(out.action, action_partner, out.product)) {
-    return fault(kWusAction, "wsa:Action is not urn:ketenhub:<partner>:<product>:<version>");
+    return fault(kWusAction, actions.request.empty()
+                                 ? "wsa:Action is not urn:ketenhub:<partner>:<product>:<version>"
+                                 : "wsa:Action is neither a configured action nor "
+                                   "urn:ketenhub:<partner>:<product>:<version>");
   }
   if (!partner.empty() && action_partner != partner) {
     return fault(kWusAction, "wsa:Action is for partner '" + action_partner + "', this is '" +
                                  std::string(partner) + "'");
   }
+  if (actions.request.count(out.product)) {
+    return fault(kWusAction, "wsa:Action is the default one for product '" + out.product +
+                                 "', whose configured action differs");
+  }
   return out;
+}
+
+std::string wusResponseAction(const WusSimActions& actions, const WusRequest& request) {
+  auto it = actions.response.find(request.product);
+  return it != actions.response.end() ? it->second : request.action + "Response";
 }
 
 std::string wusRequestMessageId(std::string_view envelope_xml) {
@@ -279,9 +297,9 @@ std::string uuidV4From(double r1, double r2, double r3) {
   return out;
 }
 
-SimResponse wusResponse(std::string_view request_action, std::string_view relates_to,
+SimResponse wusResponse(std::string_view response_action, std::string_view relates_to,
                         std::string_view message_id, std::string_view body_element) {
-  std::string header = element("wsa:Action", std::string(request_action) + "Response") +
+  std::string header = element("wsa:Action", response_action) +
                        element("wsa:MessageID", message_id) + element("wsa:RelatesTo", relates_to);
   SimResponse r;
   r.status = 200;

@@ -92,6 +92,13 @@ class FakeStore final : public Store {
   }
   Result<std::optional<int64_t>> nextDueAt() override { return std::optional<int64_t>(); }
   Result<std::vector<StateCount>> counts() override { return std::vector<StateCount>{}; }
+  Result<std::string> eventBody(int64_t seq) override {
+    auto it = bodies.find(seq);
+    if (it == bodies.end())
+      return unexpected("store", "no body for delivery " + std::to_string(seq));
+    return it->second;
+  }
+  std::map<int64_t, std::string> bodies;  // eventBody() answers from here
   Result<std::vector<OutboxEntry>> outbox(int limit) override {
     std::lock_guard<std::mutex> lock(mu_);
     std::vector<OutboxEntry> out(outbox_rows.begin(),

@@ -1,5 +1,10 @@
 #pragma once
-// pdftotext (poppler-utils) as the judge of what a rendered PDF says.
+// pdftotext (poppler-utils) as the judge of what a rendered PDF says; poppler-glib to count and
+// measure its pages; synthetic PDFs (cairo) to enclose.
+#include <cairo-pdf.h>
+#include <cairo.h>
+#include <glib-object.h>
+#include <poppler.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -8,6 +13,8 @@
 #include <regex>
 #include <string>
 #include <vector>
+
+#include "hub/core/c_ptr.h"
 
 namespace hub::pdf::testing {
 
@@ -51,6 +58,60 @@ inline std::vector<Word> firstPageWords(const std::string& pdf) {
                      std::stod((*it)[4]), (*it)[5]});
   }
   return words;
+}
+
+// The text of page `page` (1-based) only.
+inline std::string pageText(const std::string& pdf, int page) {
+  const std::string range = "-f " + std::to_string(page) + " -l " + std::to_string(page);
+  return pdfText(pdf, range.c_str());
+}
+
+// A synthetic PDF (cairo): `pages` pages of width x height points, page i saying
+// "<marker> pagina i".
+inline std::string syntheticPdf(const std::string& marker, int pages = 1, double width = 595.28,
+                                double height = 841.89) {
+  std::string out;
+  auto append = [](void* closure, const unsigned char* data, unsigned int length) {
+    static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
+    return CAIRO_STATUS_SUCCESS;
+  };
+  {
+    CPtr<cairo_surface_t, cairo_surface_destroy> surface(
+        cairo_pdf_surface_create_for_stream(append, &out, width, height));
+    cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATE_DATE,
+                                   "2026-11-21T23:40:00Z");
+    CPtr<cairo_t, cairo_destroy> cr(cairo_create(surface.get()));
+    cairo_select_font_face(cr.get(), "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL,
+                           CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_size(cr.get(), 14);
+    for (int i = 1; i <= pages; ++i) {
+      cairo_move_to(cr.get(), 72, 100);
+      cairo_show_text(cr.get(), (marker + " pagina " + std::to_string(i)).c_str());
+      cairo_show_page(cr.get());
+    }
+    cr.reset();
+    cairo_surface_finish(surface.get());
+  }
+  return out;
+}
+
+// Page count and page sizes (points) of a PDF, read by poppler; empty when it does not open.
+struct PageSize {
+  double width, height;
+};
+inline std::vector<PageSize> pageSizes(const std::string& pdf) {
+  std::vector<PageSize> out;
+  CPtr<GBytes, g_bytes_unref> bytes(g_bytes_new(pdf.data(), pdf.size()));
+  CPtr<PopplerDocument, g_object_unref> doc(
+      poppler_document_new_from_bytes(bytes.get(), nullptr, nullptr));
+  if (!doc) return out;
+  for (int i = 0; i < poppler_document_get_n_pages(doc.get()); ++i) {
+    CPtr<PopplerPage, g_object_unref> page(poppler_document_get_page(doc.get(), i));
+    PageSize size{0, 0};
+    if (page) poppler_page_get_size(page.get(), &size.width, &size.height);
+    out.push_back(size);
+  }
+  return out;
 }
 
 }  // namespace hub::pdf::testing

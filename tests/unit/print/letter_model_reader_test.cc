@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include "hub/core/error_codes.h"
+#include "hub/tls/digest.h"
+#include "tests/unit/print/print_test_support.h"
+
 namespace hub::adapters::print {
 namespace {
 
@@ -71,6 +75,64 @@ TEST(LetterModelReader, RefusesWhatIsNotALetter) {
   expectError("<letter>" + r + "<title>t<b>vet</b></title></letter>", "text only");
   expectError("<letter>" + r + "<title>" + std::string(9000, 'a') + "</title></letter>",
               "too long");
+}
+
+constexpr const char* kHead =
+    "<letter><recipient><line>a</line><line>b</line></recipient><title>t</title>";
+
+std::string enclosureXml(const std::string& bytes, const std::string& attrs) {
+  return "<enclosure " + attrs + ">\n" + testing::base64(bytes) + "\n</enclosure>";
+}
+
+std::string attrs(const std::string& bytes, const std::string& file = "besluit.pdf",
+                  const std::string& kind = "besluit") {
+  return "soort='" + kind + "' title=' kopie van\n het besluit ' bestandsnaam='" + file +
+         "' sha256='" + tls::hexEncode(tls::sha256(bytes)) + "'";
+}
+
+TEST(LetterModelReader, ReadsEnclosuresCheckingTheirSha256) {
+  const std::string a = "%PDF-1.4 eerste", b = "%PDF-1.4 tweede";
+  auto m =
+      parseLetterModel(std::string(kHead) + enclosureXml(a, attrs(a)) +
+                       enclosureXml(b, attrs(b, "mv.pdf", "medische-verklaring")) + "</letter>");
+  ASSERT_TRUE(m) << m.error().message;
+  ASSERT_EQ(m->enclosures.size(), 2u);
+  EXPECT_EQ(m->enclosures[0].kind, "besluit");
+  EXPECT_EQ(m->enclosures[0].title, "kopie van het besluit");
+  EXPECT_EQ(m->enclosures[0].file_name, "besluit.pdf");
+  EXPECT_EQ(m->enclosures[0].sha256, tls::hexEncode(tls::sha256(a)));
+  EXPECT_EQ(m->enclosures[0].bytes, a);
+  EXPECT_EQ(m->enclosures[1].kind, "medische-verklaring");
+  EXPECT_EQ(m->enclosures[1].bytes, b);
+
+  // Bytes other than the signed product states: refused, naming the document.
+  auto changed =
+      parseLetterModel(std::string(kHead) + enclosureXml(a, attrs(a)) +
+                       enclosureXml("%PDF-1.4 anders", attrs(b, "mv.pdf", "mv")) + "</letter>");
+  ASSERT_FALSE(changed);
+  EXPECT_EQ(changed.error().code, errc::kVerify);
+  EXPECT_EQ(changed.error().message,
+            "letter model: enclosure 2 (mv, mv.pdf) does not match the SHA-256 the signed product "
+            "states");
+}
+
+TEST(LetterModelReader, RefusesAFaultyEnclosure) {
+  const std::string a = "%PDF-1.4 x";
+  const std::string h = kHead;
+  expectError(h + "<enclosure " + attrs(a) + ">niet base64!</enclosure></letter>",
+              "enclosure 1 (besluit, besluit.pdf) is not base64");
+  expectError(h + enclosureXml(a, attrs(a, "../etc/passwd")) + "</letter>",
+              "bestandsnaam must be a plain file name");
+  expectError(h + enclosureXml(a, attrs(a, "a.pdf", "Besluit!")) + "</letter>", "soort must be");
+  expectError(h + enclosureXml(a, "soort='besluit' title='t' bestandsnaam='a.pdf' sha256='12'") +
+                  "</letter>",
+              "sha256 must be 64 lower-case hex digits");
+  expectError(h + enclosureXml(a, attrs(a) + " kleur='rood'") + "</letter>",
+              "unknown attribute 'kleur'");
+  expectError(h + "<enclosure " + attrs(a) + "><p/></enclosure></letter>", "base64 text only");
+  std::string eleven = h;
+  for (int i = 0; i < 11; ++i) eleven += enclosureXml(a, attrs(a));
+  expectError(eleven + "</letter>", "too many enclosures");
 }
 
 TEST(LetterModelReader, ParsesAsUntrusted) {

@@ -1,6 +1,7 @@
 #pragma once
 // Shared by the print channel tests: the golden signed products, a temporary spool directory,
 // and a channel configured like the demo (synthetic addresses only).
+#include <openssl/evp.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -9,6 +10,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "adapters/print/print_options.h"
@@ -69,6 +71,16 @@ class TempDir {
  private:
   std::string dir_;
 };
+
+// Standard base64 (RFC 4648) on one line.
+inline std::string base64(std::string_view bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(bytes.data()),
+                                static_cast<int>(bytes.size()));
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
 
 inline PrintHubOptions spoolOptions(const std::string& dir) {
   PrintHubOptions o;

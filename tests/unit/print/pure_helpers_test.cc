@@ -20,6 +20,8 @@ Manifest sample() {
   m.pdf_file = "om-74b081c5.pdf";
   m.product_sha256 = std::string(64, 'b');
   m.created_at = "2026-11-22T07:15:00.000Z";
+  m.enclosures = {{"besluit", "besluit-crisismaatregel.pdf", std::string(64, 'c'), 1},
+                  {"medische-verklaring", "medische-verklaring.pdf", std::string(64, 'd'), 3}};
   return m;
 }
 
@@ -33,6 +35,26 @@ TEST(Manifest, RoundTripsInAFixedKeyOrder) {
   EXPECT_FALSE(parseManifest("{}"));
   EXPECT_FALSE(parseManifest("[1]"));
   EXPECT_FALSE(parseManifest("not json"));
+}
+
+TEST(Manifest, ListsTheEnclosuresLast) {
+  const std::string json = manifestJson(sample());
+  EXPECT_NE(json.find(",\"created_at\":\"2026-11-22T07:15:00.000Z\",\"enclosures\":[{\"soort\":"
+                      "\"besluit\",\"bestandsnaam\":\"besluit-crisismaatregel.pdf\",\"sha256\":\"" +
+                      std::string(64, 'c') + "\",\"pages\":1},"),
+            std::string::npos)
+      << json;
+  Manifest none = sample();
+  none.enclosures.clear();
+  EXPECT_NE(manifestJson(none).find("\"enclosures\":[]}"), std::string::npos);
+  EXPECT_EQ(*parseManifest(manifestJson(none)), none);
+  // Each enclosure has exactly its four fields.
+  std::string bad = json;
+  bad.replace(bad.find("\"pages\":3"), 9, "\"pages\":0");
+  EXPECT_FALSE(parseManifest(bad));
+  bad = json;
+  bad.replace(bad.find(",\"pages\":3"), 10, "");
+  EXPECT_FALSE(parseManifest(bad));
 }
 
 TEST(LetterDate, DutchCalendarDayAcrossDaylightSaving) {

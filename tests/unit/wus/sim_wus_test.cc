@@ -9,6 +9,7 @@
 #include "hub/core/error_codes.h"
 #include "tests/unit/wus/wus_test_env.h"
 #include "tools/partner_sim/partner_sim.h"
+#include "tools/partner_sim/sim_options.h"
 #include "tools/partner_sim/wus_check.h"
 
 namespace hub::sim {
@@ -156,6 +157,62 @@ TEST(WusCheck, Helpers) {
   EXPECT_EQ(wusRequestMessageId("junk"), "");
 }
 
+TEST(WusCheck, ConfiguredActions) {
+  WusSimActions actions;
+  actions.request = {{"kennisgeving-crisismaatregel", "urn:om:kennisgeving:1"}};
+  actions.response = {{"kennisgeving-crisismaatregel", "urn:om:ontvangen:1"}};
+  const std::string h = replace(standardHeader(), kAction, "urn:om:kennisgeving:1");
+  auto r = checkWusRequest(request(envelope(h), "\"urn:om:kennisgeving:1\""), "om", actions);
+  ASSERT_TRUE(r) << r.error().code << ": " << r.error().message;
+  EXPECT_EQ(r->product, "kennisgeving-crisismaatregel");
+  EXPECT_EQ(wusResponseAction(actions, *r), "urn:om:ontvangen:1");
+  // The default action of a product with a configured one is refused.
+  r = checkWusRequest(request(envelope(standardHeader())), "om", actions);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, kWusAction);
+  EXPECT_NE(r.error().message.find("default one for product"), std::string::npos);
+  // Other products keep the urn:ketenhub rule; an unknown action is refused.
+  const std::string other = "urn:ketenhub:om:other:1";
+  r = checkWusRequest(
+      request(envelope(replace(standardHeader(), kAction, other)), "\"" + other + "\""), "om",
+      actions);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->product, "other");
+  EXPECT_EQ(wusResponseAction(actions, *r), other + "Response");
+  r = checkWusRequest(
+      request(envelope(replace(standardHeader(), kAction, "urn:x:y")), "\"urn:x:y\""), "om",
+      actions);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, kWusAction);
+}
+
+TEST(WusSimOptions, ActionsAndBadAction) {
+  std::map<std::string, std::string> v = {{"--listen", "127.0.0.1:0"},
+                                          {"--cert", "c"},
+                                          {"--key", "k"},
+                                          {"--ca", "ca"},
+                                          {"--adapter", "digikoppeling-wus"},
+                                          {"--actions", "a=urn:om:a:1,b=urn:om:b:1"},
+                                          {"--response-actions", "a=urn:om:a:ok"}};
+  auto o = buildSimOptions(v, true, false, true);
+  ASSERT_TRUE(o) << o.error().message;
+  EXPECT_TRUE(o->faults.bad_action);
+  EXPECT_EQ(o->wus_actions.request,
+            (std::map<std::string, std::string>{{"a", "urn:om:a:1"}, {"b", "urn:om:b:1"}}));
+  EXPECT_EQ(o->wus_actions.response.at("a"), "urn:om:a:ok");
+  for (const char* bad :
+       {"a", "a=", "=urn:x:1", "a=nocolon", "a=urn:x:1,a=urn:x:2", "a b=urn:x:1", "a=urn:x y"}) {
+    v["--actions"] = bad;
+    EXPECT_FALSE(buildSimOptions(v, true)) << bad;
+  }
+  v.erase("--actions");
+  v["--adapter"] = "rest-xml";
+  v.erase("--response-actions");
+  EXPECT_FALSE(buildSimOptions(v, true, false, true));  // --bad-action needs WUS
+  v["--actions"] = "a=urn:om:a:1";
+  EXPECT_FALSE(buildSimOptions(v, true));
+}
+
 class FakeChecker : public BodyChecker {
  public:
   Result<CheckedBody> check(std::string_view body, const DeliveryHeaders& h) const override {
@@ -185,7 +242,7 @@ class FakeSink : public Sink {
 
 class WusSimTest : public ::testing::Test {
  protected:
-  PartnerSim make(FaultOptions faults = {}) {
+  PartnerSim make(FaultOptions faults = {}, WusSimActions actions = {}) {
     PartnerSimDeps deps;
     deps.checker = &checker_;
     deps.sink = &sink_;
@@ -193,13 +250,14 @@ class WusSimTest : public ::testing::Test {
     deps.now = [] {
       return std::chrono::system_clock::time_point(std::chrono::seconds(1700000000));
     };
-    return PartnerSim("om", faults, std::move(deps), SimProtocol::kWus);
+    return PartnerSim("om", faults, std::move(deps), SimProtocol::kWus, std::move(actions));
   }
-  static Outcome classify(const SimResponse& r) {
+  static Outcome classify(const SimResponse& r,
+                          const std::string& expected = std::string(kAction) + "Response") {
     curl::HttpResult h;
     h.http_status = r.status;
     h.body = r.body;
-    return adapters::wus::classifyWusResponse(h, kMessageId);
+    return adapters::wus::classifyWusResponse(h, {kMessageId, expected});
   }
 
   FakeChecker checker_;
@@ -283,6 +341,42 @@ TEST_F(WusSimTest, InjectedFaults) {
   EXPECT_EQ(r.status, 503);
   EXPECT_EQ(classify(r).kind, OutcomeKind::kRetryable);
   EXPECT_EQ(sink_.records.size(), 1u);  // only the --bad-relates-to one was accepted
+}
+
+TEST_F(WusSimTest, ConfiguredActionsAnswerWithTheConfiguredResponseAction) {
+  WusSimActions actions;
+  actions.request = {{"kennisgeving-crisismaatregel", "urn:om:kennisgeving:1"}};
+  actions.response = {{"kennisgeving-crisismaatregel", "urn:om:ontvangen:1"}};
+  auto sim = make({}, actions);
+  SimResponse r =
+      sim.handle(request(envelope(replace(standardHeader(), kAction, "urn:om:kennisgeving:1")),
+                         "\"urn:om:kennisgeving:1\""),
+                 peer_);
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(r.body.find("<wsa:Action>urn:om:ontvangen:1</wsa:Action>"), std::string::npos);
+  ASSERT_EQ(sink_.records.size(), 1u);
+  EXPECT_EQ(sink_.records[0].product, "kennisgeving-crisismaatregel");
+  EXPECT_EQ(sink_.records[0].action, "urn:om:kennisgeving:1");
+  EXPECT_EQ(classify(r, "urn:om:ontvangen:1").kind, OutcomeKind::kDelivered);
+  // The hub expecting the default response action would not take it as a receipt.
+  EXPECT_EQ(classify(r).kind, OutcomeKind::kPermanent);
+}
+
+TEST_F(WusSimTest, BadActionIsAcceptedButNotAReceipt) {
+  FaultOptions bad;
+  bad.bad_action = true;
+  SimResponse r = make(bad).handle(request(envelope(standardHeader())), peer_);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("<wsa:Action>" + std::string(kWusWrongAction) + "</wsa:Action>"),
+            std::string::npos);
+  EXPECT_EQ(sink_.records.size(), 1u);
+  Outcome o = classify(r);
+  EXPECT_EQ(o.kind, OutcomeKind::kPermanent);
+  EXPECT_TRUE(o.receipt.empty());
+  EXPECT_NE(o.reason.find("wus: response wsa:Action '" + std::string(kWusWrongAction) +
+                          "' is not the expected '" + kAction + "Response'"),
+            std::string::npos)
+      << o.reason;
 }
 
 }  // namespace
