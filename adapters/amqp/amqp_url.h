@@ -12,7 +12,10 @@ struct HostPort {
   std::string port;    // numeric or service name; "5672"/"5671" when absent
 };
 
-// Parses "amqp://host:port", "amqps://[::1]:5671", "host:port"; ignores any path.
+// The host and port of "amqp://host:port", "amqps://[::1]:5671" or "host:port", by the hub's
+// one parser (hub/config/endpoint.h). Syntax only: a user, password or path is allowed here and
+// not returned; the intakes and the publisher apply the hub's rules (refusing them) with
+// config::parseAmqpListenUrl and connectUrl.
 Result<HostPort> parseHostPort(const std::string& url);
 
 // First line of a secret file without the trailing newline.

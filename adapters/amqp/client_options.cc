@@ -3,17 +3,16 @@
 #include <proton/ssl.hpp>
 
 #include "adapters/amqp/amqp_url.h"
+#include "hub/config/endpoint.h"
 #include "hub/core/error_codes.h"
 
 namespace hub::amqp {
 
 Result<std::string> connectUrl(const std::string& url, bool* tls) {
-  auto hp = parseHostPort(url);
-  if (!hp) return unexpected(hp.error());
-  if (hp->scheme == "amqps") *tls = true;
-  const std::string host =
-      hp->host.find(':') != std::string::npos ? "[" + hp->host + "]" : hp->host;
-  return hp->scheme + "://" + (host.empty() ? "127.0.0.1" : host) + ":" + hp->port;
+  auto u = config::parseAmqpConnectUrl(url);
+  if (!u) return unexpected(errc::kConfig, "AMQP URL: " + u.error().message);
+  if (u->tls) *tls = true;
+  return u->address();
 }
 
 Result<void> applyClientSecurity(proton::connection_options& opts, const ClientSecurity& s,

@@ -18,8 +18,9 @@ struct ClientSecurity {
   std::string tls_ca, tls_cert, tls_key;
 };
 
-// "amqp://host:port" for Proton's connect (user and password come from options, never the URL);
-// sets *tls for amqps://.
+// "amqp://host:port" for Proton's connect; sets *tls for amqps://. A user, password or virtual
+// host in the URL is refused (config::parseAmqpConnectUrl): user and password come from the
+// options, never the URL.
 Result<std::string> connectUrl(const std::string& url, bool* tls);
 
 // Adds the SASL and TLS settings to opts. `what` names the caller in an error.

@@ -6,7 +6,7 @@
 #include <proton/listener.hpp>
 #include <proton/ssl.hpp>
 
-#include "adapters/amqp/amqp_url.h"
+#include "hub/config/endpoint.h"
 #include "hub/core/error_codes.h"
 #include "hub/core/thread_name.h"
 #include "hub/log/log.h"
@@ -59,11 +59,9 @@ ListenIntake::~ListenIntake() { stop(); }
 
 Result<void> ListenIntake::start() {
   if (thread_.joinable()) return unexpected(errc::kConfig, "listen intake already started");
-  auto hp = parseHostPort(src_.url);
-  if (!hp) return unexpected(hp.error());
-  const std::string host =
-      hp->host.find(':') != std::string::npos ? "[" + hp->host + "]" : hp->host;
-  const std::string addr = host + ":" + hp->port;
+  auto url = config::parseAmqpListenUrl(src_.url);
+  if (!url) return unexpected(errc::kConfig, "listen URL: " + url.error().message);
+  const std::string addr = url->endpoint.hostPort();
 
   proton::connection_options server;
   try {
@@ -71,7 +69,7 @@ Result<void> ListenIntake::start() {
     server.sasl_enabled(true);
     server.sasl_allowed_mechs(joinMechs(src_.sasl_mechanisms));
     server.sasl_allow_insecure_mechs(false);  // PLAIN only over TLS
-    if (hp->scheme == "amqps" || !src_.tls_cert.empty()) {
+    if (url->tls || !src_.tls_cert.empty()) {
       if (src_.tls_cert.empty() || src_.tls_key.empty())
         return unexpected(errc::kTls, "amqps listener needs tls_cert and tls_key");
       proton::ssl_certificate cert(src_.tls_cert, src_.tls_key);

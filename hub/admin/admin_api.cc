@@ -39,22 +39,27 @@ bj::object deliveryJson(const DeliveryView& d) {
       {"deadline_at", formatRfc3339Utc(d.deadline_at)},
       {"legal_deadline_at",
        d.legal_deadline_at ? bj::value(formatRfc3339Utc(d.legal_deadline_at)) : nullptr},
+      {"payload_purged_at",
+       d.payload_purged_at ? bj::value(formatRfc3339Utc(d.payload_purged_at)) : nullptr},
       {"cursor", std::to_string(d.seq)}};
 }
 
 bj::object eventJson(const EventView& e) {
-  return bj::object{{"message_id", e.message_id},
-                    {"event_type", e.event_type},
-                    {"zaaknummer", e.case_id},
-                    {"actor", e.actor},
-                    {"correlation_id", e.correlation_id},
-                    {"content_type", e.content_type},
-                    {"source", e.source},
-                    {"peer", e.peer},
-                    {"state", e.state},
-                    {"reason", e.reason},
-                    {"received_at", formatRfc3339Utc(e.received_at)},
-                    {"cursor", std::to_string(e.id)}};
+  return bj::object{
+      {"message_id", e.message_id},
+      {"event_type", e.event_type},
+      {"zaaknummer", e.case_id},
+      {"actor", e.actor},
+      {"correlation_id", e.correlation_id},
+      {"content_type", e.content_type},
+      {"source", e.source},
+      {"peer", e.peer},
+      {"state", e.state},
+      {"reason", e.reason},
+      {"received_at", formatRfc3339Utc(e.received_at)},
+      {"payload_purged_at",
+       e.payload_purged_at ? bj::value(formatRfc3339Utc(e.payload_purged_at)) : nullptr},
+      {"cursor", std::to_string(e.id)}};
 }
 
 void logAction(const Call& c, const char* action, const std::string& target) {
@@ -128,6 +133,11 @@ HttpResponse AdminServer::showMessage(const Call& c) {
   out["attempts"] = attempts;
   if (param(c, "payload") == "1") {
     if (c.who.role != Role::kOperator) return jsonError(403, "payloads need the operator role");
+    if (int64_t at = (*d)->event.payload_purged_at) {
+      // Nothing to show (and no payload read to record): retention purged it.
+      out["event"].as_object()["payload"] = purgedByRetention(at);
+      return json(200, bj::serialize(out));
+    }
     auto ev = ctx_.store.event((*d)->delivery.message_id, true);
     if (ev && *ev) out["event"].as_object()["body"] = (*ev)->body;
     if (!auditPayloadRead(c, (*d)->event, id))
@@ -161,6 +171,8 @@ HttpResponse AdminServer::replayMessage(const Call& c) {
   if ((*d)->delivery.state != "dead")
     return jsonError(409,
                      "only a dead delivery is replayed (this one is " + (*d)->delivery.state + ")");
+  if (int64_t at = (*d)->event.payload_purged_at)
+    return jsonError(409, "payload " + purgedByRetention(at) + ": nothing left to send");
   auto rt = ctx_.runtime();
   const DeliveryRule* rule =
       rt->rule((*d)->delivery.event_type, (*d)->delivery.partner, (*d)->delivery.product);
@@ -190,10 +202,15 @@ HttpResponse AdminServer::replayBulk(const Call& c) {
   auto rt = ctx_.runtime();
   int64_t now = nowMs();
   std::vector<ReplayRequest> replays;
+  int64_t purged = 0;  // dead deliveries whose payload retention purged: nothing left to send
   for (;;) {
     auto rows = ctx_.store.listDeliveries(f);
     if (!rows) return jsonError(503, "store: " + rows.error().message);
     for (const auto& d : *rows) {
+      if (d.payload_purged_at) {
+        ++purged;
+        continue;
+      }
       const DeliveryRule* rule = rt->rule(d.event_type, d.partner, d.product);
       // Spread over time: at most `rate` per second reach the partners.
       int64_t next = now + static_cast<int64_t>(replays.size()) * 1000 / *rate;
@@ -212,9 +229,10 @@ HttpResponse AdminServer::replayBulk(const Call& c) {
   if (!*n) return jsonError(503, "store: " + n->error().message);
   logAction(c, "bulk replayed", std::to_string(**n) + " of " + std::to_string(asked));
   ctx_.scheduler.notify();
-  return json(202,
-              bj::serialize(bj::object{
-                  {"replayed", **n}, {"rate_per_s", *rate}, {"limit_reached", asked >= kMaxBulk}}));
+  return json(202, bj::serialize(bj::object{{"replayed", **n},
+                                            {"rate_per_s", *rate},
+                                            {"limit_reached", asked >= kMaxBulk},
+                                            {"skipped_payload_purged", purged}}));
 }
 
 HttpResponse AdminServer::pausePartner(const Call& c, bool paused) {
@@ -253,7 +271,9 @@ HttpResponse AdminServer::showQuarantine(const Call& c) {
   if (!e) return jsonError(503, "store: " + e.error().message);
   if (!*e || (*e)->state != "quarantined") return jsonError(404, "no quarantined event " + id);
   bj::object out = eventJson(**e);
-  if (payload) {
+  if (payload && (*e)->payload_purged_at) {
+    out["payload"] = purgedByRetention((*e)->payload_purged_at);
+  } else if (payload) {
     if (!auditPayloadRead(c, **e, ""))
       return jsonError(503, "the audit trail is not writable: the payload is not shown");
     out["body"] = (*e)->body;
@@ -267,6 +287,9 @@ HttpResponse AdminServer::replayQuarantine(const Call& c) {
   auto e = ctx_.store.event(id, true);
   if (!e) return jsonError(503, "store: " + e.error().message);
   if (!*e || (*e)->state != "quarantined") return jsonError(404, "no quarantined event " + id);
+  if ((*e)->payload_purged_at)
+    return jsonError(409, "payload " + purgedByRetention((*e)->payload_purged_at) +
+                              ": nothing left to process; the sender must send it again");
   IntakeRecord rec = engine::processEnvelope(*ctx_.runtime(), envelopeOf(**e, (*e)->body, nowMs()));
   bool routed = !rec.quarantined;
   std::string reason = rec.reason;

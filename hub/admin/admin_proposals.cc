@@ -33,8 +33,8 @@ HttpResponse AdminServer::listProposals(const Call& c) {
   auto list = ctx_.store.proposals(c.params.at("id"));
   if (!list) return jsonError(503, "store: " + list.error().message);
   bj::array items;
-  for (const auto& p : *list)
-    items.push_back(bj::object{
+  for (const auto& p : *list) {
+    bj::object item{
         {"proposal_id", p.id},
         {"proposed_by", p.proposed_by},
         {"proposed_at", formatRfc3339Utc(p.proposed_at)},
@@ -42,13 +42,25 @@ HttpResponse AdminServer::listProposals(const Call& c) {
         {"approved_at", p.approved_at ? bj::value(formatRfc3339Utc(p.approved_at)) : nullptr},
         {"original_sha256", sha256Hex(p.original)},
         {"corrected_sha256", sha256Hex(p.corrected)},
-        {"changed", pointers(p)}});
+        {"changed", pointers(p)}};
+    if (p.purged_at) {
+      // The bodies are gone: their hashes and changes are in the audit trail (proposed,
+      // approved).
+      item["original_sha256"] = item["corrected_sha256"] = nullptr;
+      item["changed"] = nullptr;
+      item["payload"] = purgedByRetention(p.purged_at);
+    }
+    items.push_back(std::move(item));
+  }
   return json(200, bj::serialize(bj::object{{"items", items}}));
 }
 
 HttpResponse AdminServer::propose(const Call& c) {
   const std::string& id = c.params.at("id");
   if (c.req.body.empty()) return jsonError(400, "the request body is the corrected event body");
+  if (auto e = ctx_.store.event(id, false); e && *e && (*e)->payload_purged_at)
+    return jsonError(409, "payload " + purgedByRetention((*e)->payload_purged_at) +
+                              ": nothing left to correct; the sender must send it again");
   Proposal p;
   p.message_id = id;
   p.corrected = c.req.body;
@@ -83,6 +95,7 @@ HttpResponse AdminServer::approve(const Call& c) {
     if (x.id == pid) p = &x;
   if (!p) return jsonError(404, "no proposal " + std::to_string(pid) + " for " + id);
   if (!p->approved_by.empty()) return jsonError(409, "already approved by " + p->approved_by);
+  if (p->purged_at) return jsonError(409, "payload " + purgedByRetention(p->purged_at));
   if (p->proposed_by == c.who.name)
     return jsonError(403, "four eyes: another operator must approve this correction");
   auto e = ctx_.store.event(id, false);

@@ -121,6 +121,26 @@ HttpResponse AdminServer::metrics() {
   return {200, "text/plain; version=0.0.4; charset=utf-8", ctx_.stats.renderPrometheus(), {}};
 }
 
+namespace {
+// Payload retention's last run: when, what it purged, and why it failed if it did.
+boost::json::object retentionJson(const engine::RetentionPurger::Status& s) {
+  auto at = [](int64_t ms) { return ms ? boost::json::value(formatRfc3339Utc(ms)) : nullptr; };
+  boost::json::object o{{"payload_days", s.payload_days},
+                        {"last_run_at", at(s.last_run_at)},
+                        {"last_success_at", at(s.last_success_at)},
+                        {"failures", s.failures},
+                        {"last_purged", boost::json::object{{"events", s.last.events},
+                                                            {"proposals", s.last.proposals},
+                                                            {"products", s.last.products},
+                                                            {"outbox", s.last.outbox}}}};
+  if (!s.last_error.empty()) {
+    o["last_error"] = s.last_error;
+    o["last_error_at"] = at(s.last_error_at);
+  }
+  return o;
+}
+}  // namespace
+
 HttpResponse AdminServer::status() {
   namespace json = boost::json;
   json::object partners;
@@ -207,6 +227,7 @@ HttpResponse AdminServer::status() {
       {"partners", partners}, {"intake", sources}, {"store_writable", ctx_.store.writable()}};
   if (auto it = rt->certificate_expiry.find("signing"); it != rt->certificate_expiry.end())
     root["signing_certificate_expires"] = formatRfc3339Utc(it->second * 1000);
+  if (ctx_.retention) root["retention"] = retentionJson(ctx_.retention->status());
   return {200, "application/json", json::serialize(root) + "\n", {}};
 }
 

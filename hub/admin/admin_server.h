@@ -14,6 +14,7 @@
 #include "hub/admin/tokens.h"
 #include "hub/config/config.h"
 #include "hub/core/result.h"
+#include "hub/engine/retention_purger.h"
 #include "hub/engine/runtime.h"
 #include "hub/engine/scheduler.h"
 #include "hub/pipeline/intake.h"
@@ -33,6 +34,7 @@ struct AdminContext {
   // Reloads the configuration as SIGHUP does (audited as `by`); returns the errors of a refused
   // one.
   std::function<std::vector<std::string>(const Actor& by)> reload;
+  const engine::RetentionPurger* retention = nullptr;  // payload retention's last run (status)
 };
 
 class AdminServer {

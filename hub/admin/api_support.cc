@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "hub/core/time_format.h"
+
 namespace hub::admin {
 
 std::string param(const Call& c, const std::string& key) {
@@ -41,6 +43,10 @@ Envelope envelopeOf(const EventView& v, std::string body, int64_t now_ms) {
   env.peer = v.peer;
   env.received_at_ms = now_ms;
   return env;
+}
+
+std::string purgedByRetention(int64_t purged_at_ms) {
+  return "purged by retention on " + formatRfc3339Utc(purged_at_ms);
 }
 
 }  // namespace hub::admin

@@ -36,6 +36,9 @@ inline Actor actorOf(const Call& c, std::string detail = "") {
 // message-id (quarantine replay, an approved correction).
 Envelope envelopeOf(const EventView& e, std::string body, int64_t now_ms);
 
+// What the API says where a payload was before retention purged it (retention.payload_days).
+std::string purgedByRetention(int64_t purged_at_ms);
+
 inline constexpr auto kStoreWait = std::chrono::seconds(15);
 
 // Waits for a store operation's callback; nullopt when the store did not answer in time (it may

@@ -14,6 +14,7 @@
 #include <optional>
 #include <thread>
 
+#include "hub/config/endpoint.h"
 #include "hub/core/error_codes.h"
 #include "hub/core/thread_name.h"
 #include "hub/log/log.h"
@@ -340,27 +341,18 @@ const std::string* HttpRequest::header(std::string_view name) const {
 
 Result<ListenAddress> parseListenAddress(std::string_view listen, bool allow_non_loopback) {
   const std::string text(listen);
-  const auto colon = listen.rfind(':');
-  if (colon == std::string_view::npos) return configError("listen '" + text + "': need HOST:PORT");
-  const std::string_view port_text = listen.substr(colon + 1);
-  if (port_text.empty() || port_text.size() > 5 ||
-      !std::all_of(port_text.begin(), port_text.end(), [](char c) { return c >= '0' && c <= '9'; }))
-    return configError("listen '" + text + "': port must be a number 0..65535");
-  unsigned long port = std::stoul(std::string(port_text));
-  if (port > 65535) return configError("listen '" + text + "': port must be a number 0..65535");
-
-  std::string host(listen.substr(0, colon));
-  const bool bracketed = host.size() >= 2 && host.front() == '[' && host.back() == ']';
-  if (bracketed) host = host.substr(1, host.size() - 2);
-  if (host == "localhost" && !bracketed) host = "127.0.0.1";
-  error_code ec;
-  const auto addr = asio::ip::make_address(host, ec);
-  if (ec || host.empty() || addr.is_v6() != bracketed)
+  auto where = config::parseHostPort(listen, config::PortUse::kListen);
+  if (!where) return configError("listen '" + text + "': " + where.error().message);
+  if (!where->numeric && where->host != "localhost")
     return configError("listen '" + text +
                        "': HOST must be a numeric IPv4 address, [IPv6] or localhost");
+  const std::string host = where->numeric ? where->host : "127.0.0.1";
+  error_code ec;
+  const auto addr = asio::ip::make_address(host, ec);
+  if (ec) return configError("listen '" + text + "': " + ec.message());
   if (!allow_non_loopback && !addr.is_loopback())
     return configError("listen '" + text + "': only a loopback address is allowed");
-  return ListenAddress{addr.to_string(), static_cast<uint16_t>(port)};
+  return ListenAddress{addr.to_string(), where->port};
 }
 
 HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

@@ -63,9 +63,9 @@ struct ListenAddress {
   uint16_t port = 0;
 };
 
-// Strict HOST:PORT parsing: numeric port 0..65535 (no sign, no spaces), HOST a numeric IPv4
-// address, a bracketed IPv6 address or "localhost" (-> 127.0.0.1). Non-loopback hosts are an
-// error unless allow_non_loopback. Errors are errc::kConfig.
+// Strict HOST:PORT parsing (hub/config/endpoint.h): numeric port 0..65535 (no sign, no spaces),
+// HOST a numeric IPv4 address, a bracketed IPv6 address or "localhost" (-> 127.0.0.1).
+// Non-loopback hosts are an error unless allow_non_loopback. Errors are errc::kConfig.
 Result<ListenAddress> parseListenAddress(std::string_view listen, bool allow_non_loopback);
 
 class HttpServer {

@@ -17,6 +17,7 @@
 #include "hub/audit/file_trail.h"
 #include "hub/engine/intake_service.h"
 #include "hub/engine/outbox_relay.h"
+#include "hub/engine/retention_purger.h"
 #include "hub/engine/scheduler.h"
 #include "hub/log/log.h"
 #include "hub/store/sqlite_store.h"
@@ -103,10 +104,12 @@ int runMain(const Args& args) {
   std::vector<std::unique_ptr<amqp::ListenIntake>> listeners;
   std::vector<std::unique_ptr<amqp::ConnectIntake>> connectors;
   std::vector<const IntakeSource*> sources;
+  std::unique_ptr<engine::RetentionPurger> retention;
   auto stopAll = [&] {
     for (auto& l : listeners) l->stop();
     for (auto& c : connectors) c->stop();
     scheduler.stop();
+    if (retention) retention->stop();
     if (relay) relay->stop();
     if (publisher) publisher->stop();
     (*store)->stop();
@@ -162,13 +165,21 @@ int runMain(const Args& args) {
     log::info("configuration reloaded");
     return {};
   };
+  // Payload retention: a purge now, then hourly; retention.payload_days is read at every run.
+  engine::RetentionPurger::Options retention_opts;
+  retention_opts.payload_days = [&] {
+    std::lock_guard<std::mutex> lock(rt_mu);
+    return current->cfg->store.payload_days;
+  };
+  retention = std::make_unique<engine::RetentionPurger>(**store, clock, stats, retention_opts);
+  retention->start();
   admin::AdminServer admin_server(admin::AdminContext{cfg.admin, **store, audit_trail, scheduler,
                                                       stats, sources,
                                                       [&] {
                                                         std::lock_guard<std::mutex> lock(rt_mu);
                                                         return current;
                                                       },
-                                                      reloadNow});
+                                                      reloadNow, retention.get()});
   if (auto r = admin_server.start(); !r) {
     stopAll();
     return fail("admin: " + r.error().message);

@@ -5,8 +5,12 @@
 #include <set>
 
 #include "adapters/https_coupling/coupling_options.h"
+#include "adapters/print/print_options.h"
 #include "adapters/registry.h"
+#include "adapters/securemail/securemail_options.h"
+#include "hub/admin/tokens.h"
 #include "hub/audit/person_key.h"
+#include "hub/config/config_files.h"
 #include "hub/config/loader.h"
 #include "hub/tls/certificate.h"
 
@@ -15,31 +19,36 @@ namespace fs = std::filesystem;
 namespace hub::app {
 namespace {
 
+using config::keyMessage;
+
 std::string rel(const HubConfig& cfg, const std::string& path) {
-  auto r = fs::path(path).lexically_relative(cfg.base_dir);
-  return (!r.empty() && r.string().rfind("..", 0) != 0) ? r.string() : path;
+  return config::shownPath(cfg, path);
 }
 
 // Hub certificates must carry the hub's OIN, must not be SHA-1 signed; RSA < 3072 is a warning.
-void checkHubCertificate(const HubConfig& cfg, const std::string& what, const std::string& path,
+// `key` is the key that names the certificate: its messages point there.
+void checkHubCertificate(const HubConfig& cfg, const std::string& key, const std::string& path,
                          RuntimeLoad& out) {
   auto info = tls::readCertificate(path);
+  const std::string file = rel(cfg, path) + ": ";
   if (!info) {
-    out.errors.push_back(what + " " + rel(cfg, path) + ": " + info.error().message);
+    out.errors.push_back(keyMessage(cfg, key, file + info.error().message));
     return;
   }
   if (info->oin != cfg.hub.oin)
-    out.errors.push_back(what + " " + rel(cfg, path) + ": subject serialNumber (OIN) '" +
-                         info->oin + "' differs from hub.oin '" + cfg.hub.oin + "'");
+    out.errors.push_back(keyMessage(cfg, key,
+                                    file + "subject serialNumber (OIN) '" + info->oin +
+                                        "' differs from hub.oin '" + cfg.hub.oin + "'"));
   if (info->sha1_signed)
-    out.errors.push_back(what + " " + rel(cfg, path) + ": SHA-1 signed certificates are refused");
+    out.errors.push_back(keyMessage(cfg, key, file + "SHA-1 signed certificates are refused"));
   if (info->key_type == "rsa" && info->key_bits < 2048)
-    out.errors.push_back(what + " " + rel(cfg, path) + ": RSA key of " +
-                         std::to_string(info->key_bits) + " bits is too weak (minimum 2048)");
+    out.errors.push_back(keyMessage(cfg, key,
+                                    file + "RSA key of " + std::to_string(info->key_bits) +
+                                        " bits is too weak (minimum 2048)"));
   else if (info->key_type == "rsa" && info->key_bits < 3072)
-    out.warnings.push_back(what + " " + rel(cfg, path) + ": RSA key of " +
-                           std::to_string(info->key_bits) +
-                           " bits; NCSC rates 3072 bits or more as good");
+    out.warnings.push_back(keyMessage(cfg, key,
+                                      file + "RSA key of " + std::to_string(info->key_bits) +
+                                          " bits; NCSC rates 3072 bits or more as good"));
 }
 
 void checkPartnerTls(const HubConfig& cfg, const PartnerConfig& p, RuntimeLoad& out,
@@ -47,11 +56,13 @@ void checkPartnerTls(const HubConfig& cfg, const PartnerConfig& p, RuntimeLoad& 
   const adapters::HttpsCouplingOptions* coupling = adapters::couplingOptions(p);
   if (!coupling) return;
   const TlsConfig& tls = coupling->tls;
-  for (const auto& ca : tls.ca_files) {
+  const std::string prefix = "partners." + p.code + ".tls.";
+  for (size_t i = 0; i < tls.ca_files.size(); ++i) {
+    const std::string& ca = tls.ca_files[i];
     auto info = tls::readCertificate(ca);
     if (!info) {
-      out.errors.push_back(p.source + " (partners." + p.code + ".tls.ca): " + rel(cfg, ca) + ": " +
-                           info.error().message);
+      out.errors.push_back(keyMessage(cfg, prefix + "ca[" + std::to_string(i) + "]",
+                                      rel(cfg, ca) + ": " + info.error().message));
       continue;
     }
     auto& soonest = expiry["partners." + p.code + ".ca"];
@@ -61,12 +72,33 @@ void checkPartnerTls(const HubConfig& cfg, const PartnerConfig& p, RuntimeLoad& 
     if (auto info = tls::readCertificate(tls.client_cert))
       expiry["partners." + p.code + ".client"] = info->not_after_unix;
   if (!tls.client_cert.empty()) {
-    checkHubCertificate(cfg, "partners." + p.code + ".tls.client_certificate", tls.client_cert,
-                        out);
+    checkHubCertificate(cfg, prefix + "client_certificate", tls.client_cert, out);
     if (auto k = tls::checkKeyFilePrivate(tls.client_key); !k)
-      out.errors.push_back(p.source + " (partners." + p.code +
-                           ".tls.client_key): " + k.error().message);
+      out.errors.push_back(keyMessage(cfg, prefix + "client_key", k.error().message));
   }
+}
+
+// Every file the configuration names: hub.yaml's own and those in the channels' options (the
+// partners' TLS, the secure-mail relay's password and TLS, the print service's TLS).
+std::vector<config::ConfiguredFile> allConfiguredFiles(const HubConfig& cfg) {
+  auto files = config::configuredFiles(cfg);
+  auto hub_options = [&](const std::string& channel) -> const ChannelOptions* {
+    auto it = cfg.engine.channels.find(channel);
+    return it == cfg.engine.channels.end() ? nullptr : it->second.options.get();
+  };
+  if (const auto* mail =
+          dynamic_cast<const securemail::SecureMailHubOptions*>(hub_options("securemail"))) {
+    if (!mail->password_file.empty())
+      files.push_back({"channels.securemail.password_file", mail->password_file, false});
+    config::addTlsFiles("channels.securemail.tls", mail->tls, files);
+  }
+  if (const auto* print =
+          dynamic_cast<const adapters::print::PrintHubOptions*>(hub_options("print")))
+    config::addTlsFiles("channels.print.tls", print->tls, files);
+  for (const auto& [code, p] : cfg.partners)
+    if (const auto* coupling = adapters::couplingOptions(p))
+      config::addTlsFiles("partners." + code + ".tls", coupling->tls, files);
+  return files;
 }
 
 }  // namespace
@@ -104,6 +136,15 @@ RuntimeLoad loadRuntime(const std::string& hub_yaml, bool for_run) {
   auto rt = std::make_shared<engine::Runtime>();
   rt->cfg = cfg;
 
+  // The files first: on a fresh checkout the first error names the command that makes the test
+  // PKI. When one is missing, the checks of keys, certificates and channels below are skipped:
+  // they read the same files and would only repeat those errors.
+  config::Diagnostics files_diag;
+  std::error_code ec;
+  const bool files_ok = config::checkConfiguredFiles(*cfg, allConfiguredFiles(*cfg),
+                                                     fs::current_path(ec).string(), files_diag);
+  out.errors = files_diag.errors();
+
   for (const auto& route : cfg->routes) {
     std::string xsd =
         (fs::path(cfg->schemas_dir) / "events" / (route.event_type + ".xsd")).string();
@@ -139,14 +180,21 @@ RuntimeLoad loadRuntime(const std::string& hub_yaml, bool for_run) {
 
   if (for_run || fs::exists(cfg->audit.key_file)) {
     auto key = audit::loadPersonKey(cfg->audit.key_file, for_run);
-    if (!key)
-      out.errors.push_back("audit.key_file: " + key.error().message);
+    if (!key && cfg->sources.count("audit.key_file"))
+      out.errors.push_back(keyMessage(*cfg, "audit.key_file", key.error().message));
+    else if (!key)  // the default, next to the store file
+      out.errors.push_back(keyMessage(*cfg, "store.sqlite", key.error().message));
     else
       rt->person_key = std::move(*key);
   }
+  if (!files_ok) return out;
+  if (!cfg->admin.tokens_file.empty()) {
+    if (auto tokens = admin::TokenStore::load(cfg->admin.tokens_file); !tokens)
+      out.errors.push_back(keyMessage(*cfg, "admin.tokens_file", tokens.error().message));
+  }
   auto signer = dsig::Signer::load(cfg->signing.key, cfg->signing.certificate);
   if (!signer)
-    out.errors.push_back("signing: " + signer.error().message);
+    out.errors.push_back(keyMessage(*cfg, "signing.key", signer.error().message));
   else
     rt->signer = *signer;
   checkHubCertificate(*cfg, "signing.certificate", cfg->signing.certificate, out);

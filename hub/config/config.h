@@ -1,5 +1,5 @@
 #pragma once
-// Immutable configuration structs (SPEC §3). Loaded once by loader.h, shared as
+// Immutable configuration structs. Loaded once by loader.h, shared as
 // std::shared_ptr<const HubConfig>, swapped atomically on reload. All paths are absolute after
 // load.
 #include <chrono>
@@ -136,6 +136,7 @@ struct StoreConfig {
   std::string sqlite_path;
   int group_commit_max = 512;  // max operations per transaction
   int max_size_mb = 0;         // cap on the database file (0 = none): past it, intake stops
+  int payload_days = 30;       // retention.payload_days: payloads kept past their end (days)
 };
 
 // The audit trail: append-only, hash-chained day files (audit-YYYY-MM-DD.jsonl) in `dir`.
@@ -209,6 +210,10 @@ struct HubConfig {
   std::string routes_dir, mappings_dir, schemas_dir;
   std::map<std::string, PartnerConfig> partners;
   std::vector<Route> routes;
+  // Where each text value was written, by key path ("signing.key" -> "hub.yaml:27:8"; list items
+  // as "partners.om.tls.ca[0]"): checks made after loading (a file a key names is missing) point
+  // at the key that named it.
+  std::map<std::string, std::string> sources;
 
   const Route* findRoute(const std::string& event_type) const {
     for (const auto& r : routes)

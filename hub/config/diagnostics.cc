@@ -4,10 +4,13 @@
 
 namespace hub::config {
 
+std::string Position::text() const {
+  return line > 0 ? file + ":" + std::to_string(line) + ":" + std::to_string(column) : file;
+}
+
 std::string Diagnostics::format(const Position& pos, const std::string& key_path,
                                 const std::string& message) {
-  std::string s = pos.file;
-  if (pos.line > 0) s += ":" + std::to_string(pos.line) + ":" + std::to_string(pos.column);
+  std::string s = pos.text();
   if (!key_path.empty()) s += " (" + key_path + ")";
   s += ": " + message;
   return s;

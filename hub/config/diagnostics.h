@@ -1,5 +1,6 @@
 #pragma once
 // Collects every configuration error at once, each naming file:line:col and the key path.
+#include <map>
 #include <string>
 #include <vector>
 
@@ -9,6 +10,7 @@ struct Position {
   std::string file;  // as shown to the user (relative to the hub.yaml directory when possible)
   int line = 0;      // 1-based; 0 = unknown
   int column = 0;    // 1-based
+  std::string text() const;  // "file:line:col", or "file" when the line is unknown
 };
 
 class Diagnostics {
@@ -22,12 +24,19 @@ class Diagnostics {
   const std::vector<std::string>& errors() const { return errors_; }
   const std::vector<std::string>& warnings() const { return warnings_; }
   std::string joined() const;
+  // Where each text value was read, by key path ("signing.key" -> "hub.yaml:27:8"), so that a
+  // check made after loading (a file a key names does not exist) can point at the key as well.
+  void recordSource(const std::string& key_path, const Position& pos) {
+    sources_[key_path] = pos.text();
+  }
+  const std::map<std::string, std::string>& sources() const { return sources_; }
 
  private:
   static std::string format(const Position& pos, const std::string& key_path,
                             const std::string& message);
   std::vector<std::string> errors_;
   std::vector<std::string> warnings_;
+  std::map<std::string, std::string> sources_;
 };
 
 // "did you mean" helper: the closest candidate within edit distance 2, or empty.

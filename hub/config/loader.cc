@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <optional>
+#include <set>
 
+#include "hub/config/endpoint.h"
 #include "hub/config/route_checks.h"
 #include "hub/config/yaml_reader.h"
 
@@ -43,6 +46,59 @@ void readHub(MapReader& root, HubConfig& cfg) {
   h.finish();
 }
 
+// Two keys that only work together (user and password_file, tls_certificate and tls_key): half
+// a pair would be ignored, or fail only once the hub starts.
+void together(MapReader& r, const std::string& a, const std::string& b) {
+  if (r.has(a) != r.has(b)) r.error(r.has(a) ? b : a, a + " and " + b + " go together");
+}
+
+// The broker URLs of one connection (intake.connect[].urls, notify.urls): the hub's AMQP URL
+// rules (hub/config/endpoint.h), and one scheme for the list: its TLS settings apply to every
+// failover URL.
+void checkConnectUrls(MapReader& r, const std::string& key, const std::vector<std::string>& urls) {
+  std::optional<bool> tls;
+  for (size_t i = 0; i < urls.size(); ++i) {
+    auto u = parseAmqpConnectUrl(urls[i]);
+    if (!u) {
+      r.itemError(key, i, u.error().message);
+      continue;
+    }
+    if (tls && *tls != u->tls)
+      r.itemError(key, i,
+                  "amqp:// and amqps:// do not mix in one list (its TLS settings apply to "
+                  "every URL)");
+    tls = u->tls;
+  }
+}
+
+void checkClientSecurity(MapReader& r) {
+  together(r, "user", "password_file");
+  together(r, "tls_certificate", "tls_key");
+}
+
+// A listener: amqps:// needs its certificate and key; client certificates (tls_ca) are checked
+// only over TLS; SASL PLAIN is offered only over TLS, EXTERNAL needs client certificates.
+void checkListenSecurity(MapReader& r, const ListenSource& s) {
+  auto u = parseAmqpListenUrl(s.url);
+  if (!u) {
+    if (r.has("url")) r.error("url", u.error().message);
+    return;
+  }
+  together(r, "tls_certificate", "tls_key");
+  if (u->tls && !r.has("tls_certificate") && !r.has("tls_key"))
+    r.error("tls_certificate", "an amqps:// listener needs tls_certificate and tls_key");
+  if (r.has("tls_ca") && !r.has("tls_certificate"))
+    r.error("tls_ca", "client certificates are checked only over TLS (tls_certificate, tls_key)");
+  for (size_t i = 0; i < s.sasl_mechanisms.size(); ++i) {
+    const std::string& m = s.sasl_mechanisms[i];
+    if (m == "PLAIN" && !r.has("tls_certificate"))
+      r.itemError("sasl_mechanisms", i,
+                  "PLAIN is offered only over TLS (tls_certificate, tls_key)");
+    if (m == "EXTERNAL" && !r.has("tls_ca"))
+      r.itemError("sasl_mechanisms", i, "EXTERNAL needs client certificates, checked by tls_ca");
+  }
+}
+
 void readIntake(MapReader& root, HubConfig& cfg) {
   MapReader in = root.child("intake", true);
   auto& ic = cfg.intake;
@@ -54,13 +110,12 @@ void readIntake(MapReader& root, HubConfig& cfg) {
     ListenSource s;
     s.name = r.str("name", true);
     s.url = r.str("url", true);
-    if (r.has("url") && s.url.rfind("amqp://", 0) != 0 && s.url.rfind("amqps://", 0) != 0)
-      r.error("url", "expected amqp://HOST:PORT or amqps://HOST:PORT");
     s.address = r.str("address", true);
     s.tls_cert = resolvePath(cfg.base_dir, r.str("tls_certificate", false));
     s.tls_key = resolvePath(cfg.base_dir, r.str("tls_key", false));
     s.tls_ca = resolvePath(cfg.base_dir, r.str("tls_ca", false));
     s.sasl_mechanisms = r.strList("sasl_mechanisms");
+    if (r.has("url")) checkListenSecurity(r, s);
     ic.listen.push_back(std::move(s));
   });
   in.eachItem("connect", false, [&](MapReader& r, size_t) {
@@ -76,6 +131,8 @@ void readIntake(MapReader& root, HubConfig& cfg) {
     s.tls_key = resolvePath(cfg.base_dir, r.str("tls_key", false));
     s.reconnect_initial = r.duration("reconnect_initial", s.reconnect_initial);
     s.reconnect_max = r.duration("reconnect_max", s.reconnect_max);
+    checkConnectUrls(r, "urls", s.urls);
+    checkClientSecurity(r);
     ic.connect.push_back(std::move(s));
   });
   if (in.valid() && ic.listen.empty() && ic.connect.empty())
@@ -110,6 +167,7 @@ void readChannels(MapReader& root, MapReader& en, const LoadOptions& opts, HubCo
     for (const auto& [name, c] : cfg.engine.channels) k += (k.empty() ? "" : ", ") + name;
     return k;
   };
+  std::set<std::string> set_in_engine;  // "securemail.deadline": written under engine.channels
   en.eachEntry("channels", false, [&](const std::string& name, MapReader& c, Position) {
     if (!cfg.engine.channels.count(name)) {
       c.error("", "unknown channel '" + name + "'; known: " + known());
@@ -119,6 +177,8 @@ void readChannels(MapReader& root, MapReader& en, const LoadOptions& opts, HubCo
     ch.deadline = c.duration("deadline", ch.deadline);
     ch.retry = readRetry(c.child("retry"), ch.retry);
     ch.concurrency = c.integer("concurrency", ch.concurrency, 1, 256);
+    for (const char* k : {"deadline", "retry", "concurrency"})
+      if (c.has(k)) set_in_engine.insert(name + "." + k);
   });
   root.eachEntry("channels", false, [&](const std::string& name, MapReader& c, Position) {
     const ChannelSchema* schema = findSchema(opts, name);
@@ -127,7 +187,11 @@ void readChannels(MapReader& root, MapReader& en, const LoadOptions& opts, HubCo
       return;
     }
     auto& ch = cfg.engine.channels[name];
-    // Also accepted here, next to the channel's own options.
+    // Also accepted here, next to the channel's own options; in one place only, or one of the
+    // two would silently lose.
+    for (const char* k : {"deadline", "retry", "concurrency"})
+      if (c.has(k) && set_in_engine.count(name + "." + k))
+        c.error(k, "also set in engine.channels." + name + "; set it in one place");
     ch.deadline = c.duration("deadline", ch.deadline);
     ch.retry = readRetry(c.child("retry"), ch.retry);
     ch.concurrency = c.integer("concurrency", ch.concurrency, 1, 256);
@@ -151,9 +215,8 @@ void readNotify(MapReader& root, HubConfig& cfg) {
   n.reconnect_max = no.duration("reconnect_max", n.reconnect_max);
   if (n.reconnect_max < n.reconnect_initial)
     no.error("reconnect_max", "must not be shorter than reconnect_initial");
-  for (const auto& u : n.urls)
-    if (u.rfind("amqp://", 0) != 0 && u.rfind("amqps://", 0) != 0)
-      no.error("urls", "expected amqp://HOST:PORT or amqps://HOST:PORT");
+  checkConnectUrls(no, "urls", n.urls);
+  checkClientSecurity(no);
   if (no.valid() && n.address.empty()) no.error("address", "notify needs an address");
   no.finish();
   MapReader dl = root.child("dead_letter");
@@ -174,6 +237,7 @@ void readAudit(MapReader& root, HubConfig& cfg) {
   au.finish();
   MapReader re = root.child("retention");
   cfg.audit.retention_days = re.integer("audit_days", cfg.audit.retention_days, 1, 36500);
+  cfg.store.payload_days = re.integer("payload_days", cfg.store.payload_days, 1, 3650);
   re.finish();
 }
 
@@ -199,8 +263,9 @@ void readRest(MapReader& root, HubConfig& cfg, const LoadOptions& opts) {
   cfg.admin.tls_key = resolvePath(cfg.base_dir, at.str("key", at.valid()));
   cfg.admin.tls_client_ca = resolvePath(cfg.base_dir, at.str("client_ca", false));
   at.finish();
-  if (cfg.admin.listen.rfind("127.", 0) != 0 && cfg.admin.listen.rfind("[::1]", 0) != 0 &&
-      cfg.admin.listen.rfind("localhost:", 0) != 0)
+  if (auto listen = parseHostPort(cfg.admin.listen, PortUse::kListen); !listen)
+    ad.error("listen", listen.error().message);
+  else if (!listen->isLoopback())
     ad.error("listen", "the admin listener must bind to loopback (127.0.0.0/8 or [::1])");
   ad.finish();
 
@@ -272,6 +337,7 @@ HubConfigConstSharedPtr loadConfig(const std::string& hub_yaml, const LoadOption
   if (diag.ok() && fs::exists(required, ec))
     checkRequiredRecipients(required, shownName(cfg->base_dir, required), *cfg, diag);
   if (!diag.ok()) return nullptr;
+  cfg->sources = diag.sources();
   return cfg;
 }
 

@@ -66,6 +66,13 @@ void MapReader::error(const std::string& key, const std::string& message) {
   diag_.error(has(key) ? pos(node_[key]) : pos(node_), key.empty() ? path_ : keyPath(key), message);
 }
 
+void MapReader::itemError(const std::string& key, size_t index, const std::string& message) {
+  YAML::Node n = has(key) ? node_[key] : YAML::Node(YAML::NodeType::Undefined);
+  YAML::Node item = n.IsSequence() && index < n.size() ? n[index] : n;
+  diag_.error(item.IsDefined() ? pos(item) : pos(node_),
+              keyPath(key) + "[" + std::to_string(index) + "]", message);
+}
+
 void MapReader::warning(const std::string& key, const std::string& message) {
   diag_.warning(has(key) ? pos(node_[key]) : pos(node_), key.empty() ? path_ : keyPath(key),
                 message);
@@ -111,6 +118,7 @@ std::string MapReader::str(const std::string& key, bool required, const std::str
     diag_.error(pos(n), keyPath(key), "expected a text value");
     return def;
   }
+  diag_.recordSource(keyPath(key), pos(n));
   return n.Scalar();
 }
 
@@ -178,7 +186,9 @@ std::vector<std::string> MapReader::strList(const std::string& key) {
   YAML::Node n = get(key);
   std::vector<std::string> out;
   if (!n.IsDefined() || n.IsNull()) return out;
+  diag_.recordSource(keyPath(key), pos(n));
   if (n.IsScalar()) {
+    diag_.recordSource(keyPath(key) + "[0]", pos(n));
     out.push_back(n.Scalar());
     return out;
   }
@@ -191,6 +201,7 @@ std::vector<std::string> MapReader::strList(const std::string& key) {
       diag_.error(pos(n[i]), keyPath(key) + "[" + std::to_string(i) + "]", "expected a text value");
       continue;
     }
+    diag_.recordSource(keyPath(key) + "[" + std::to_string(out.size()) + "]", pos(n[i]));
     out.push_back(n[i].Scalar());
   }
   return out;

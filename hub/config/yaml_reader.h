@@ -47,6 +47,8 @@ class MapReader {
     return path_.empty() ? key : path_ + "." + key;
   }
   void error(const std::string& key, const std::string& message);
+  // An error at item `index` of the list under `key` (a lone scalar counts as item 0).
+  void itemError(const std::string& key, size_t index, const std::string& message);
   void warning(const std::string& key, const std::string& message);
   Diagnostics& diag() { return diag_; }
   const std::string& file() const { return file_; }

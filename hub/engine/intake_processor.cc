@@ -1,6 +1,7 @@
 #include "hub/engine/intake_processor.h"
 
 #include <atomic>
+#include <string_view>
 
 #include "hub/audit/record_line.h"
 #include "hub/core/error_codes.h"
@@ -28,6 +29,44 @@ std::string synthesizedId(const Envelope& env) {
          std::to_string(counter.fetch_add(1));
 }
 
+// A reason carries no value from the message: a property is repeated only when it has the shape
+// of what belongs there (an event type: lower-case dotted words; a content type: type/subtype
+// with plain parameters); any other text (a name, a number, CR/LF, an escape sequence, forged
+// JSON) is described, not quoted.
+bool isWord(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; }
+
+bool eventTypeShaped(std::string_view v) {
+  if (v.size() > 100 || v.find('.') == std::string_view::npos) return false;
+  bool word_start = true;  // each dot-separated word starts with a letter and is not empty
+  for (char c : v) {
+    if (c == '.') {
+      if (word_start) return false;
+      word_start = true;
+      continue;
+    }
+    if (word_start ? !(c >= 'a' && c <= 'z') : !(isWord(c) || c == '_')) return false;
+    word_start = false;
+  }
+  return !word_start;
+}
+
+bool contentTypeShaped(std::string_view v) {
+  const size_t slash = v.find('/');
+  if (v.size() > 100 || slash == 0 || slash == std::string_view::npos) return false;
+  for (size_t i = 0; i < v.size(); ++i) {
+    const char c = v[i];
+    const bool ok = isWord(c) || (c >= 'A' && c <= 'Z') ||
+                    std::string_view("./+;=_").find(c) != std::string_view::npos;
+    if (!ok || (i < slash && !(c >= 'a' && c <= 'z'))) return false;
+  }
+  return true;
+}
+
+std::string contentTypeProblem(const std::string& ct) {
+  return (contentTypeShaped(ct) ? "'" + ct + "'" : std::string("the content type")) +
+         " is not application/json or application/xml";
+}
+
 bool isJsonType(const std::string& ct) {
   return ct.empty() || ct.rfind("application/json", 0) == 0;
 }
@@ -43,9 +82,8 @@ Result<std::string> eventXmlForm(const std::string& content_type, const std::str
   if (isJsonType(content_type))
     return xml::jsonToXml(body, xml::JsonLimits{static_cast<size_t>(max_json_depth)});
   if (isXmlType(content_type)) return body;
-  return unexpected(
-      errc::kUnsupportedContentType,
-      "content type '" + content_type + "' is not application/json or application/xml");
+  return unexpected(errc::kUnsupportedContentType,
+                    "content type: " + contentTypeProblem(content_type));
 }
 
 Result<std::vector<PlannedDelivery>> planDeliveries(const Route& route, const xml::Document& event,
@@ -111,14 +149,14 @@ IntakeRecord processEnvelope(const Runtime& rt, Envelope env) {
   const Route* route = cfg.findRoute(env.event_type);
   auto schema_it = rt.event_schemas.find(env.event_type);
   if (!route || schema_it == rt.event_schemas.end())
-    return quarantine(
-        std::move(env), errc::kUnknownEventType,
-        "application-properties.event-type: no route for event type '" + env.event_type + "'");
+    return quarantine(std::move(env), errc::kUnknownEventType,
+                      "application-properties.event-type: no route for " +
+                          (eventTypeShaped(env.event_type) ? "event type '" + env.event_type + "'"
+                                                           : std::string("this event type")));
 
   if (!isJsonType(env.content_type) && !isXmlType(env.content_type)) {
     return quarantine(std::move(env), errc::kUnsupportedContentType,
-                      "properties.content-type: '" + env.content_type +
-                          "' is not application/json or application/xml");
+                      "properties.content-type: " + contentTypeProblem(env.content_type));
   }
   auto form = eventXmlForm(env.content_type, env.body, cfg.intake.max_json_depth);
   if (!form) return quarantine(std::move(env), form.error().code, "body: " + form.error().message);

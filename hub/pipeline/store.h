@@ -143,6 +143,7 @@ struct DeliveryView {
   int attempts = 0;
   int64_t created_at = 0, updated_at = 0, final_at = 0, next_at = 0, deadline_at = 0,
           legal_deadline_at = 0;
+  int64_t payload_purged_at = 0;  // when retention purged its event's body (0: kept)
 };
 
 struct AttemptView {
@@ -158,7 +159,8 @@ struct EventView {
   std::string state, reason;  // accepted | quarantined, and why
   std::string person_hash;    // for the audit trail
   int64_t received_at = 0;
-  std::string body;  // only when asked for
+  std::string body;               // only when asked for
+  int64_t payload_purged_at = 0;  // when retention purged the body (0: kept)
 };
 
 struct DeliveryDetail {
@@ -178,6 +180,17 @@ struct Proposal {
   int64_t id = 0;
   std::string message_id, original, corrected, proposed_by, approved_by;
   int64_t proposed_at = 0, approved_at = 0;
+  int64_t purged_at = 0;  // when retention purged both bodies, with the event's (0: kept)
+};
+
+// Payload retention: what one purge (a bounded batch) removed. Ids, states, hashes, reasons and
+// the audit trail stay; the personal data goes.
+struct PurgeCounts {
+  int64_t events = 0;     // event bodies (the received event and any XML form of it)
+  int64_t proposals = 0;  // four-eyes proposals whose original and corrected bodies went
+  int64_t products = 0;   // signed products
+  int64_t outbox = 0;     // published status notifications and dead letters
+  bool more = false;      // a kind filled the batch: more may be due
 };
 
 // A dead delivery put back on its partner's coupling: the same delivery id, a new deadline.
@@ -222,6 +235,22 @@ class Store {
   // approval by another operator runs intake on the corrected body (submitReplayEvent with
   // rec.env.body = the correction and approval set): body, event and proposal change together.
   virtual void submitPropose(Proposal p, Actor by, std::function<void(Result<int64_t>)> done) = 0;
+  // Payload retention: purges, in one bounded batch (at most `limit` of each kind), payloads whose
+  // time ran out before `before_ms` (now minus retention.payload_days):
+  //  - an accepted event's body once every delivery of it is final (delivered or dead) and the
+  //    newest final_at is before before_ms (an event without deliveries: its receipt);
+  //  - a quarantined event's body once its receipt and its proposals' latest activity are before
+  //    before_ms; the bodies of an event's proposals go with the event's body;
+  //  - a delivered delivery's signed product once its final_at is before before_ms; a dead one's
+  //    with its event's body (until then a replay sends the same signed bytes);
+  //  - published outbox messages sent before before_ms.
+  // Ids, states, hashes and reasons stay; one audit record (`payload_purged`) carries the counts
+  // of a batch that purged anything. A failed purge is reported to `done` without holding up the
+  // other operations of its group commit. A replay of a purged delivery or event is refused.
+  virtual void submitPurgePayloads(int64_t before_ms, int64_t now_ms, int limit,
+                                   std::function<void(Result<PurgeCounts>)> done) {
+    done(unexpected("store", "this store does not purge payloads"));
+  }
   // Marks outbox messages as published (accepted by the broker).
   virtual void submitOutboxSent(std::vector<int64_t> ids, int64_t now_ms,
                                 std::function<void(Result<void>)> done) = 0;
@@ -244,6 +273,7 @@ class Store {
   virtual Result<std::vector<Proposal>> proposals(const std::string& message_id) = 0;
   // The body of the event a delivery was made from: workers load it when they build the product
   // (a claim does not carry it, so a backlog of large events is not held in memory per claim).
+  // An error once retention purged it.
   virtual Result<std::string> eventBody(int64_t delivery_seq) = 0;
   // Unpublished outbox messages, oldest first.
   virtual Result<std::vector<OutboxEntry>> outbox(int limit) = 0;

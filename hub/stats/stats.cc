@@ -1,5 +1,7 @@
 #include "hub/stats/stats.h"
 
+#include <cmath>
+#include <cstdint>
 #include <sstream>
 
 namespace hub::stats {
@@ -10,6 +12,8 @@ const std::vector<double>& latencyBounds() {
   return b;
 }
 std::string num(double v) {
+  // Whole numbers in full: a timestamp in seconds must not become 1.70268e+09.
+  if (std::floor(v) == v && std::fabs(v) < 1e15) return std::to_string(static_cast<int64_t>(v));
   std::ostringstream os;
   os << v;
   return os.str();
@@ -19,6 +23,10 @@ const char* help(const std::string& name) {
   if (name == "ketenhub_deliveries_total") return "Delivery attempt outcomes.";
   if (name == "ketenhub_delivery_attempt_seconds") return "Duration of one delivery attempt.";
   if (name == "ketenhub_delivery_latency_seconds") return "Intake to final state.";
+  if (name == "ketenhub_retention_purged_total") return "Payloads purged by retention, by kind.";
+  if (name == "ketenhub_retention_failures_total") return "Retention purge runs that failed.";
+  if (name == "ketenhub_retention_last_success_timestamp_seconds")
+    return "When a retention purge run last succeeded (unix seconds).";
   return "ketenhub metric.";
 }
 }  // namespace
@@ -88,6 +96,11 @@ void Stats::deliveryLatencySeconds(const std::string& partner, double s) {
   std::lock_guard<std::mutex> lock(mu_);
   auto& m = histograms_["ketenhub_delivery_latency_seconds"];
   m.try_emplace(labels({{"partner", partner}}), latencyBounds()).first->second.observe(s);
+}
+
+void Stats::addCounter(const std::string& name, const std::string& lbl, uint64_t n) {
+  std::lock_guard<std::mutex> lock(mu_);
+  counters_[name][lbl] += n;
 }
 
 void Stats::setGauge(const std::string& name, const std::string& lbl, double v) {

@@ -31,6 +31,7 @@ class Stats {
                        const std::string& outcome);
   void attemptSeconds(const std::string& partner, const std::string& channel, double s);
   void deliveryLatencySeconds(const std::string& partner, double s);
+  void addCounter(const std::string& name, const std::string& labels, uint64_t n);
   void setGauge(const std::string& name, const std::string& labels, double v);
   void clearGauge(const std::string& name);  // before re-setting a family from a snapshot
   std::string renderPrometheus() const;

@@ -129,6 +129,14 @@ CREATE INDEX quarantine_proposals_message ON quarantine_proposals(message_id);
 ALTER TABLE events ADD COLUMN person_hash TEXT NOT NULL DEFAULT '';
 ALTER TABLE outbox ADD COLUMN delivery_seq INTEGER;
 )sql",
+      // 8: payload retention. When an event's body (and its proposals' bodies) was purged; the
+      // events still holding one by age, each event's deliveries, published outbox rows by age.
+      R"sql(
+ALTER TABLE events ADD COLUMN payload_purged_at INTEGER;
+CREATE INDEX events_unpurged ON events(received_at) WHERE payload_purged_at IS NULL;
+CREATE INDEX deliveries_event ON deliveries(event_id);
+CREATE INDEX outbox_sent ON outbox(sent_at) WHERE sent_at IS NOT NULL;
+)sql",
   };
   return m;
 }

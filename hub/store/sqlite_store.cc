@@ -169,7 +169,8 @@ Result<void> SqliteStore::prepareStatements() {
       {&next_due_stmt_, &rdb_,
        "SELECT MIN(next_at) FROM deliveries WHERE state IN ('pending','retry_wait','fallback')"},
       {&body_stmt_, &rdb_,
-       "SELECT e.body FROM deliveries d JOIN events e ON e.id=d.event_id WHERE d.seq=?1"},
+       "SELECT e.body,COALESCE(e.payload_purged_at,0) FROM deliveries d JOIN events e ON "
+       "e.id=d.event_id WHERE d.seq=?1"},
       {&outbox_stmt_, &rdb_,
        "SELECT id,address,kind,body FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT ?1"},
   };
@@ -249,6 +250,11 @@ void SqliteStore::succeed(Op& op) {
             o.done(unexpected(*o.refused));
           else
             o.done(o.status);
+        } else if constexpr (std::is_same_v<T, PurgeOp>) {
+          if (o.failed)
+            o.done(unexpected(*o.failed));
+          else
+            o.done(o.counts);
         } else if constexpr (std::is_same_v<T, IntakeOp>)
           o.done(o.status);
         else if constexpr (std::is_same_v<T, ReplayOp>)
@@ -279,6 +285,8 @@ Result<void> SqliteStore::apply(Op& op) {
           return applyPause(o);
         else if constexpr (std::is_same_v<T, ProposeOp>)
           return applyPropose(o);
+        else if constexpr (std::is_same_v<T, PurgeOp>)
+          return applyPurge(o);
         else
           return applyReplayEvent(o);
       },
@@ -461,34 +469,6 @@ Result<std::vector<DueDelivery>> SqliteStore::due(const std::string& partner, in
   }
   s.reset();
   return out;
-}
-
-Result<std::string> SqliteStore::eventBody(int64_t delivery_seq) {
-  std::lock_guard<std::mutex> lock(read_mu_);
-  auto& s = body_stmt_;
-  s.bind(1, delivery_seq);
-  auto row = s.step();
-  if (!row) {
-    s.reset();
-    return unexpected(row.error());
-  }
-  if (!*row) {
-    s.reset();
-    return unexpected(errc::kStore, "no delivery " + std::to_string(delivery_seq));
-  }
-  std::string body = s.text(0);
-  s.reset();
-  return body;
-}
-
-Result<std::optional<int64_t>> SqliteStore::nextDueAt() {
-  std::lock_guard<std::mutex> lock(read_mu_);
-  auto row = next_due_stmt_.step();
-  if (!row) return unexpected(row.error());
-  std::optional<int64_t> v;
-  if (*row && !next_due_stmt_.isNull(0)) v = next_due_stmt_.int64(0);
-  next_due_stmt_.reset();
-  return v;
 }
 
 }  // namespace hub::store

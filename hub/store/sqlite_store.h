@@ -49,6 +49,8 @@ class SqliteStore final : public Store {
   void submitApproveProposal(int64_t proposal_id, Actor approved_by, IntakeRecord rec,
                              std::function<void(Result<IntakeStatus>)> done) override;
   void submitPropose(Proposal p, Actor by, std::function<void(Result<int64_t>)> done) override;
+  void submitPurgePayloads(int64_t before_ms, int64_t now_ms, int limit,
+                           std::function<void(Result<PurgeCounts>)> done) override;
   bool writable() const override { return writable_.load(); }
 
   Result<std::vector<DueDelivery>> due(const std::string& partner, int64_t now_ms,
@@ -123,8 +125,15 @@ class SqliteStore final : public Store {
     int64_t id = 0;
     std::optional<Error> refused;
   };
+  struct PurgeOp {
+    int64_t before_ms, now_ms;
+    int limit;
+    std::function<void(Result<PurgeCounts>)> done;
+    PurgeCounts counts;
+    std::optional<Error> failed;  // reported to done; the rest of the batch still commits
+  };
   using Op = std::variant<IntakeOp, ClaimDueOp, ResultOp, OutboxSentOp, ReplayOp, PauseOp,
-                          ReplayEventOp, ProposeOp>;
+                          ReplayEventOp, ProposeOp, PurgeOp>;
 
   SqliteStore(const Options& opts, const TimeSource& clock, Db writer, Db reader);
   Result<void> prepareStatements();
@@ -139,6 +148,9 @@ class SqliteStore final : public Store {
   Result<void> applyPause(PauseOp& op);
   Result<void> applyReplayEvent(ReplayEventOp& op);
   Result<void> applyPropose(ProposeOp& op);
+  // Payload retention (sqlite_store_retention.cc): applyPurge runs purgeBatch in a savepoint.
+  Result<void> applyPurge(PurgeOp& op);
+  Result<void> purgeBatch(PurgeOp& op);
   // An event's planning in its intake transaction (sqlite_store_planning.cc): decides the
   // deliveries that wait on the case's history, collects the audit records, inserts the planned
   // deliveries and routing notes. Resolves `rec` in place (idempotent: a retried batch applies it

@@ -34,11 +34,14 @@ void SqliteStore::submitPropose(Proposal p, Actor by, std::function<void(Result<
 
 Result<void> SqliteStore::applyReplay(ReplayOp& op) {
   // Back to the partner's coupling with the same delivery id (partners drop duplicates), a new
-  // deadline, the chain from its start; the stored signed product, if any, is sent again.
+  // deadline, the chain from its start; the stored signed product, if any, is sent again. Not once
+  // retention purged its event's body (and with it the product): there is nothing to send.
   auto s = wdb_.prepare(
       "UPDATE deliveries SET state='pending',next_at=?4,deadline_at=?3,channel_index=0,"
       "current_channel='',channel_attempts=0,final_at=NULL,updated_at=?2,"
-      "reason='replayed by an operator' WHERE delivery_id=?1 AND state='dead'");
+      "reason='replayed by an operator' WHERE delivery_id=?1 AND state='dead' AND NOT EXISTS "
+      "(SELECT 1 FROM events e WHERE e.id=deliveries.event_id AND e.payload_purged_at IS NOT "
+      "NULL)");
   if (!s) return unexpected(s.error());
   op.count = 0;
   for (const auto& r : op.replays) {
@@ -83,7 +86,9 @@ Result<void> SqliteStore::applyPause(PauseOp& op) {
 
 Result<void> SqliteStore::applyReplayEvent(ReplayEventOp& op) {
   const auto& r = op.rec;
-  auto find = wdb_.prepare("SELECT id FROM events WHERE message_id=?1 AND state='quarantined'");
+  auto find = wdb_.prepare(
+      "SELECT id,payload_purged_at IS NOT NULL FROM events WHERE message_id=?1 AND "
+      "state='quarantined'");
   if (!find) return unexpected(find.error());
   find->bind(1, r.env.message_id);
   auto row = find->step();
@@ -95,7 +100,12 @@ Result<void> SqliteStore::applyReplayEvent(ReplayEventOp& op) {
     return {};
   }
   int64_t event_id = find->int64(0);
+  bool purged = find->int64(1) != 0;
   find->reset();
+  if (purged) {
+    op.refused = Error{errc::kInvalidInput, "payload purged by retention"};
+    return {};
+  }
   if (op.proposal_id > 0) {
     // An approved correction: the proposal must be open, for this event, and approved by another
     // operator than the one who proposed it.
@@ -144,8 +154,9 @@ Result<void> SqliteStore::applyReplayEvent(ReplayEventOp& op) {
 }
 
 Result<void> SqliteStore::applyPropose(ProposeOp& op) {
-  auto find =
-      wdb_.prepare("SELECT body,case_id FROM events WHERE message_id=?1 AND state='quarantined'");
+  auto find = wdb_.prepare(
+      "SELECT body,case_id,payload_purged_at IS NOT NULL FROM events WHERE message_id=?1 AND "
+      "state='quarantined'");
   if (!find) return unexpected(find.error());
   find->bind(1, op.p.message_id);
   auto row = find->step();
@@ -157,7 +168,12 @@ Result<void> SqliteStore::applyPropose(ProposeOp& op) {
   }
   std::string original = find->text(0);
   std::string case_id = find->text(1);
+  bool purged = find->int64(2) != 0;
   find->reset();
+  if (purged) {
+    op.refused = Error{errc::kInvalidInput, "payload purged by retention"};
+    return {};
+  }
   auto ins = wdb_.prepare(
       "INSERT INTO quarantine_proposals(message_id,original,corrected,proposed_by,proposed_at) "
       "VALUES(?1,?2,?3,?4,?5)");

@@ -1,7 +1,40 @@
-// SqliteStore: read-only views for operators and the outbox relay (reader connection).
+// SqliteStore: read-only views for operators, the scheduler and the outbox relay (reader
+// connection).
+#include "hub/core/error_codes.h"
 #include "hub/store/sqlite_store.h"
 
 namespace hub::store {
+
+Result<std::string> SqliteStore::eventBody(int64_t delivery_seq) {
+  std::lock_guard<std::mutex> lock(read_mu_);
+  auto& s = body_stmt_;
+  s.bind(1, delivery_seq);
+  auto row = s.step();
+  if (!row) {
+    s.reset();
+    return unexpected(row.error());
+  }
+  if (!*row) {
+    s.reset();
+    return unexpected(errc::kStore, "no delivery " + std::to_string(delivery_seq));
+  }
+  std::string body = s.text(0);
+  int64_t purged_at = s.int64(1);
+  s.reset();
+  // Never an empty body in its place: building from it would fail less clearly.
+  if (purged_at > 0) return unexpected(errc::kStore, "payload purged by retention");
+  return body;
+}
+
+Result<std::optional<int64_t>> SqliteStore::nextDueAt() {
+  std::lock_guard<std::mutex> lock(read_mu_);
+  auto row = next_due_stmt_.step();
+  if (!row) return unexpected(row.error());
+  std::optional<int64_t> v;
+  if (*row && !next_due_stmt_.isNull(0)) v = next_due_stmt_.int64(0);
+  next_due_stmt_.reset();
+  return v;
+}
 
 Result<std::vector<OutboxEntry>> SqliteStore::outbox(int limit) {
   std::lock_guard<std::mutex> lock(read_mu_);
@@ -66,7 +99,7 @@ constexpr const char* kDeliveryColumns =
     "SELECT d.seq,d.delivery_id,d.partner,d.product,d.case_id,e.event_type,e.message_id,d.state,"
     "COALESCE(d.channel,''),d.current_channel,COALESCE(d.reason,''),d.reasons,"
     "COALESCE(d.product_sha256,''),d.attempts,d.created_at,d.updated_at,COALESCE(d.final_at,0),"
-    "d.next_at,d.deadline_at,COALESCE(d.legal_deadline_at,0) "
+    "d.next_at,d.deadline_at,COALESCE(d.legal_deadline_at,0),COALESCE(e.payload_purged_at,0) "
     "FROM deliveries d JOIN events e ON e.id=d.event_id ";
 
 DeliveryView readDelivery(const Stmt& s) {
@@ -91,12 +124,13 @@ DeliveryView readDelivery(const Stmt& s) {
   v.next_at = s.int64(17);
   v.deadline_at = s.int64(18);
   v.legal_deadline_at = s.int64(19);
+  v.payload_purged_at = s.int64(20);
   return v;
 }
 
 constexpr const char* kEventColumns =
     "SELECT id,message_id,event_type,case_id,actor,correlation_id,content_type,source,peer,state,"
-    "COALESCE(reason,''),received_at,person_hash FROM events ";
+    "COALESCE(reason,''),received_at,person_hash,COALESCE(payload_purged_at,0) FROM events ";
 
 EventView readEvent(const Stmt& s) {
   EventView v;
@@ -113,6 +147,7 @@ EventView readEvent(const Stmt& s) {
   v.reason = s.text(10);
   v.received_at = s.int64(11);
   v.person_hash = s.text(12);
+  v.payload_purged_at = s.int64(13);
   return v;
 }
 
@@ -218,13 +253,15 @@ Result<std::vector<std::string>> SqliteStore::pausedPartners() {
 Result<std::vector<Proposal>> SqliteStore::proposals(const std::string& message_id) {
   std::lock_guard<std::mutex> lock(read_mu_);
   auto s = rdb_.prepare(
-      "SELECT id,message_id,original,corrected,proposed_by,COALESCE(approved_by,''),proposed_at,"
-      "COALESCE(approved_at,0) FROM quarantine_proposals WHERE message_id=?1 ORDER BY id");
+      "SELECT p.id,p.message_id,p.original,p.corrected,p.proposed_by,COALESCE(p.approved_by,''),"
+      "p.proposed_at,COALESCE(p.approved_at,0),COALESCE(e.payload_purged_at,0) "
+      "FROM quarantine_proposals p LEFT JOIN events e ON e.message_id=p.message_id "
+      "WHERE p.message_id=?1 ORDER BY p.id");
   if (!s) return unexpected(s.error());
   s->bind(1, message_id);
   return rows<Proposal>(*s, [](const Stmt& r) {
-    return Proposal{r.int64(0), r.text(1), r.text(2),  r.text(3),
-                    r.text(4),  r.text(5), r.int64(6), r.int64(7)};
+    return Proposal{r.int64(0), r.text(1),  r.text(2),  r.text(3), r.text(4),
+                    r.text(5),  r.int64(6), r.int64(7), r.int64(8)};
   });
 }
 

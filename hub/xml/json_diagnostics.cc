@@ -4,14 +4,6 @@
 
 namespace hub::xml::internal {
 
-// Keys are quoted in messages: printable ASCII only, bounded.
-std::string printableKey(std::string_view key) {
-  std::string out;
-  for (char c : key.substr(0, 64)) out += (c >= 0x20 && c < 0x7F) ? c : '?';
-  if (key.size() > 64) out += "...";
-  return out;
-}
-
 std::string position(std::string_view json, size_t offset) {
   size_t line = 1;
   size_t col = 1;

@@ -1,13 +1,10 @@
 #pragma once
-// Internal to hub/xml: helpers that make jsonToXml's error messages precise.
+// Internal to hub/xml: helpers that make jsonToXml's error messages precise (places, never values).
 #include <cstddef>
 #include <string>
 #include <string_view>
 
 namespace hub::xml::internal {
-
-// A key as quoted in a message: printable ASCII only ('?' otherwise), at most 64 bytes.
-std::string printableKey(std::string_view key);
 
 // "line L col C (byte N)" of a byte offset.
 std::string position(std::string_view json, size_t offset);

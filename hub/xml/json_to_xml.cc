@@ -88,9 +88,10 @@ class XmlWriter {
     buf_.append(s.data(), s.size());
     key_.swap(buf_);
     buf_.clear();
+    // A key that is no XML name may be any text (a name, a number): it is never quoted, the
+    // pointer of its object says where it is. A key that passed is a field name and may be.
     if (std::string why = internal::elementNameProblem(key_); !why.empty()) {
-      return failAt(objectPointer(), ec, errc::kInvalidInput,
-                    "key '" + internal::printableKey(key_) + "' " + why);
+      return failAt(objectPointer(), ec, errc::kInvalidInput, "a key that " + why);
     }
     std::vector<std::string>& seen = frames_.back().keys;
     for (const std::string& k : seen) {

@@ -19,11 +19,13 @@
 // Strict input (each an error whose message starts with the JSON pointer of the culprit, "(root)"
 // for the top level): not JSON -> errc::kNotJson with line, column and byte offset; everything else
 // -> errc::kInvalidInput: a key that is not an XML NCName or starts with "xml" (any case) — the
-// pointer then names the object and the message quotes the key; duplicate keys; invalid UTF-8;
+// pointer then names the object, the key itself is never quoted; duplicate keys; invalid UTF-8;
 // characters XML 1.0 cannot carry (C0 controls other than tab, LF, CR; U+FFFE, U+FFFF; lone
 // surrogates from \u escapes); numbers that do not fit a finite double (1e999, -1e999) or underflow
 // to zero (1e-999); nesting of objects/arrays deeper than JsonLimits::max_depth (the root object is
-// depth 1). No element values are echoed in messages (they may hold personal data).
+// depth 1). No value is echoed in messages (values and rejected keys may hold personal data): a
+// message is a pointer (made of keys that are XML names, and array indexes), the rule that failed
+// and at most a byte offset or a code point.
 //
 // Hot path: SAX parse (boost::json::basic_parser) straight into the output string, no DOM.
 #include <cstddef>

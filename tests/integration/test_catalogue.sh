@@ -97,7 +97,7 @@ PY
   --message-id late-1 >>"$WORK/send.log" 2>&1 || kh_fail "send late-1"
 rvr_waiting() { [ "$(kh_sql "SELECT COUNT(*) FROM deliveries d JOIN events e ON e.id=d.event_id WHERE e.message_id='late-1' AND d.partner='rvr' AND d.attempts >= 1")" -eq 1 ]; }
 kh_wait_until 30 rvr_waiting || kh_fail "late lawyer request not attempted"
-curl -sf "http://127.0.0.1:$ADMIN_PORT/metrics" | grep -q 'ketenhub_deliveries_past_half_legal_deadline{partner="rvr"} 1' ||
+curl -sf "http://127.0.0.1:$ADMIN_PORT/metrics" | grep 'ketenhub_deliveries_past_half_legal_deadline{partner="rvr"} 1' >/dev/null ||
   kh_fail "no past-half-legal-deadline warning: $(curl -sf "http://127.0.0.1:$ADMIN_PORT/metrics" | grep past_half)"
 
 ! grep -E '999990019|999991772|999992314|Oudegracht' "$WORK/hub.log" || kh_fail "personal data in hub.log"

@@ -10,9 +10,9 @@ OM_PORT=$(kh_free_port)
 BREAKER_FAILURES=3 BREAKER_OPEN_FOR=2s RETRY_INITIAL=100ms RETRY_MAX=200ms kh_config "$OM_PORT"
 kh_start_hub
 kh_send "$N" >"$WORK/send.log" 2>&1 || kh_fail "send"
-open() { curl -sf "http://127.0.0.1:$ADMIN_PORT/metrics" | grep -q 'ketenhub_circuit_open{partner="om"} 1'; }
+open() { curl -sf "http://127.0.0.1:$ADMIN_PORT/metrics" | grep 'ketenhub_circuit_open{partner="om"} 1' >/dev/null; }
 kh_wait_until 20 open || kh_fail "circuit did not open"
-curl -sf "http://127.0.0.1:$ADMIN_PORT/api/v1/status" | grep -q '"state":"circuit-open"' || kh_fail "status does not show circuit-open"
+curl -sf "http://127.0.0.1:$ADMIN_PORT/api/v1/status" | grep '"state":"circuit-open"' >/dev/null || kh_fail "status does not show circuit-open"
 a1=$(kh_sql "SELECT COUNT(*) FROM attempts")
 sleep 3
 a2=$(kh_sql "SELECT COUNT(*) FROM attempts")
@@ -24,6 +24,6 @@ kh_log "attempts while open: $a1 -> $a2 in 3 s ($N deliveries waiting, retry eve
 SIM_LISTEN_PORT=$OM_PORT kh_start_sim om om
 all() { [ "$(kh_sql "SELECT COUNT(*) FROM deliveries WHERE state='delivered'")" -eq "$N" ]; }
 kh_wait_until 30 all || kh_fail "not delivered after recovery: $(kh_sql "SELECT state, COUNT(*) FROM deliveries GROUP BY state")"
-closed() { curl -sf "http://127.0.0.1:$ADMIN_PORT/metrics" | grep -q 'ketenhub_circuit_open{partner="om"} 0'; }
+closed() { curl -sf "http://127.0.0.1:$ADMIN_PORT/metrics" | grep 'ketenhub_circuit_open{partner="om"} 0' >/dev/null; }
 kh_wait_until 10 closed || kh_fail "circuit did not close"
 kh_pass

@@ -90,7 +90,7 @@ assert "HTTP 400" in om["last_error"], om
 assert om["client_certificate_expires"].endswith("Z") and om["trust_anchor_expires"], om
 assert st["signing_certificate_expires"], st
 PY
-curl -sf "$A/metrics" | grep -q '^ketenhub_certificate_expiry_timestamp_seconds{name="signing"} ' ||
+curl -sf "$A/metrics" | grep '^ketenhub_certificate_expiry_timestamp_seconds{name="signing"} ' >/dev/null ||
   kh_fail "no certificate expiry metric"
 
 # ---- pause holds, resume releases

@@ -1,5 +1,7 @@
 // Every config error message has a fixture: tests/config_errors/<case>/ holds a hub.yaml (with
-// routes/) and expected.txt with the exact error lines the loader must print, in order.
+// routes/) and expected.txt with the exact error lines the loader must print, in order. A
+// configuration that loads is then checked for the files it names (hub/config/config_files.h),
+// as `config check` does, with the source directory as the working directory.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -8,6 +10,7 @@
 
 #include "adapters/https_coupling/coupling_options.h"
 #include "adapters/registry.h"
+#include "hub/config/config_files.h"
 #include "hub/config/loader.h"
 
 namespace fs = std::filesystem;
@@ -36,7 +39,10 @@ TEST(ConfigErrors, FixturesMatchExactly) {
     ++cases;
     hub::config::Diagnostics diag;
     auto cfg = hub::config::loadConfig((dir.path() / "hub.yaml").string(), opts(), diag);
-    EXPECT_EQ(cfg, nullptr) << dir.path();
+    if (cfg)
+      hub::config::checkConfiguredFiles(*cfg, hub::config::configuredFiles(*cfg),
+                                        KETENHUB_SOURCE_DIR, diag);
+    EXPECT_FALSE(diag.ok()) << dir.path();
     EXPECT_EQ(diag.joined(), readFile(dir.path() / "expected.txt")) << "fixture " << dir.path();
   }
   EXPECT_GE(cases, 5);
