@@ -6,10 +6,12 @@
 #include <proton/listener.hpp>
 #include <proton/ssl.hpp>
 
+#include "adapters/amqp/proton_ssl_domain.h"
 #include "hub/config/endpoint.h"
 #include "hub/core/error_codes.h"
 #include "hub/core/thread_name.h"
 #include "hub/log/log.h"
+#include "hub/tls/tls_profile.h"
 
 namespace hub::amqp {
 namespace {
@@ -73,12 +75,17 @@ Result<void> ListenIntake::start() {
       if (src_.tls_cert.empty() || src_.tls_key.empty())
         return unexpected(errc::kTls, "amqps listener needs tls_cert and tls_key");
       proton::ssl_certificate cert(src_.tls_cert, src_.tls_key);
-      if (src_.tls_ca.empty()) {
-        server.ssl_server_options(proton::ssl_server_options(cert));
-      } else {  // client certificates required (SASL EXTERNAL)
-        server.ssl_server_options(
-            proton::ssl_server_options(cert, src_.tls_ca, src_.tls_ca, proton::ssl::VERIFY_PEER));
-      }
+      // With a CA configured, client certificates are required (SASL EXTERNAL).
+      const proton::ssl_server_options server_tls =
+          src_.tls_ca.empty() ? proton::ssl_server_options(cert)
+                              : proton::ssl_server_options(cert, src_.tls_ca, src_.tls_ca,
+                                                           proton::ssl::VERIFY_PEER);
+      // The handshake offers only the profile; receiver_core checks each session once more.
+      auto ctx = serverSslContext(server_tls);
+      if (!ctx) return unexpected(ctx.error());
+      auto narrowed = tls::applyProfile(*ctx, kIntakeTlsProfile, tls::Role::kServer);
+      if (!narrowed) return unexpected(errc::kTls, "amqps listener: " + narrowed.error().message);
+      server.ssl_server_options(server_tls);
     }
   } catch (const std::exception& e) {
     return unexpected(errc::kTls, std::string("listener TLS/SASL options: ") + e.what());

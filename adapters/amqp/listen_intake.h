@@ -1,5 +1,5 @@
 #pragma once
-// ListenIntake: the embedded AMQP 1.0 listener (SPEC §2, listen mode). Peers connect and attach a
+// ListenIntake: the embedded AMQP 1.0 listener (listen mode). Peers connect and attach a
 // sending link to the configured address; each message is handed to the IntakeSink as an Envelope
 // and accepted only after the sink reports it committed (the settlement rule).
 #include <atomic>

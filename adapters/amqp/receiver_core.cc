@@ -84,13 +84,14 @@ ReceiverCore::ConnPtr ReceiverCore::connFor(const proton::connection& c) {
 void ReceiverCore::on_connection_open(proton::connection& c) {
   ConnPtr conn = connFor(c);
   conn->peer = c.container_id();
-  // Proton negotiates TLS with its own cipher list, which its C++ API cannot narrow: a session
-  // outside the NCSC profile is refused here, before any link gets credit. (Proton reports the
-  // cipher's protocol version: "TLSv1.2" for the ECDHE AEAD suites, "TLSv1.3" for TLS 1.3.)
+  // Second line of defence: the amqps listener's handshake already offers only the profile
+  // (listen_intake.cc), but a session outside it (a connect-mode broker, or a Proton whose TLS
+  // context was not narrowed) is still refused here, before any link gets credit. (Proton reports
+  // the cipher's protocol version: "TLSv1.2" for the ECDHE AEAD suites, "TLSv1.3" for TLS 1.3.)
   proton::ssl ssl = c.transport().ssl();
   const std::string protocol = ssl.protocol();
   const std::string cipher = ssl.cipher();
-  if (!protocol.empty() && !tls::negotiatedWithin("ncsc-sufficient", protocol, cipher)) {
+  if (!protocol.empty() && !tls::negotiatedWithin(kIntakeTlsProfile, protocol, cipher)) {
     conn->refused = true;
     log::warn("amqp connection refused: TLS outside the NCSC profile",
               {{"source", opts_.source_name}, {"protocol", protocol}, {"cipher", cipher}});

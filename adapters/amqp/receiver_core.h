@@ -22,10 +22,15 @@
 #include <proton/receiver_options.hpp>
 #include <proton/work_queue.hpp>
 #include <string>
+#include <string_view>
 
 #include "hub/pipeline/intake.h"
 
 namespace hub::amqp {
+
+// The NCSC TLS profile of the amqps intakes: the listener's handshake offers only this profile,
+// and every TLS session is checked against it once more when its connection opens.
+inline constexpr std::string_view kIntakeTlsProfile = "ncsc-sufficient";
 
 struct ReceiverCoreOptions {
   std::string source_name;  // for Envelope::source and logs

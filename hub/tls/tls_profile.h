@@ -18,8 +18,9 @@ Result<void> applyProfile(ssl_ctx_st* ctx, std::string_view profile, Role role);
 bool isKnownProfile(std::string_view profile);
 
 // Whether a negotiated session (OpenSSL's protocol and cipher names, e.g. "TLSv1.2" and
-// "ECDHE-ECDSA-AES128-GCM-SHA256") lies within the profile. For TLS stacks whose own cipher list
-// cannot be narrowed (Proton's amqps listener): the session is refused after the handshake.
+// "ECDHE-ECDSA-AES128-GCM-SHA256") lies within the profile. For TLS stacks configured outside
+// applyProfile (Proton's amqp connections): a session outside the profile is refused after the
+// handshake.
 bool negotiatedWithin(std::string_view profile, std::string_view protocol, std::string_view cipher);
 
 }  // namespace hub::tls
