@@ -11,13 +11,15 @@ PKGS=(
   libcurl4-openssl-dev curl
   libsqlite3-dev sqlite3
   libyaml-cpp-dev
-  libjemalloc-dev
+  libcli11-dev help2man man-db groff-base
+  libjemalloc-dev libsystemd-dev dpkg-dev adduser
   libmimetic-dev libcairo2-dev libpango1.0-dev libpoppler-glib-dev fonts-dejavu-core
   python3-aiosmtpd poppler-utils
   libgtest-dev libgmock-dev googletest
   clang-16 libfuzzer-16-dev libclang-rt-16-dev
   rabbitmq-server
   procps psmisc python3 ca-certificates e2fsprogs
+  prometheus
 )
 missing=()
 for p in "${PKGS[@]}"; do

@@ -1,5 +1,5 @@
 #pragma once
-// ConnectIntake: consumes a broker queue (SPEC §2, connect mode; RabbitMQ 3.10 address
+// ConnectIntake: consumes a broker queue (connect mode; RabbitMQ 3.10 address
 // /amq/queue/NAME) with reconnect + failover, the same accept-after-commit and manual credit as
 // ListenIntake (shared in ReceiverCore).
 #include <chrono>

@@ -41,7 +41,7 @@ ChannelOptionsConstSharedPtr WusAdapter::readOptions(config::MapReader& r,
 
 Result<std::unique_ptr<Channel>> WusAdapter::create(const ChannelContext& ctx) {
   const PartnerConfig& cfg = ctx.partner;
-  auto target = couplingTarget(cfg);
+  auto target = couplingTarget(cfg, stateDir(ctx.hub));
   if (!target) return unexpected(target.error());
   if (!isOin(ctx.hub.hub.oin)) {
     return unexpected(errc::kConfig, "partner '" + cfg.code +

@@ -1,9 +1,40 @@
 #include "adapters/https_coupling/coupling_options.h"
 
+#include <filesystem>
+
 #include "hub/config/loader.h"
 #include "hub/core/error_codes.h"
 
 namespace hub::adapters {
+namespace {
+
+constexpr Millis kMaxCrlRefresh{4 * 3600 * 1000};
+
+// tls.crl (files or http(s) distribution points), tls.crl_refresh (<= 4h), tls.crl_check.
+void readCrlOptions(config::MapReader& t, const std::string& base_dir, TlsConfig& tls) {
+  const auto sources = t.strList("crl");
+  for (size_t i = 0; i < sources.size(); ++i) {
+    const std::string& src = sources[i];
+    if (src.rfind("http://", 0) == 0 || src.rfind("https://", 0) == 0) {
+      tls.crl.push_back(src);
+    } else if (src.find("://") != std::string::npos) {
+      t.itemError("crl", i, "a CRL is a file or an http:// or https:// URL");
+    } else {
+      tls.crl.push_back(config::resolvePath(base_dir, src));
+    }
+  }
+  tls.crl_refresh = t.duration("crl_refresh", tls.crl_refresh);
+  if (t.has("crl_refresh") && (tls.crl_refresh > kMaxCrlRefresh || tls.crl_refresh < Millis(1000)))
+    t.error("crl_refresh", "between 1s and 4h (CRLs are refreshed at least every 4 hours)");
+  const std::string check = t.str("crl_check", false, "leaf");
+  if (check != "leaf" && check != "chain")
+    t.error("crl_check", "'leaf' (the server certificate) or 'chain' (every certificate)");
+  tls.crl_whole_chain = check == "chain";
+  if (sources.empty() && (t.has("crl_refresh") || t.has("crl_check")))
+    t.error(t.has("crl_refresh") ? "crl_refresh" : "crl_check", "only with tls.crl");
+}
+
+}  // namespace
 
 ChannelOptionsConstSharedPtr readHttpsCouplingOptions(config::MapReader& r,
                                                       const std::string& base_dir) {
@@ -29,6 +60,7 @@ ChannelOptionsConstSharedPtr readHttpsCouplingOptions(config::MapReader& r,
     if (pin.size() != 44 || pin.back() != '=')
       t.error("pins", "a pin is the base64 SHA-256 of the SubjectPublicKeyInfo (44 characters)");
   o->tls.expected_oin = t.str("expected_oin", false);
+  readCrlOptions(t, base_dir, o->tls);
   t.finish();
   config::MapReader to = r.child("timeouts");
   o->connect_timeout = to.duration("connect", o->connect_timeout);
@@ -44,13 +76,18 @@ const HttpsCouplingOptions* couplingOptions(const PartnerConfig& partner) {
   return dynamic_cast<const HttpsCouplingOptions*>(it->second.get());
 }
 
-Result<curl::HttpsTarget> couplingTarget(const PartnerConfig& partner) {
+Result<curl::HttpsTarget> couplingTarget(const PartnerConfig& partner,
+                                         const std::string& state_dir) {
   const HttpsCouplingOptions* o = couplingOptions(partner);
   if (!o)
     return unexpected(errc::kConfig, "partner '" + partner.code + "': no " + partner.adapter +
                                          " options (endpoint, tls)");
-  return curl::HttpsTarget{partner.code,        o->endpoint,        o->tls,
-                           partner.concurrency, o->connect_timeout, o->request_timeout};
+  return curl::HttpsTarget{partner.code,       o->endpoint,        o->tls,   partner.concurrency,
+                           o->connect_timeout, o->request_timeout, state_dir};
+}
+
+std::string stateDir(const HubConfig& hub) {
+  return std::filesystem::path(hub.store.sqlite_path).parent_path().string();
 }
 
 }  // namespace hub::adapters

@@ -2,7 +2,8 @@
 // The options of a partner's HTTPS coupling (rest-xml, digikoppeling-wus), at the partner's own
 // level in routes/partners.yaml:
 //   endpoint: https://...                    required
-//   tls: {profile, ca: [..], client_certificate, client_key, pins: [..], expected_oin}
+//   tls: {profile, ca: [..], client_certificate, client_key, pins: [..], expected_oin,
+//         crl: [file or http(s) URL, ..], crl_refresh: 4h, crl_check: leaf | chain}
 //   timeouts: {connect, request}
 // Read and validated by the channel's schema (the registry hands it to the loader), with
 // positional errors; the factory turns them into a curl::HttpsTarget.
@@ -31,6 +32,10 @@ ChannelOptionsConstSharedPtr readHttpsCouplingOptions(config::MapReader& r,
 const HttpsCouplingOptions* couplingOptions(const PartnerConfig& partner);
 
 // The HTTPS client's target for a partner's coupling; an error when its options are missing.
-Result<curl::HttpsTarget> couplingTarget(const PartnerConfig& partner);
+// state_dir: where the client keeps downloaded CRLs (the store file's directory).
+Result<curl::HttpsTarget> couplingTarget(const PartnerConfig& partner,
+                                         const std::string& state_dir = "");
+// The hub's state directory (the directory of the store file).
+std::string stateDir(const HubConfig& hub);
 
 }  // namespace hub::adapters

@@ -61,7 +61,7 @@ Result<std::unique_ptr<Channel>> PrintChannel::create(const PrintHubOptions& hub
   } else {
     curl::HttpsTarget service{
         partner_cfg.code + "/print", hub.url, hub.tls, 16, hub.connect_timeout,
-        hub.request_timeout};
+        hub.request_timeout,         ""};
     auto client = curl::HttpsClient::create(service);
     if (!client) return unexpected(errc::kConfig, "print url: " + client.error().message);
     ch->client_ = std::move(*client);

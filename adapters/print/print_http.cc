@@ -26,6 +26,10 @@ std::string transportText(curl::TransportError e) {
       return "tls: SPKI pin mismatch";
     case T::kTlsPeerIdentity:
       return "tls: server identity (OIN) mismatch";
+    case T::kTlsRevoked:
+      return "tls: certificate revoked";
+    case T::kTlsCrl:
+      return "tls: CRL unavailable";
     case T::kTlsHandshake:
       return "tls: handshake failed";
     case T::kSend:

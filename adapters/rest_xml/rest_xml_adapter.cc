@@ -22,7 +22,7 @@ bool isSafeHeaderValue(std::string_view v) {
 }  // namespace
 
 Result<std::unique_ptr<Channel>> RestXmlAdapter::create(const ChannelContext& ctx) {
-  auto target = couplingTarget(ctx.partner);
+  auto target = couplingTarget(ctx.partner, stateDir(ctx.hub));
   if (!target) return unexpected(target.error());
   auto client = curl::HttpsClient::create(*target);
   if (!client) return unexpected(client.error());

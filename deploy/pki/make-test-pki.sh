@@ -10,7 +10,7 @@
 # expire within a day are (re)made (a new CA remakes everything it issued). Prints the OINs when it
 # made something; OUTDIR/oins.txt lists them ("hub 000...01", "om 000...11", ...).
 # Keys: ECDSA P-256 (CA, TLS) and RSA-3072 (signing, default) — NCSC "good"; rsa2048 is for the
-# benchmark only. Everything SHA-256, certificates valid 30 days, key files mode 600.
+# benchmark only. Everything SHA-256, certificates valid 90 days, key files mode 600.
 set -euo pipefail
 
 usage() {
@@ -46,7 +46,7 @@ case "$SIGN_KEY" in
   *) echo "make-test-pki.sh: --sign-key must be rsa2048, rsa3072 or ec256" >&2; exit 2 ;;
 esac
 
-DAYS=30
+DAYS=90
 HUB_OIN="00000099000000000001"
 PARTNERS=(om igj pvp rvr ciz)
 declare -A PARTNER_OIN=(

@@ -2,10 +2,12 @@
 
 #include <boost/json.hpp>
 
+#include "hub/admin/scrape_gauges.h"
 #include "hub/core/error_codes.h"
 #include "hub/core/thread_name.h"
 #include "hub/core/time_format.h"
 #include "hub/log/log.h"
+#include "hub/tls/expiry_registry.h"
 
 namespace hub::admin {
 
@@ -62,13 +64,18 @@ HttpResponse AdminServer::handle(const HttpRequest& req) {
   return route(table_, req, tokens_.get());
 }
 
-HttpResponse AdminServer::readyz() {
+std::string AdminServer::notReadyReasons() {
   std::string problems;
   if (!ctx_.audit.writable())
     problems += "audit trail: not writable (" + ctx_.audit.lastError() + ")\n";
   if (!ctx_.store.writable()) problems += "store: not writable\n";
   for (const auto* s : ctx_.sources)
     if (!s->connected()) problems += "intake " + s->name() + ": not connected\n";
+  return problems;
+}
+
+HttpResponse AdminServer::readyz() {
+  std::string problems = notReadyReasons();
   if (!problems.empty()) return {503, "text/plain; charset=utf-8", problems, {}};
   return {200, "text/plain; charset=utf-8", "ready\n", {}};
 }
@@ -77,44 +84,32 @@ HttpResponse AdminServer::metrics() {
   auto counts = ctx_.store.counts();
   auto snap = ctx_.scheduler.snapshot();
   int64_t now = SystemTimeSource().nowMs();
+  std::vector<std::string> partners;
+  for (const auto& [code, p] : ctx_.runtime()->cfg->partners) partners.push_back(code);
   if (counts) {
-    for (const char* g : {"ketenhub_deliveries_pending", "ketenhub_oldest_pending_age_seconds",
-                          "ketenhub_deliveries_past_half_legal_deadline",
-                          "ketenhub_deliveries_dead_within_legal_deadline"})
-      ctx_.stats.clearGauge(g);
-    std::map<std::string, int64_t> oldest, past_half, dead_in_time;
-    for (const auto& c : *counts) {
-      // Legal deadlines keep counting across channels and after death: only delivery ends them.
-      if (c.state != "delivered") past_half[c.partner] += c.past_half_legal;
-      if (c.state == "dead") {
-        // The loudest signal: every channel failed while the law still gives time to act.
-        dead_in_time[c.partner] += c.within_legal;
-        continue;
-      }
-      if (c.state == "delivered") continue;
-      ctx_.stats.setGauge("ketenhub_deliveries_pending",
-                          stats::labels({{"partner", c.partner}, {"state", c.state}}),
-                          static_cast<double>(c.count));
-      auto& o = oldest[c.partner];
-      if (o == 0 || c.oldest_created_at < o) o = c.oldest_created_at;
-    }
-    for (const auto& [p, n] : past_half)
-      ctx_.stats.setGauge("ketenhub_deliveries_past_half_legal_deadline",
-                          stats::labels({{"partner", p}}), static_cast<double>(n));
-    for (const auto& [p, n] : dead_in_time)
-      ctx_.stats.setGauge("ketenhub_deliveries_dead_within_legal_deadline",
-                          stats::labels({{"partner", p}}), static_cast<double>(n));
-    for (const auto& [p, t] : oldest)
-      ctx_.stats.setGauge("ketenhub_oldest_pending_age_seconds", stats::labels({{"partner", p}}),
-                          t ? (now - t) / 1000.0 : 0);
+    for (auto& [name, series] : deliveryGauges(*counts, partners, now))
+      ctx_.stats.setGaugeFamily(name, std::move(series));
   }
+  ctx_.stats.setGauge("ketenhub_ready", "", notReadyReasons().empty() ? 1 : 0);
+  std::map<std::string, double> circuit;  // every configured partner, closed until it opens
+  for (const auto& p : partners) circuit[stats::labels({{"partner", p}})] = 0;
   for (const auto& [p, s] : snap)
-    ctx_.stats.setGauge("ketenhub_circuit_open", stats::labels({{"partner", p}}),
-                        s.circuit == "closed" ? 0 : 1);
+    circuit[stats::labels({{"partner", p}})] = s.circuit == "closed" ? 0 : 1;
+  ctx_.stats.setGaugeFamily("ketenhub_circuit_open", std::move(circuit));
   ctx_.stats.clearGauge("ketenhub_certificate_expiry_timestamp_seconds");
   for (const auto& [name, at] : ctx_.runtime()->certificate_expiry)
     ctx_.stats.setGauge("ketenhub_certificate_expiry_timestamp_seconds",
                         stats::labels({{"name", name}}), static_cast<double>(at));
+  // Seconds until notAfter, computed now: the hub's own certificates and every partner server
+  // certificate seen in a handshake (negative once expired).
+  ctx_.stats.clearGauge("ketenhub_certificate_expiry_seconds");
+  std::vector<tls::CertificateExpiry> certs = tls::seenServerCertificates().snapshot();
+  const auto& own = ctx_.runtime()->certificates;
+  certs.insert(certs.end(), own.begin(), own.end());
+  for (const auto& c : certs)
+    ctx_.stats.setGauge("ketenhub_certificate_expiry_seconds",
+                        stats::labels({{"subject", c.subject}, {"role", c.role}}),
+                        static_cast<double>(c.not_after - now / 1000));
   for (const auto* s : ctx_.sources)
     ctx_.stats.setGauge("ketenhub_intake_connected", stats::labels({{"source", s->name()}}),
                         s->connected() ? 1 : 0);

@@ -50,6 +50,8 @@ class AdminServer {
 
  private:
   std::vector<Endpoint> endpoints();  // THE table (admin_endpoints.cc)
+  // Why the hub is not ready, one line per problem; empty when ready (/readyz, ketenhub_ready).
+  std::string notReadyReasons();
   HttpResponse readyz();
   HttpResponse metrics();
   HttpResponse status();

@@ -1,17 +1,14 @@
 // ketenhub config check --config hub.yaml: loads everything `run` loads, starts nothing.
 #include <iostream>
 
-#include "hub/app/args.h"
+#include "hub/app/commands.h"
+#include "hub/app/exit_status.h"
 #include "hub/app/runtime_loader.h"
 
 namespace hub::app {
 
-int configCheckMain(const Args& args) {
-  ArgParser p(args, {"--config"}, {});
-  if (!p.ok()) return usage(p.error());
-  auto file = p.get("--config");
-  if (!file) return usage("config check needs --config hub.yaml");
-  RuntimeLoad load = loadRuntime(*file);
+int configCheckMain(const std::string& config_file) {
+  RuntimeLoad load = loadRuntime(config_file);
   for (const auto& w : load.warnings) std::cerr << "warning: " << w << "\n";
   for (const auto& e : load.errors) std::cerr << "error: " << e << "\n";
   if (!load.runtime)

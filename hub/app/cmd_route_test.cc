@@ -6,7 +6,8 @@
 #include <iostream>
 #include <sstream>
 
-#include "hub/app/args.h"
+#include "hub/app/commands.h"
+#include "hub/app/exit_status.h"
 #include "hub/app/runtime_loader.h"
 #include "hub/core/time_format.h"
 #include "hub/core/time_source.h"
@@ -41,44 +42,40 @@ std::string zaaknummerOf(const std::string& body) {
 }
 }  // namespace
 
-int routeTestMain(const Args& args) {
-  ArgParser p(args,
-              {"--config", "--event-type", "--partner", "--out", "--message-id", "--case-id",
-               "--actor", "--content-type", "--sent-at"},
-              {});
-  if (!p.ok()) return usage(p.error());
-  auto cfg_file = p.get("--config");
-  if (!cfg_file || p.positionals().size() != 1)
-    return usage("route test needs --config hub.yaml and one EVENT file");
-  const std::string file = p.positionals()[0];
+// The value given, else the default.
+std::string given(const std::string& value, const std::string& def) {
+  return value.empty() ? def : value;
+}
+
+int routeTestMain(const RouteTestOptions& o) {
+  const std::string& file = o.event_file;
   std::ifstream in(file, std::ios::binary);
   if (!in) return fail("cannot read " + file);
   std::stringstream ss;
   ss << in.rdbuf();
 
-  RuntimeLoad load = loadRuntime(*cfg_file);
+  RuntimeLoad load = loadRuntime(o.config_file);
   for (const auto& e : load.errors) std::cerr << "error: " << e << "\n";
   if (!load.runtime) return fail("configuration has errors");
   const auto& rt = *load.runtime;
 
   Envelope env;
   env.body = ss.str();
-  env.event_type = p.get("--event-type", fs::path(file).stem().string());
-  env.message_id = p.get("--message-id", "route-test:" + env.event_type);
-  env.case_id = p.get("--case-id", zaaknummerOf(env.body));
-  env.actor = p.get("--actor", "route-test");
-  env.content_type = p.get("--content-type", "application/json");
+  env.event_type = given(o.event_type, fs::path(file).stem().string());
+  env.message_id = given(o.message_id, "route-test:" + env.event_type);
+  env.case_id = given(o.case_id, zaaknummerOf(env.body));
+  env.actor = given(o.actor, "route-test");
+  env.content_type = o.content_type;
   env.source = "route-test";
   env.received_at_ms = SystemTimeSource().nowMs();
   IntakeRecord rec = engine::processEnvelope(rt, env);
   if (rec.quarantined) return fail("event would be quarantined: " + rec.reason);
   for (const auto& h : rec.history) std::cout << "# " << h << "\n";
 
-  auto only = p.get("--partner");
-  auto out_dir = p.get("--out");
+  const std::string& only = o.partner;
   int failures = 0, shown = 0;
   for (const auto& d : rec.deliveries) {
-    if (only && d.partner != *only) continue;
+    if (!only.empty() && d.partner != only) continue;
     ++shown;
     engine::ProductInput pin{rec.event_xml,
                              rec.env.message_id,
@@ -88,7 +85,7 @@ int routeTestMain(const Args& args) {
                              d.delivery_id,
                              d.partner,
                              d.product,
-                             p.get("--sent-at", formatRfc3339Utc(rec.env.received_at_ms))};
+                             given(o.sent_at, formatRfc3339Utc(rec.env.received_at_ms))};
     auto built = engine::buildProduct(rt, pin, true);
     const std::string adapter = rt.cfg->partners.at(d.partner).adapter;
     std::cout << "delivery " << d.delivery_id << " partner=" << d.partner
@@ -137,8 +134,8 @@ int routeTestMain(const Args& args) {
       wires.emplace_back(shown_name, std::move(*msg));
     }
     std::cout << "  product sha256 " << in.product_sha256 << "\n";
-    if (out_dir) {
-      fs::path dir = fs::path(*out_dir) / d.partner;
+    if (!o.out_dir.empty()) {
+      fs::path dir = fs::path(o.out_dir) / d.partner;
       fs::create_directories(dir);
       std::ofstream(dir / (d.product + ".xml"), std::ios::binary) << built->signed_xml;
       for (const auto& [name, msg] : wires) {
@@ -154,7 +151,7 @@ int routeTestMain(const Args& args) {
         if (isText(msg.media_type)) std::cout << "--- " << name << "\n" << renderWire(msg) << "\n";
     }
   }
-  if (only && shown == 0) return fail("the route plans no delivery for partner " + *only);
+  if (!only.empty() && shown == 0) return fail("the route plans no delivery for partner " + only);
   return failures == 0 ? 0 : fail(std::to_string(failures) + " product(s) failed");
 }
 

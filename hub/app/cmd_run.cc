@@ -2,7 +2,9 @@
 // Signals: SIGTERM/SIGINT stop gracefully; SIGHUP reloads the configuration atomically.
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
+#include <ctime>
 #include <iostream>
 #include <memory>
 #include <mutex>
@@ -12,8 +14,12 @@
 #include "adapters/amqp/listen_intake.h"
 #include "adapters/amqp/outbox_publisher.h"
 #include "hub/admin/admin_server.h"
-#include "hub/app/args.h"
+#include "hub/app/commands.h"
+#include "hub/app/exit_status.h"
+#include "hub/app/hub_metrics.h"
+#include "hub/app/own_certificates.h"
 #include "hub/app/runtime_loader.h"
+#include "hub/app/systemd_notify.h"
 #include "hub/audit/file_trail.h"
 #include "hub/engine/intake_service.h"
 #include "hub/engine/outbox_relay.h"
@@ -43,12 +49,8 @@ int defaultWorkers(const HubConfig& cfg) {
 
 }  // namespace
 
-int runMain(const Args& args) {
-  ArgParser p(args, {"--config"}, {});
-  if (!p.ok()) return usage(p.error());
-  auto file = p.get("--config");
-  if (!file) return usage("run needs --config hub.yaml");
-
+int runMain(const RunOptions& opts) {
+  const std::string& config_file = opts.config_file;
   // Block the signals we handle before any thread starts; the main thread waits for them.
   sigset_t sigs;
   sigemptyset(&sigs);
@@ -56,7 +58,7 @@ int runMain(const Args& args) {
   pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
-  RuntimeLoad load = loadRuntime(*file, true);
+  RuntimeLoad load = loadRuntime(config_file, true);
   for (const auto& w : load.warnings) log::warn("config warning", {{"detail", w}});
   if (!load.runtime) {
     for (const auto& e : load.errors) std::cerr << "error: " << e << "\n";
@@ -64,21 +66,31 @@ int runMain(const Args& args) {
   }
   auto rt = load.runtime;
   const auto& cfg = *rt->cfg;
+  // log.level from hub.yaml (again at every reload); `run --log-level` wins over it.
+  auto applyLogLevel = [&](const HubConfig& c) {
+    log::Level level = log::Level::kInfo;
+    if (log::parseLevel(opts.log_level.empty() ? c.log.level : opts.log_level, level))
+      log::setMinLevel(level);
+  };
+  applyLogLevel(cfg);
 
   SystemTimeSource clock;
   auto trail = audit::FileTrail::open(
       {cfg.audit.dir, {instanceName(cfg), cfg.hub.oin}, cfg.audit.retention_days}, clock);
   if (!trail) return fail("audit trail: " + trail.error().message);
   AuditTrail& audit_trail = **trail;
+  stats::Stats stats;
+  registerHubMetrics(stats, cfg.store.sqlite_path);
+  configLoaded(stats, cfg, clock.nowMs());
   auto store = store::SqliteStore::open(
-      {cfg.store.sqlite_path, cfg.store.group_commit_max, cfg.store.max_size_mb, &audit_trail},
+      {cfg.store.sqlite_path, cfg.store.group_commit_max, cfg.store.max_size_mb, &audit_trail,
+       [&stats](double seconds) { stats.storeCommitSeconds(seconds); }},
       clock);
   if (!store) return fail(store.error().message);
   auto recovered = (*store)->recoverInFlight();
   if (!recovered) return fail(recovered.error().message);
   if (*recovered > 0) log::warn("recovered interrupted deliveries", {{"count", *recovered}});
 
-  stats::Stats stats;
   engine::Scheduler scheduler(rt, **store, clock, stats, defaultWorkers(cfg));
   engine::IntakeService intake(rt, **store, scheduler, stats);
   scheduler.start();
@@ -139,8 +151,14 @@ int runMain(const Args& args) {
   // The running configuration, swapped whole on reload (SIGHUP or POST /api/v1/reload).
   std::mutex rt_mu;
   engine::RuntimeConstSharedPtr current = rt;
+  SystemdNotifier systemd;
   auto reloadNow = [&](const Actor& by) -> std::vector<std::string> {
-    RuntimeLoad next = loadRuntime(*file, true);
+    systemd.reloading();
+    struct ReadyAgain {  // whatever the outcome, the service is running (the old or the new)
+      const SystemdNotifier& n;
+      ~ReadyAgain() { n.ready("running"); }
+    } ready_again{systemd};
+    RuntimeLoad next = loadRuntime(config_file, true);
     AuditRecord rec;
     rec.at_ms = clock.nowMs();
     rec.action = "config_reloaded";
@@ -148,9 +166,12 @@ int runMain(const Args& args) {
     rec.user = by.user;
     rec.access_point = by.access_point;
     rec.reason = next.runtime ? "" : std::to_string(next.errors.size()) + " error(s)";
-    if (auto a = audit_trail.append({rec}); !a)
+    if (auto a = audit_trail.append({rec}); !a) {
+      configRefused(stats);
       return {"not reloaded: the audit trail is not writable (" + a.error().message + ")"};
+    }
     if (!next.runtime) {
+      configRefused(stats);
       log::error("reload rejected; the running configuration stays",
                  {{"errors", next.errors.size()},
                   {"first", next.errors.empty() ? "" : next.errors.front()}});
@@ -158,10 +179,13 @@ int runMain(const Args& args) {
     }
     scheduler.setRuntime(next.runtime);
     intake.setRuntime(next.runtime);
+    applyLogLevel(*next.runtime->cfg);
     {
       std::lock_guard<std::mutex> lock(rt_mu);
       current = next.runtime;
     }
+    configLoaded(stats, *next.runtime->cfg, clock.nowMs());
+    for (const auto& w : next.warnings) log::warn("config warning", {{"detail", w}});
     log::info("configuration reloaded");
     return {};
   };
@@ -187,15 +211,37 @@ int runMain(const Args& args) {
   log::info("ketenhub running", {{"hub", cfg.hub.name},
                                  {"admin_port", admin_server.port()},
                                  {"partners", cfg.partners.size()}});
+  systemd.ready("running");
 
+  // Certificates (the hub's own and the partners' seen in handshakes) that expire within 30
+  // days: logged once a day (the own ones were logged as config warnings at start and reload).
+  int64_t next_expiry_log = clock.nowMs() / 1000 + 86400;
   for (;;) {
-    int sig = 0;
-    sigwait(&sigs, &sig);
+    const int64_t now_s = clock.nowMs() / 1000;
+    if (now_s >= next_expiry_log) {
+      std::vector<tls::CertificateExpiry> certs = tls::seenServerCertificates().snapshot();
+      {
+        std::lock_guard<std::mutex> lock(rt_mu);
+        certs.insert(certs.end(), current->certificates.begin(), current->certificates.end());
+      }
+      logExpiringCertificates(certs, now_s);
+      next_expiry_log = now_s + 86400;
+    }
+    // With a systemd watchdog (WatchdogSec=), the main loop pings it: a hub whose main thread
+    // hangs (in a reload, say) is restarted by systemd.
+    systemd.watchdog();
+    int64_t wait_s = std::min<int64_t>(3600, next_expiry_log - now_s);
+    if (systemd.watchdogInterval().count() > 0)
+      wait_s = std::min<int64_t>(wait_s, systemd.watchdogInterval().count() / 1000);
+    timespec wait{std::max<int64_t>(1, wait_s), 0};
+    const int sig = sigtimedwait(&sigs, nullptr, &wait);
+    if (sig < 0) continue;  // timeout (EAGAIN) or EINTR
     if (sig == SIGHUP) {
       (void)reloadNow(Actor{"signal:SIGHUP", "local", ""});
       continue;
     }
     log::info("stopping", {{"signal", sig}});
+    systemd.stopping();
     break;
   }
   admin_server.stop();

@@ -1,24 +1,20 @@
-// ketenhub verify FILE [--ca CA.pem]...: verifies a signed product the way a partner would.
+// ketenhub verify FILE --ca CA.pem: verifies a signed product the way a partner would.
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
-#include "hub/app/args.h"
+#include "hub/app/commands.h"
+#include "hub/app/exit_status.h"
 #include "hub/dsig/verifier.h"
 
 namespace hub::app {
 
-int verifyMain(const Args& args) {
-  ArgParser p(args, {"--ca"}, {});
-  if (!p.ok()) return usage(p.error());
-  if (p.positionals().size() != 1) return usage("verify needs exactly one FILE");
-  auto ca = p.get("--ca");
-  if (!ca) return usage("verify needs --ca CA.pem: the trust anchor the partner uses");
-  std::ifstream in(p.positionals()[0], std::ios::binary);
-  if (!in) return fail("cannot read " + p.positionals()[0]);
+int verifyMain(const std::string& file, const std::string& ca_file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return fail("cannot read " + file);
   std::stringstream ss;
   ss << in.rdbuf();
-  auto verifier = dsig::Verifier::create({*ca});
+  auto verifier = dsig::Verifier::create({ca_file});
   if (!verifier) return fail(verifier.error().message);
   auto r = (*verifier)->verify(ss.str());
   if (!r) return fail("signature invalid: " + r.error().message);

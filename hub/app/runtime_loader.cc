@@ -1,5 +1,6 @@
 #include "hub/app/runtime_loader.h"
 
+#include <ctime>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -9,6 +10,7 @@
 #include "adapters/registry.h"
 #include "adapters/securemail/securemail_options.h"
 #include "hub/admin/tokens.h"
+#include "hub/app/own_certificates.h"
 #include "hub/audit/person_key.h"
 #include "hub/config/config_files.h"
 #include "hub/config/loader.h"
@@ -188,6 +190,8 @@ RuntimeLoad loadRuntime(const std::string& hub_yaml, bool for_run) {
       rt->person_key = std::move(*key);
   }
   if (!files_ok) return out;
+  rt->certificates = ownCertificates(*cfg, allConfiguredFiles(*cfg),
+                                     static_cast<int64_t>(std::time(nullptr)), out.warnings);
   if (!cfg->admin.tokens_file.empty()) {
     if (auto tokens = admin::TokenStore::load(cfg->admin.tokens_file); !tokens)
       out.errors.push_back(keyMessage(*cfg, "admin.tokens_file", tokens.error().message));

@@ -29,6 +29,11 @@ struct TlsConfig {
   std::string client_key;                   // PEM, optional (mode 0600)
   std::vector<std::string> spki_pins;       // base64 SHA-256 of the SPKI, optional
   std::string expected_oin;                 // server cert subject:serialNumber, optional
+  // Revocation (partner couplings): CRL files (absolute paths) and http(s) distribution points;
+  // empty: no revocation check. Refreshed at least every crl_refresh (at most 4 h).
+  std::vector<std::string> crl;
+  Millis crl_refresh{4 * 3600 * 1000};
+  bool crl_whole_chain = false;  // tls.crl_check: chain (every CA of the chain) instead of leaf
 };
 
 struct BreakerConfig {
@@ -129,6 +134,7 @@ struct IntakeConfig {
   std::vector<ConnectSource> connect;
   uint64_t max_message_bytes = 4 * 1024 * 1024;
   int max_json_depth = 64;
+  int max_elements = 10000;  // XML elements of one event's XML form (bounded while converting)
   int credit_window = 200;
 };
 
@@ -196,10 +202,16 @@ struct HubIdentity {
   std::string contact_phone;
 };
 
+// log.level: the lowest level written (debug, info, warn, error); `run --log-level` overrides it.
+struct LogConfig {
+  std::string level = "info";
+};
+
 struct HubConfig {
   std::string config_file;  // absolute path of hub.yaml
   std::string base_dir;     // directory of hub.yaml
   HubIdentity hub;
+  LogConfig log;
   IntakeConfig intake;
   StoreConfig store;
   AuditConfig audit;

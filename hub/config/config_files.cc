@@ -81,6 +81,9 @@ void addTlsFiles(const std::string& prefix, const TlsConfig& tls,
     add(files, prefix + ".ca[" + std::to_string(i) + "]", tls.ca_files[i], true);
   add(files, prefix + ".client_certificate", tls.client_cert, true);
   add(files, prefix + ".client_key", tls.client_key, true);
+  for (size_t i = 0; i < tls.crl.size(); ++i)  // files only; URLs are fetched at run time
+    if (tls.crl[i].find("://") == std::string::npos)
+      add(files, prefix + ".crl[" + std::to_string(i) + "]", tls.crl[i], false);
 }
 
 std::string keyMessage(const HubConfig& cfg, const std::string& key, const std::string& message) {

@@ -1,6 +1,7 @@
 #pragma once
 // Collects every configuration error at once, each naming file:line:col and the key path.
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,13 @@ class Diagnostics {
     sources_[key_path] = pos.text();
   }
   const std::map<std::string, std::string>& sources() const { return sources_; }
+  // Every key the loader asked for, as "<file>: <pattern>" with list items as "[]" and named
+  // entries as "<name>" ("routes/partners.yaml: partners.<name>.tls.ca"): the configuration
+  // reference (docs/configuration.md) is checked against it.
+  void declare(const std::string& file, const std::string& pattern) {
+    declared_.insert(file + ": " + pattern);
+  }
+  const std::set<std::string>& declared() const { return declared_; }
 
  private:
   static std::string format(const Position& pos, const std::string& key_path,
@@ -37,6 +45,7 @@ class Diagnostics {
   std::vector<std::string> errors_;
   std::vector<std::string> warnings_;
   std::map<std::string, std::string> sources_;
+  std::set<std::string> declared_;
 };
 
 // "did you mean" helper: the closest candidate within edit distance 2, or empty.

@@ -8,6 +8,7 @@
 #include "hub/config/endpoint.h"
 #include "hub/config/route_checks.h"
 #include "hub/config/yaml_reader.h"
+#include "hub/log/log.h"
 
 namespace fs = std::filesystem;
 
@@ -105,6 +106,7 @@ void readIntake(MapReader& root, HubConfig& cfg) {
   ic.max_message_bytes = static_cast<uint64_t>(
       in.integer("max_message_bytes", static_cast<int>(ic.max_message_bytes), 1024, 64 << 20));
   ic.max_json_depth = in.integer("max_json_depth", ic.max_json_depth, 2, 256);
+  ic.max_elements = in.integer("max_elements", ic.max_elements, 100, 1000000);
   ic.credit_window = in.integer("credit_window", ic.credit_window, 1, 10000);
   in.eachItem("listen", false, [&](MapReader& r, size_t) {
     ListenSource s;
@@ -312,6 +314,11 @@ HubConfigConstSharedPtr loadConfig(const std::string& hub_yaml, const LoadOption
   readIntake(root, *cfg);
   readRest(root, *cfg, opts);
   readNotify(root, *cfg);
+  MapReader lg = root.child("log");
+  cfg->log.level = lg.str("level", false, cfg->log.level);
+  if (log::Level l; !log::parseLevel(cfg->log.level, l))
+    lg.error("level", "must be one of debug, info, warn, error");
+  lg.finish();
   root.finish();
 
   // Partners first: routes refer to them.

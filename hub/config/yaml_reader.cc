@@ -32,8 +32,13 @@ std::optional<Millis> parseDuration(const std::string& text) {
   return Millis(n * mult);
 }
 
-MapReader::MapReader(const YAML::Node& node, std::string file, std::string path, Diagnostics& diag)
-    : node_(node), file_(std::move(file)), path_(std::move(path)), diag_(diag) {
+MapReader::MapReader(const YAML::Node& node, std::string file, std::string path, Diagnostics& diag,
+                     std::string pattern)
+    : node_(node),
+      file_(std::move(file)),
+      path_(std::move(path)),
+      pattern_(pattern.empty() ? path_ : std::move(pattern)),
+      diag_(diag) {
   if (!node_.IsDefined() || node_.IsNull()) {
     valid_ = false;
   } else if (!node_.IsMap()) {
@@ -84,6 +89,7 @@ bool MapReader::has(const std::string& key) const {
 
 YAML::Node MapReader::get(const std::string& key) {
   declared_.push_back(key);
+  diag_.declare(file_, keyPattern(key));
   if (!valid_) return YAML::Node(YAML::NodeType::Undefined);
   return node_[key];
 }
@@ -211,7 +217,7 @@ MapReader MapReader::child(const std::string& key, bool required) {
   YAML::Node n = get(key);
   if ((!n.IsDefined() || n.IsNull()) && required && valid_)
     diag_.error(pos(node_), keyPath(key), "missing required section");
-  return MapReader(n, file_, keyPath(key), diag_);
+  return MapReader(n, file_, keyPath(key), diag_, keyPattern(key));
 }
 
 void MapReader::eachItem(const std::string& key, bool required,
@@ -227,7 +233,7 @@ void MapReader::eachItem(const std::string& key, bool required,
   }
   for (size_t i = 0; i < n.size(); ++i) {
     std::string p = keyPath(key) + "[" + std::to_string(i) + "]";
-    MapReader r(n[i], file_, p, diag_);
+    MapReader r(n[i], file_, p, diag_, keyPattern(key) + "[]");
     if (!r.valid()) {
       if (n[i].IsNull()) diag_.error(pos(n[i]), p, "expected a mapping");
       continue;
@@ -250,7 +256,7 @@ void MapReader::eachEntry(const std::string& key, bool required,
   }
   for (auto it = n.begin(); it != n.end(); ++it) {
     std::string name = it->first.Scalar();
-    MapReader r(it->second, file_, keyPath(key) + "." + name, diag_);
+    MapReader r(it->second, file_, keyPath(key) + "." + name, diag_, keyPattern(key) + ".<name>");
     if (!r.valid()) {
       diag_.error(pos(it->first), keyPath(key) + "." + name, "expected a mapping");
       continue;

@@ -19,7 +19,10 @@ std::optional<Millis> parseDuration(const std::string& text);
 
 class MapReader {
  public:
-  MapReader(const YAML::Node& node, std::string file, std::string path, Diagnostics& diag);
+  // `pattern`: the key path with list indexes as "[]" and entry names as "<name>" (defaults to
+  // `path`), for Diagnostics::declare.
+  MapReader(const YAML::Node& node, std::string file, std::string path, Diagnostics& diag,
+            std::string pattern = "");
   // Reports keys that no get* call declared. Call once, after all gets.
   void finish();
 
@@ -56,9 +59,13 @@ class MapReader {
  private:
   Position pos(const YAML::Node& n) const;
   YAML::Node get(const std::string& key);
+  std::string keyPattern(const std::string& key) const {
+    return pattern_.empty() ? key : pattern_ + "." + key;
+  }
   YAML::Node node_;
   std::string file_;
   std::string path_;
+  std::string pattern_;
   Diagnostics& diag_;
   std::vector<std::string> declared_;
   bool valid_ = true;

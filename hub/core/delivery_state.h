@@ -1,5 +1,5 @@
 #pragma once
-// States of a delivery (SPEC §5). Stored as text in the database; names are an interface.
+// States of a delivery. Stored as text in the database; names are an interface.
 #include <optional>
 #include <string_view>
 

@@ -93,6 +93,13 @@ Result<ClientSettings> makeClientSettings(const HttpsTarget& cfg) {
                      "' (known: ncsc-sufficient, ncsc-good)");
   }
   s.expected_oin = cfg.tls.expected_oin;
+  s.crl = cfg.tls.crl;
+  s.crl_refresh_seconds =
+      std::chrono::duration_cast<std::chrono::seconds>(cfg.tls.crl_refresh).count();
+  if (!s.crl.empty() && (s.crl_refresh_seconds < 1 || s.crl_refresh_seconds > 4 * 3600))
+    errors.push_back("tls.crl_refresh must be between 1s and 4h");
+  s.crl_whole_chain = cfg.tls.crl_whole_chain;
+  if (!cfg.state_dir.empty()) s.crl_cache_dir = cfg.state_dir + "/crl-cache";
 
   s.connect_timeout_ms = static_cast<long>(cfg.connect_timeout.count());
   s.request_timeout_ms = static_cast<long>(cfg.request_timeout.count());

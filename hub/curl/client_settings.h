@@ -2,7 +2,9 @@
 // The validated, immutable settings of one HTTPS client (a partner's coupling, the print
 // service), made once from its HttpsTarget (the factory validates once; requests never re-read
 // files).
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "hub/config/config.h"
 #include "hub/core/result.h"
@@ -18,6 +20,7 @@ struct HttpsTarget {
   int concurrency = 4;  // requests in flight at once (easy handles)
   Millis connect_timeout{5000};
   Millis request_timeout{30000};
+  std::string state_dir;  // downloaded CRLs go to <state_dir>/crl-cache ("" = not kept on disk)
 };
 
 struct ClientSettings {
@@ -28,8 +31,12 @@ struct ClientSettings {
   std::string client_key_pem;
   std::string pinned_public_keys;  // "sha256//a;sha256//b" or empty
   size_t pin_count = 0;
-  std::string profile;       // TLS profile name (hub/tls/tls_profile.h)
-  std::string expected_oin;  // empty: no check
+  std::string profile;           // TLS profile name (hub/tls/tls_profile.h)
+  std::string expected_oin;      // empty: no check
+  std::vector<std::string> crl;  // CRL files and URLs (tls.crl); empty: no revocation check
+  int64_t crl_refresh_seconds = 4 * 3600;
+  bool crl_whole_chain = false;
+  std::string crl_cache_dir;
   long connect_timeout_ms = 0;
   long request_timeout_ms = 0;
   int concurrency = 1;

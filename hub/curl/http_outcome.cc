@@ -171,6 +171,11 @@ std::string transportReason(TransportError error, std::string_view detail) {
       // The detail is the whole story: "server certificate OIN X, expected Y".
       return detail.empty() ? "tls: server certificate identity mismatch"
                             : "tls: " + boundedDetail(detail);
+    case TransportError::kTlsRevoked:
+      return "tls: certificate revoked";  // a precise reason code: no detail appended
+    case TransportError::kTlsCrl:
+      base = "tls: CRL unavailable";
+      break;
     case TransportError::kTlsHandshake:
       base = "tls: handshake failed";
       break;

@@ -7,7 +7,8 @@
 //   status outside 100..599      retryable "HTTP <code>: invalid status" (a broken partner)
 //   transport failure            retryable, with a precise reason ("connect: refused", "timeout",
 //                                "tls: certificate verify failed", "tls: SPKI pin mismatch",
-//                                "tls: server certificate OIN X, expected Y", ...)
+//                                "tls: server certificate OIN X, expected Y",
+//                                "tls: certificate revoked", "tls: CRL unavailable (...)", ...)
 // No I/O, no curl calls: https_client.cc fills HttpResult (CURLcode -> TransportError); this
 // decides what it means. Reasons never contain bodies or personal data.
 #include <cstdint>
@@ -31,6 +32,8 @@ enum class TransportError {
   kTlsVerify,        // server certificate chain or host name did not verify
   kTlsPin,           // no configured SPKI pin matched
   kTlsPeerIdentity,  // expected OIN did not match; curl_error holds the full detail
+  kTlsRevoked,       // the server certificate is revoked (on its issuer's CRL)
+  kTlsCrl,           // no usable CRL (missing, past its nextUpdate, not verifiable): fail closed
   kTlsHandshake,     // other TLS failures (protocol version, no shared cipher, alert, ...)
   kSend,             // failed while sending the request
   kReceive,          // failed or truncated while reading the response

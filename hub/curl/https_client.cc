@@ -9,8 +9,11 @@
 
 #include "hub/core/c_ptr.h"
 #include "hub/core/error_codes.h"
+#include "hub/curl/crl_store.h"
 #include "hub/curl/easy_options.h"
 #include "hub/curl/peer_identity.h"
+#include "hub/tls/crl.h"
+#include "hub/tls/expiry_registry.h"
 #include "hub/tls/tls_profile.h"
 
 namespace hub::curl {
@@ -49,6 +52,19 @@ std::string headerValue(std::string_view line, size_t name_len) {
   return std::string(v.substr(0, kMaxHeaderValue));
 }
 
+// Every line of a multi-line message prefixed (one line per problem).
+std::string prefixLines(const std::string& prefix, const std::string& lines) {
+  std::string out;
+  size_t start = 0;
+  while (start <= lines.size()) {
+    size_t end = lines.find('\n', start);
+    if (end == std::string::npos) end = lines.size();
+    out += (out.empty() ? "" : "\n") + prefix + lines.substr(start, end - start);
+    start = end + 1;
+  }
+  return out;
+}
+
 std::string stripPrefix(std::string s, std::string_view prefix) {
   if (s.rfind(prefix, 0) == 0) s.erase(0, prefix.size());
   return s;
@@ -63,7 +79,10 @@ struct HttpsClient::Handle {
   char error[CURL_ERROR_SIZE] = {};
   std::string profile;
   PeerIdentityCheck identity;
-  std::string ctx_error;  // the TLS profile could not be applied
+  std::string ctx_error;        // the TLS profile could not be applied
+  CrlStore* crls = nullptr;     // the partner's CRLs (tls.crl); null: no revocation check
+  uint64_t crl_generation = 0;  // of the CRLs the cached connection was verified with
+  std::string crl_error;        // no usable CRL: the connection was not made
   // Per-request response state.
   std::string body;
   std::optional<std::string> retry_after;
@@ -72,7 +91,10 @@ struct HttpsClient::Handle {
   void reset() {
     error[0] = '\0';
     identity.mismatch.clear();
+    identity.revoked = false;
+    identity.crl_problem.clear();
     ctx_error.clear();
+    crl_error.clear();
     body.clear();
     retry_after.reset();
     date.reset();
@@ -112,7 +134,18 @@ CURLcode onSslCtx(CURL*, void* ssl_ctx, void* user) {
     h->ctx_error = applied.error().message;
     return CURLE_SSL_CIPHER;
   }
-  if (!h->identity.expected_oin.empty()) installPeerIdentityCheck(ctx, &h->identity);
+  if (h->crls != nullptr) {
+    CrlView view = h->crls->view();
+    if (!view.unavailable.empty()) {  // fail closed: no connection without a usable CRL
+      h->crl_error = view.unavailable;
+      return CURLE_SSL_CRL_BADFILE;
+    }
+    if (auto installed = tls::installCrls(ctx, view.crls, h->crls->wholeChain()); !installed) {
+      h->crl_error = installed.error().message;
+      return CURLE_SSL_CRL_BADFILE;
+    }
+  }
+  installPeerIdentityCheck(ctx, &h->identity);
   return CURLE_OK;
 }
 
@@ -155,7 +188,8 @@ TransportError transportError(CURLcode code, long os_errno) {
 
 bool isTls(TransportError e) {
   return e == TransportError::kTlsVerify || e == TransportError::kTlsPin ||
-         e == TransportError::kTlsPeerIdentity || e == TransportError::kTlsHandshake;
+         e == TransportError::kTlsPeerIdentity || e == TransportError::kTlsHandshake ||
+         e == TransportError::kTlsRevoked || e == TransportError::kTlsCrl;
 }
 
 }  // namespace
@@ -169,8 +203,25 @@ Result<std::unique_ptr<HttpsClient>> HttpsClient::create(const HttpsTarget& cfg,
   }
   auto settings = makeClientSettings(cfg);
   if (!settings) return unexpected(settings.error());
-  std::unique_ptr<HttpsClient> client(
-      new HttpsClient(std::move(*settings), clock ? *clock : systemClock()));
+  const TimeSource& time = clock ? *clock : systemClock();
+  std::shared_ptr<CrlStore> crls;
+  if (!settings->crl.empty()) {
+    CrlStoreConfig c;
+    c.partner = settings->partner;
+    c.sources = settings->crl;
+    c.cache_dir = settings->crl_cache_dir;
+    c.ca_bundle = settings->ca_bundle;
+    c.policy.refresh_seconds = settings->crl_refresh_seconds;
+    c.policy.retry_seconds = std::min<int64_t>(60, settings->crl_refresh_seconds);
+    c.whole_chain = settings->crl_whole_chain;
+    c.connect_timeout_ms = settings->connect_timeout_ms;
+    auto store = CrlStore::create(std::move(c), time);
+    if (!store)
+      return unexpected(errc::kConfig, prefixLines("partner '" + settings->partner + "': ",
+                                                   store.error().message));
+    crls = std::move(*store);
+  }
+  std::unique_ptr<HttpsClient> client(new HttpsClient(std::move(*settings), time, std::move(crls)));
   // Make one handle now: every option is checked at start-up, not on the first delivery.
   auto first = client->newHandle();
   if (!first) return unexpected(first.error());
@@ -178,9 +229,11 @@ Result<std::unique_ptr<HttpsClient>> HttpsClient::create(const HttpsTarget& cfg,
   return client;
 }
 
-HttpsClient::HttpsClient(ClientSettings settings, const TimeSource& clock)
+HttpsClient::HttpsClient(ClientSettings settings, const TimeSource& clock,
+                         std::shared_ptr<CrlStore> crls)
     : settings_(std::move(settings)),
       clock_(clock),
+      crls_(std::move(crls)),
       pool_(settings_.concurrency, [this] { return newHandle(); }) {}
 
 HttpsClient::~HttpsClient() = default;
@@ -195,6 +248,8 @@ Result<std::unique_ptr<HttpsClient::Handle>> HttpsClient::newHandle() const {
   if (!h->easy) return unexpected(errc::kTransport, "curl_easy_init failed");
   h->profile = settings_.profile;
   h->identity.expected_oin = settings_.expected_oin;
+  h->identity.seen = &tls::seenServerCertificates();
+  h->crls = crls_.get();
   const auto& s = settings_;
   CURL* e = h->easy.get();
   bool ok = true;
@@ -211,6 +266,9 @@ Result<std::unique_ptr<HttpsClient::Handle>> HttpsClient::newHandle() const {
   set(curl_easy_setopt(e, CURLOPT_HEADERDATA, h.get()));
   ok = ok &&
        setVerifiedTls(e, {&s.ca_bundle, &s.client_cert_pem, &s.client_key_pem, onSslCtx, h.get()});
+  // With CRLs every new connection verifies the chain against the current lists: a resumed TLS
+  // session would skip that (it was verified with the lists of its first handshake).
+  if (crls_) set(curl_easy_setopt(e, CURLOPT_SSL_SESSIONID_CACHE, 0L));
   if (!s.pinned_public_keys.empty()) {
     set(curl_easy_setopt(e, CURLOPT_PINNEDPUBLICKEY, s.pinned_public_keys.c_str()));
   }
@@ -230,6 +288,20 @@ HttpResult HttpsClient::post(const std::string& body, const Headers& headers) {
     return r;
   }
   h->reset();
+  bool fresh_connect = false;
+  if (crls_) {
+    crls_->start();  // the first request fetches due CRLs, then a thread keeps them
+    // Revocation is checked in the handshake: a connection verified with older CRLs, or while
+    // they are no longer usable, must never carry another request. CURLOPT_FRESH_CONNECT alone
+    // is not enough (the old connection stays in the handle's cache and the next request would
+    // reuse it): the handle goes, with its connections, and a new one takes its place.
+    const uint64_t generation = crls_->generation();
+    fresh_connect = generation != h->crl_generation || !crls_->view().unavailable.empty();
+    if (fresh_connect) {
+      if (auto fresh = newHandle(); fresh) h = std::move(*fresh);
+    }
+    h->crl_generation = generation;
+  }
   SlistPtr list;
   auto append = [&list](const std::string& line) {
     curl_slist* next = curl_slist_append(list.get(), line.c_str());
@@ -242,6 +314,7 @@ HttpResult HttpsClient::post(const std::string& body, const Headers& headers) {
   bool ok = append("Expect:");  // no 100-continue round trip for large bodies
   for (const auto& [name, value] : headers) ok = ok && append(name + ": " + value);
   CURL* e = h->easy.get();
+  curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, fresh_connect ? 1L : 0L);
   if (ok) {
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, list.get());
     curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
@@ -265,7 +338,13 @@ HttpResult HttpsClient::post(const std::string& body, const Headers& headers) {
   } else {
     r.transport = transportError(rc, os_errno);
     r.curl_error = h->error[0] != '\0' ? h->error : curl_easy_strerror(rc);
-    if (!h->identity.mismatch.empty()) {
+    if (h->identity.revoked) {
+      r.transport = TransportError::kTlsRevoked;
+      r.curl_error = "certificate revoked";
+    } else if (!h->crl_error.empty() || !h->identity.crl_problem.empty()) {
+      r.transport = TransportError::kTlsCrl;
+      r.curl_error = !h->crl_error.empty() ? h->crl_error : h->identity.crl_problem;
+    } else if (!h->identity.mismatch.empty()) {
       r.transport = TransportError::kTlsPeerIdentity;
       r.curl_error = h->identity.mismatch;
     } else if (!h->ctx_error.empty()) {

@@ -1,5 +1,5 @@
 #pragma once
-// HTTPS with mutual TLS to one partner (SPEC §5), through libcurl.
+// HTTPS with mutual TLS to one partner, through libcurl.
 //
 // Built once per partner by create(), which validates everything up front: https URL, trust
 // anchors (several PEM files, concatenated into one in-memory bundle: CURLOPT_CAINFO_BLOB; the
@@ -9,8 +9,15 @@
 // Every connection: peer and host verification on; the NCSC profile applied to the SSL_CTX from
 // CURLOPT_SSL_CTX_FUNCTION (versions, TLS 1.2 ciphers, TLS 1.3 suites, groups, sigalgs); when
 // tls.expected_oin is set, the server leaf's subject serialNumber is checked inside the handshake
-// (peer_identity.h), so a wrong partner never receives the body. HTTP/1.1, keep-alive, TCP_NODELAY,
-// no redirects, no signals, connect and total timeouts from the HttpsTarget.
+// (peer_identity.h), so a wrong partner never receives the body. With tls.crl, the partner's
+// CRLs (crl_store.h) are added to the connection's store with X509_V_FLAG_CRL_CHECK (leaf; with
+// tls.crl_check: chain also CRL_CHECK_ALL): a revoked server certificate fails the handshake
+// ("tls: certificate revoked"), and with no usable CRL no connection is made ("tls: CRL
+// unavailable (...)"), both transient. With CRLs, TLS sessions are never resumed and a kept-alive
+// connection is dropped when the lists change (either would skip the check). Every verified
+// server leaf is recorded in
+// tls::seenServerCertificates() (subject, notAfter) for the expiry metric. HTTP/1.1, keep-alive,
+// TCP_NODELAY, no redirects, no signals, connect and total timeouts from the HttpsTarget.
 //
 // Thread-safety: post() may be called from any number of threads. The client keeps a pool of at
 // most `concurrency` curl easy handles (LIFO, so the warmest connection is used first); each
@@ -34,6 +41,7 @@
 
 namespace hub::curl {
 
+class CrlStore;
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
 class HttpsClient {
@@ -55,12 +63,13 @@ class HttpsClient {
   struct Handle;  // one curl easy handle and its per-request state (defined in the .cc)
 
  private:
-  HttpsClient(ClientSettings settings, const TimeSource& clock);
+  HttpsClient(ClientSettings settings, const TimeSource& clock, std::shared_ptr<CrlStore> crls);
   Result<std::unique_ptr<Handle>> newHandle() const;
 
   const ClientSettings settings_;
   const TimeSource& clock_;
-  HandlePool<Handle> pool_;  // LIFO, at most the concurrency; thread-safe
+  const std::shared_ptr<CrlStore> crls_;  // null: no revocation check
+  HandlePool<Handle> pool_;               // LIFO, at most the concurrency; thread-safe
 };
 
 }  // namespace hub::curl

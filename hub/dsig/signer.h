@@ -1,5 +1,5 @@
 #pragma once
-// Signer: enveloped XML-DSig (SPEC §4) with the hub's key, loaded once and shared by all worker
+// Signer: enveloped XML-DSig with the hub's key, loaded once and shared by all worker
 // threads. xmlsec's templates build the ds:Signature element; the digest and the signature value
 // are computed here with libxml2's exclusive C14N and OpenSSL (KeySigner), because xmlsec's
 // per-signature machinery (transform chain, node-set C14N, key re-inspection, a fresh

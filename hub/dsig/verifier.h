@@ -1,5 +1,5 @@
 #pragma once
-// Verifier: checks a signed product the way a partner would (SPEC §4, `ketenhub verify`).
+// Verifier: checks a signed product the way a partner would (`ketenhub verify`).
 // The keys manager holding the trusted CA certificates is the only shared xmlsec object; each
 // verify() call has its own document and signature context. Thread-safe.
 #include <memory>

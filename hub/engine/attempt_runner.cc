@@ -2,6 +2,7 @@
 
 #include "hub/core/error_codes.h"
 #include "hub/core/time_format.h"
+#include "hub/engine/attempt_log.h"
 #include "hub/engine/fallback_chain.h"
 #include "hub/engine/intake_processor.h"
 #include "hub/engine/notification.h"
@@ -23,7 +24,7 @@ Result<BuiltProduct> buildFor(const Runtime& rt, DueDelivery& d, int64_t started
   }
   auto event_xml = !d.event_xml.empty()
                        ? Result<std::string>(std::move(d.event_xml))
-                       : eventXmlForm(d.content_type, d.body, rt.cfg->intake.max_json_depth);
+                       : eventXmlForm(d.content_type, d.body, eventLimits(rt.cfg->intake));
   if (!event_xml) return unexpected(event_xml.error());
   ProductInput in{std::move(*event_xml),
                   d.message_id,
@@ -158,9 +159,18 @@ AttemptReport AttemptRunner::run(const Runtime& rt, DueDelivery d, Random& rando
   if (built_now && dec.state != DeliveryState::kDelivered) res.signed_product = d.signed_product;
   addOutbox(rt, d, dec, channel, finished_at, res);
 
+  // Metrics: one attempt per exchange (none when skipped), one switch per channel that gave up
+  // for the next, one finish per delivery; the deprecated ketenhub_deliveries_total as it was.
   if (rep.sent) stats_.attemptSeconds(d.partner, channel, (finished_at - started) / 1000.0);
-  if (!skipped) stats_.deliveryOutcome(d.partner, channel, outcomeName(outcome.kind));
+  if (!skipped) {
+    stats_.deliveryAttempt(d.partner, channel, outcomeName(outcome.kind));
+    stats_.deliveryOutcome(d.partner, channel, outcomeName(outcome.kind));
+  }
+  if (isFinal(dec.state))
+    stats_.deliveryFinished(d.partner, channel, std::string(stateName(dec.state)));
+  if (!skipped) logFailedAttempt(d, channel, res.attempt, outcome, dec);
   if (dec.switched) {
+    stats_.deliveryFallback(d.partner, channel);
     stats_.deliveryOutcome(d.partner, channel, "fallback");
     log::warn("delivery falls back", {{"delivery_id", d.delivery_id},
                                       {"partner", d.partner},

@@ -1,5 +1,5 @@
 #pragma once
-// Exponential backoff with full jitter (SPEC §5; AWS "Exponential Backoff And Jitter"):
+// Exponential backoff with full jitter (AWS "Exponential Backoff And Jitter"):
 //   cap(n)  = min(max, initial * factor^(n-1))     n = failures so far, 1-based
 //   delay   = uniform[0, cap(n)] ms                 (Random::uniform, inclusive)
 // Retry-After (the partner's hint) is honoured as a lower bound but never beyond policy.max:

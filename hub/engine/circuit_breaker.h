@@ -1,5 +1,5 @@
 #pragma once
-// Per-partner circuit breaker (SPEC §5): stops hammering a partner that is down without blocking
+// Per-partner circuit breaker: stops hammering a partner that is down without blocking
 // other partners.
 //
 //   closed    --N consecutive failures-->  open

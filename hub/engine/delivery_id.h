@@ -1,5 +1,5 @@
 #pragma once
-// Delivery ids (SPEC §5): one stable id per planned delivery (event, partner, product), sent with
+// Delivery ids: one stable id per planned delivery (event, partner, product), sent with
 // every attempt (X-Message-Id, wsa:MessageID) so partners can drop duplicates of a retry.
 //
 // The id is a name-based UUID version 5 (RFC 4122 §4.3, SHA-1) in the fixed ketenhub namespace

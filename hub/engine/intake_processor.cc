@@ -77,10 +77,18 @@ std::string bodyZaaknummer(const xml::Document& doc);
 
 }  // namespace
 
+xml::JsonLimits eventLimits(const IntakeConfig& intake) {
+  xml::JsonLimits l;
+  l.max_depth = static_cast<size_t>(intake.max_json_depth);
+  l.max_elements = static_cast<size_t>(intake.max_elements);
+  l.max_string_bytes = intake.max_message_bytes;
+  l.max_output_bytes = 4 * intake.max_message_bytes;
+  return l;
+}
+
 Result<std::string> eventXmlForm(const std::string& content_type, const std::string& body,
-                                 int max_json_depth) {
-  if (isJsonType(content_type))
-    return xml::jsonToXml(body, xml::JsonLimits{static_cast<size_t>(max_json_depth)});
+                                 const xml::JsonLimits& limits) {
+  if (isJsonType(content_type)) return xml::jsonToXml(body, limits);
   if (isXmlType(content_type)) return body;
   return unexpected(errc::kUnsupportedContentType,
                     "content type: " + contentTypeProblem(content_type));
@@ -158,10 +166,11 @@ IntakeRecord processEnvelope(const Runtime& rt, Envelope env) {
     return quarantine(std::move(env), errc::kUnsupportedContentType,
                       "properties.content-type: " + contentTypeProblem(env.content_type));
   }
-  auto form = eventXmlForm(env.content_type, env.body, cfg.intake.max_json_depth);
+  auto form = eventXmlForm(env.content_type, env.body, eventLimits(cfg.intake));
   if (!form) return quarantine(std::move(env), form.error().code, "body: " + form.error().message);
   std::string xml_text = std::move(*form);
-  auto doc = xml::Document::parseUntrusted(xml_text, cfg.intake.max_message_bytes * 4);
+  auto doc = xml::Document::parseUntrusted(xml_text, cfg.intake.max_message_bytes * 4,
+                                           static_cast<size_t>(cfg.intake.max_elements));
   if (!doc) return quarantine(std::move(env), doc.error().code, "body: " + doc.error().message);
   if (doc->rootName() != "event")
     return quarantine(std::move(env), errc::kSchemaViolation,

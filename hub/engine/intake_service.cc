@@ -22,7 +22,9 @@ void IntakeService::setRuntime(RuntimeConstSharedPtr rt) {
 void IntakeService::submit(Envelope env, std::function<void(bool committed)> done) {
   auto rt = runtime();
   IntakeRecord rec = processEnvelope(*rt, std::move(env));
-  std::string event_type = rec.env.event_type;
+  // The metric label: a configured event type, or "other" (a sender must not be able to create
+  // a series per made-up type).
+  std::string event_type = rt->cfg->findRoute(rec.env.event_type) ? rec.env.event_type : "other";
   std::string message_id = rec.env.message_id;
   std::string reason = rec.reason;
   store_.submitIntake(std::move(rec), [this, done = std::move(done), event_type, message_id,

@@ -1,12 +1,25 @@
 #include "hub/engine/partner_gate.h"
 
+#include "hub/log/log.h"
+
 namespace hub::engine {
 
 PartnerGate::PartnerGate(const PartnerConfig& cfg, const TimeSource& clock)
     : clock_(clock),
+      partner_(cfg.code),
       concurrency_(cfg.concurrency),
       breaker_cfg_(cfg.breaker),
-      breaker_(std::make_unique<CircuitBreaker>(cfg.breaker, clock)) {}
+      breaker_(std::make_unique<CircuitBreaker>(cfg.breaker, clock)),
+      circuit_(breaker_->stateName()) {}
+
+void PartnerGate::noteCircuit() {
+  const std::string now = breaker_->stateName();
+  if (now == circuit_) return;
+  const bool closed = breaker_->state() == CircuitBreaker::State::kClosed;
+  log::write(closed ? log::Level::kInfo : log::Level::kWarn, "circuit changed",
+             {{"partner", partner_}, {"from", circuit_}, {"to", now}});
+  circuit_ = now;
+}
 
 void PartnerGate::update(const PartnerConfig& cfg) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -24,8 +37,9 @@ int PartnerGate::capacity() {
   if (capacity <= 0) return 0;
   if (breaker_->state() == CircuitBreaker::State::kClosed) return capacity;
   // Open: only a half-open probe goes out, one at a time.
-  if (in_flight_ > 0 || !breaker_->allowRequest()) return 0;
-  return 1;
+  const bool probe = in_flight_ == 0 && breaker_->allowRequest();
+  noteCircuit();
+  return probe ? 1 : 0;
 }
 
 bool PartnerGate::overdueCheck(int64_t now_ms) {
@@ -45,6 +59,7 @@ bool PartnerGate::finished(OutcomeKind kind, bool sent) {
   std::lock_guard<std::mutex> lock(mu_);
   --in_flight_;
   if (sent) breaker_->record(kind);
+  noteCircuit();
   // Claim in batches: wake the scheduler when half the capacity is free, not on every completion
   // (each claim is a commit).
   return !(in_flight_ * 2 > concurrency_ && kind == OutcomeKind::kDelivered);

@@ -11,9 +11,12 @@
 //                answer usefully (a transient error of an attempt that went out) counts against
 //                the circuit
 //   update(cfg)  on reload: new cap; a new breaker when its settings changed
+// Every change of the circuit's state (closed, open, half_open) is logged as one JSON line
+// ("circuit changed": partner, from, to) when it is noticed, in capacity() or finished().
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <string>
 
 #include "hub/config/config.h"
 #include "hub/core/outcome.h"
@@ -40,13 +43,17 @@ class PartnerGate {
   bool circuitClosed() const;
 
  private:
+  void noteCircuit();  // logs a change of the breaker's state; mu_ held
+
   const TimeSource& clock_;
+  const std::string partner_;
   mutable std::mutex mu_;
   int concurrency_;                          // guarded by mu_
   BreakerConfig breaker_cfg_;                // guarded by mu_
   std::unique_ptr<CircuitBreaker> breaker_;  // guarded by mu_ (itself thread-safe)
   int in_flight_ = 0;                        // guarded by mu_
   int64_t last_overdue_ms_ = 0;              // guarded by mu_
+  std::string circuit_;                      // guarded by mu_: the state last logged
 };
 
 }  // namespace hub::engine

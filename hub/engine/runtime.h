@@ -6,10 +6,12 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "hub/config/config.h"
 #include "hub/dsig/signer.h"
 #include "hub/pipeline/channel.h"
+#include "hub/tls/expiry_registry.h"
 #include "hub/xml/schema.h"
 #include "hub/xml/stylesheet.h"
 
@@ -35,6 +37,9 @@ struct Runtime {
   // "partners.<code>.client" (the coupling's client certificate), "partners.<code>.ca" (the
   // soonest of its trust anchors).
   std::map<std::string, int64_t> certificate_expiry;
+  // The hub's own certificates by subject and role (signing, client, server, ca), for
+  // ketenhub_certificate_expiry_seconds{subject,role} and the expiry warnings.
+  std::vector<tls::CertificateExpiry> certificates;
   // The key of the audit trail's person hash (audit.key_file); empty for tools that audit nothing.
   std::string person_key;
 

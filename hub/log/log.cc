@@ -34,6 +34,16 @@ std::string quote(std::string_view s) { return boost::json::serialize(boost::jso
 
 void setMinLevel(Level l) { g_min = static_cast<int>(l); }
 
+bool parseLevel(std::string_view name, Level& out) {
+  for (Level l : {Level::kDebug, Level::kInfo, Level::kWarn, Level::kError}) {
+    if (name == levelName(l)) {
+      out = l;
+      return true;
+    }
+  }
+  return false;
+}
+
 void write(Level l, std::string_view msg, std::initializer_list<Field> fields) {
   if (static_cast<int>(l) < g_min.load()) return;
   std::string line = "{\"time\":\"" + formatRfc3339Utc(std::chrono::system_clock::now()) +

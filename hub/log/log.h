@@ -1,6 +1,6 @@
 #pragma once
 // JSON-lines logger on stdout. Callers pass only technical fields: ids, codes, counts, partner
-// codes — never BSN, names, addresses or payloads (SPEC §7).
+// codes — never BSN, names, addresses or payloads (personal data stays in the store).
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -22,6 +22,8 @@ struct Field {
 };
 
 void setMinLevel(Level l);
+// "debug", "info", "warn", "error" -> the level; false for anything else.
+bool parseLevel(std::string_view name, Level& out);
 void write(Level l, std::string_view msg, std::initializer_list<Field> fields = {});
 
 inline void debug(std::string_view m, std::initializer_list<Field> f = {}) {

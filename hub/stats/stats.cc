@@ -1,34 +1,36 @@
 #include "hub/stats/stats.h"
 
-#include <cmath>
-#include <cstdint>
-#include <sstream>
+#include "hub/stats/format.h"
+#include "hub/stats/metric_catalogue.h"
 
 namespace hub::stats {
 namespace {
-const std::vector<double>& latencyBounds() {
-  static const std::vector<double> b = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,  1,
-                                        2.5,   5,    10,    30,   60,  300,  1800, 14400};
-  return b;
+
+constexpr const char* kAttempts = "ketenhub_delivery_attempts_total";
+constexpr const char* kFinished = "ketenhub_deliveries_finished_total";
+constexpr const char* kFallbacks = "ketenhub_delivery_fallbacks_total";
+constexpr const char* kDeprecatedDeliveries = "ketenhub_deliveries_total";
+
+// HELP and TYPE of one family; a name missing from the catalogue keeps its storage's type.
+void header(std::string& out, const std::string& name, std::string_view stored_as) {
+  const MetricInfo* m = findMetric(name);
+  std::string_view help = m ? m->help : "ketenhub metric (not in the catalogue).";
+  std::string_view type = m ? typeName(m->type) : stored_as;
+  out += "# HELP " + name + " ";
+  out += help;
+  out += "\n# TYPE " + name + " ";
+  out += type;
+  out += "\n";
 }
-std::string num(double v) {
-  // Whole numbers in full: a timestamp in seconds must not become 1.70268e+09.
-  if (std::floor(v) == v && std::fabs(v) < 1e15) return std::to_string(static_cast<int64_t>(v));
-  std::ostringstream os;
-  os << v;
-  return os.str();
+
+// "name{labels} value" or, without labels, "name value".
+void sample(std::string& out, const std::string& name, const std::string& lbl,
+            const std::string& value) {
+  out += name;
+  if (!lbl.empty()) out += "{" + lbl + "}";
+  out += " " + value + "\n";
 }
-const char* help(const std::string& name) {
-  if (name == "ketenhub_events_received_total") return "Events received, by outcome.";
-  if (name == "ketenhub_deliveries_total") return "Delivery attempt outcomes.";
-  if (name == "ketenhub_delivery_attempt_seconds") return "Duration of one delivery attempt.";
-  if (name == "ketenhub_delivery_latency_seconds") return "Intake to final state.";
-  if (name == "ketenhub_retention_purged_total") return "Payloads purged by retention, by kind.";
-  if (name == "ketenhub_retention_failures_total") return "Retention purge runs that failed.";
-  if (name == "ketenhub_retention_last_success_timestamp_seconds")
-    return "When a retention purge run last succeeded (unix seconds).";
-  return "ketenhub metric.";
-}
+
 }  // namespace
 
 std::string labels(std::initializer_list<std::pair<const char*, std::string>> kv) {
@@ -63,39 +65,65 @@ void Histogram::render(std::string& out, const std::string& name, const std::str
   std::string sep = lbl.empty() ? "" : ",";
   for (size_t i = 0; i < bounds_.size(); ++i) {
     cum += counts_[i];
-    out += name + "_bucket{" + lbl + sep + "le=\"" + num(bounds_[i]) + "\"} " +
+    out += name + "_bucket{" + lbl + sep + "le=\"" + formatValue(bounds_[i]) + "\"} " +
            std::to_string(cum) + "\n";
   }
   cum += counts_.back();
   out += name + "_bucket{" + lbl + sep + "le=\"+Inf\"} " + std::to_string(cum) + "\n";
-  out += name + "_sum{" + lbl + "} " + num(sum_) + "\n";
-  out += name + "_count{" + lbl + "} " + std::to_string(count_) + "\n";
+  sample(out, name + "_sum", lbl, formatValue(sum_));
+  sample(out, name + "_count", lbl, std::to_string(count_));
 }
 
 void Stats::eventReceived(const std::string& event_type, const std::string& outcome) {
-  std::lock_guard<std::mutex> lock(mu_);
-  ++counters_["ketenhub_events_received_total"]
-             [labels({{"event_type", event_type}, {"outcome", outcome}})];
+  addCounter("ketenhub_events_received_total",
+             labels({{"event_type", event_type}, {"outcome", outcome}}), 1);
+}
+
+void Stats::deliveryAttempt(const std::string& partner, const std::string& channel,
+                            const std::string& outcome) {
+  addCounter(kAttempts, labels({{"partner", partner}, {"channel", channel}, {"outcome", outcome}}),
+             1);
+}
+
+void Stats::deliveryFinished(const std::string& partner, const std::string& channel,
+                             const std::string& state) {
+  addCounter(kFinished, labels({{"partner", partner}, {"channel", channel}, {"state", state}}), 1);
+}
+
+void Stats::deliveryFallback(const std::string& partner, const std::string& channel) {
+  addCounter(kFallbacks, labels({{"partner", partner}, {"channel", channel}}), 1);
 }
 
 void Stats::deliveryOutcome(const std::string& partner, const std::string& channel,
                             const std::string& outcome) {
-  std::lock_guard<std::mutex> lock(mu_);
-  ++counters_["ketenhub_deliveries_total"]
-             [labels({{"partner", partner}, {"channel", channel}, {"outcome", outcome}})];
+  addCounter(kDeprecatedDeliveries,
+             labels({{"partner", partner}, {"channel", channel}, {"outcome", outcome}}), 1);
+}
+
+Histogram& Stats::histogram(const std::string& name, const std::string& lbl) {
+  return histograms_[name].try_emplace(lbl, histogramBounds(name)).first->second;
 }
 
 void Stats::attemptSeconds(const std::string& partner, const std::string& channel, double s) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto& m = histograms_["ketenhub_delivery_attempt_seconds"];
-  auto key = labels({{"partner", partner}, {"channel", channel}});
-  m.try_emplace(key, latencyBounds()).first->second.observe(s);
+  histogram("ketenhub_delivery_attempt_seconds",
+            labels({{"partner", partner}, {"channel", channel}}))
+      .observe(s);
 }
 
 void Stats::deliveryLatencySeconds(const std::string& partner, double s) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto& m = histograms_["ketenhub_delivery_latency_seconds"];
-  m.try_emplace(labels({{"partner", partner}}), latencyBounds()).first->second.observe(s);
+  histogram("ketenhub_delivery_latency_seconds", labels({{"partner", partner}})).observe(s);
+}
+
+void Stats::storeCommitSeconds(double s) {
+  std::lock_guard<std::mutex> lock(mu_);
+  histogram("ketenhub_store_commit_seconds", "").observe(s);
+}
+
+void Stats::declareHistogram(const std::string& name, const std::string& lbl) {
+  std::lock_guard<std::mutex> lock(mu_);
+  (void)histogram(name, lbl);
 }
 
 void Stats::addCounter(const std::string& name, const std::string& lbl, uint64_t n) {
@@ -113,6 +141,16 @@ void Stats::clearGauge(const std::string& name) {
   gauges_.erase(name);
 }
 
+void Stats::setGaugeFamily(const std::string& name, std::map<std::string, double> series) {
+  std::lock_guard<std::mutex> lock(mu_);
+  gauges_[name] = std::move(series);
+}
+
+void Stats::addCollector(std::function<void(Stats&)> collect) {
+  std::lock_guard<std::mutex> lock(mu_);
+  collectors_.push_back(std::move(collect));
+}
+
 uint64_t Stats::counter(const std::string& name, const std::string& lbl) const {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = counters_.find(name);
@@ -121,19 +159,42 @@ uint64_t Stats::counter(const std::string& name, const std::string& lbl) const {
   return jt == it->second.end() ? 0 : jt->second;
 }
 
-std::string Stats::renderPrometheus() const {
+double Stats::gauge(const std::string& name, const std::string& lbl) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = gauges_.find(name);
+  if (it == gauges_.end()) return -1;
+  auto jt = it->second.find(lbl);
+  return jt == it->second.end() ? -1 : jt->second;
+}
+
+uint64_t Stats::histogramCount(const std::string& name, const std::string& lbl) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = histograms_.find(name);
+  if (it == histograms_.end()) return 0;
+  auto jt = it->second.find(lbl);
+  return jt == it->second.end() ? 0 : jt->second.count();
+}
+
+std::string Stats::renderPrometheus() {
+  std::vector<std::function<void(Stats&)>> collectors;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    collectors = collectors_;
+  }
+  for (const auto& c : collectors) c(*this);
   std::lock_guard<std::mutex> lock(mu_);
   std::string out;
   for (const auto& [name, series] : counters_) {
-    out += "# HELP " + name + " " + help(name) + "\n# TYPE " + name + " counter\n";
-    for (const auto& [lbl, v] : series) out += name + "{" + lbl + "} " + std::to_string(v) + "\n";
+    header(out, name, "counter");
+    for (const auto& [lbl, v] : series) sample(out, name, lbl, std::to_string(v));
   }
   for (const auto& [name, series] : gauges_) {
-    out += "# HELP " + name + " " + help(name) + "\n# TYPE " + name + " gauge\n";
-    for (const auto& [lbl, v] : series) out += name + "{" + lbl + "} " + num(v) + "\n";
+    if (series.empty()) continue;
+    header(out, name, "gauge");
+    for (const auto& [lbl, v] : series) sample(out, name, lbl, formatValue(v));
   }
   for (const auto& [name, series] : histograms_) {
-    out += "# HELP " + name + " " + help(name) + "\n# TYPE " + name + " histogram\n";
+    header(out, name, "histogram");
     for (const auto& [lbl, h] : series) h.render(out, name, lbl);
   }
   return out;

@@ -407,11 +407,15 @@ void SqliteStore::writerLoop() {
       }
     }
     audit_.clear();
+    const auto began = std::chrono::steady_clock::now();
     Result<void> r = ws_.begin.run();
     for (size_t i = 0; r && i < batch.size(); ++i) r = apply(batch[i]);
     if (r) r = writeAudit();  // no step is committed whose audit record is not written
     if (r) r = ws_.commit.run();
     if (r) {
+      if (opts_.on_commit)
+        opts_.on_commit(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count());
       if (failures > 0) log::info("store writable again", {{"after_failures", failures}});
       failures = 0;
       writable_ = true;

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -25,6 +26,9 @@ class SqliteStore final : public Store {
     int max_size_mb = 0;  // 0 = no cap; past the cap commits fail (SQLITE_FULL) like a full disk
     // Where each commit's audit records go, before the commit (null: none, for tools and tests).
     AuditTrail* audit = nullptr;
+    // Told the duration of each successful group commit (seconds, BEGIN to COMMIT), on the
+    // writer thread; keeps the store free of the metrics registry. Empty: not measured.
+    std::function<void(double seconds)> on_commit = {};
   };
   static Result<std::unique_ptr<SqliteStore>> open(const Options& opts, const TimeSource& clock);
   ~SqliteStore() override;

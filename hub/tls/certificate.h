@@ -1,5 +1,5 @@
 #pragma once
-// X.509 facts the hub checks (SPEC §4, §5): subject and OIN, expiry, key strength, SHA-1, SPKI pin,
+// X.509 facts the hub checks: subject and OIN, expiry, key strength, SHA-1, SPKI pin,
 // and the private-key file mode rule.
 #include <cstdint>
 #include <string>
@@ -34,7 +34,7 @@ Result<CertificateInfo> peerCertificateInfo(const ssl_st* ssl);
 // base64(SHA-256(DER SubjectPublicKeyInfo)) of the first certificate: curl's "sha256//" pin.
 Result<std::string> spkiSha256Base64(const std::string& pem_path);
 
-// Refuses a key file that group or others may access (SPEC §4); the message names file and mode.
+// Refuses a key file that group or others may access; the message names file and mode.
 Result<void> checkKeyFilePrivate(const std::string& key_path);
 
 }  // namespace hub::tls

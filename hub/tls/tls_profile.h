@@ -1,5 +1,6 @@
 #pragma once
-// NCSC TLS profiles (SPEC §5), applied to an OpenSSL SSL_CTX. The only place that knows the suites.
+// NCSC TLS profiles (the NCSC TLS guidelines, 2025-05), applied to an OpenSSL SSL_CTX. The only
+// place that knows the suites.
 #include <string_view>
 
 #include "hub/core/result.h"

@@ -48,12 +48,13 @@ void Document::Free::operator()(_xmlDoc* d) const { xmlFreeDoc(d); }
 
 Document Document::adopt(_xmlDoc* doc) { return Document(doc); }
 
-Result<Document> Document::parseUntrusted(std::string_view bytes, size_t max_bytes) {
+Result<Document> Document::parseUntrusted(std::string_view bytes, size_t max_bytes,
+                                          size_t max_elements) {
   if (auto r = withinLimit(bytes, max_bytes); !r) return unexpected(r.error());
-  return parse(bytes);
+  return parse(bytes, max_elements);
 }
 
-Result<Document> Document::parseTrusted(std::string_view bytes) { return parse(bytes); }
+Result<Document> Document::parseTrusted(std::string_view bytes) { return parse(bytes, 0); }
 
 namespace {
 
@@ -62,16 +63,36 @@ struct ParseRun {
   internal::ErrorSink sink;
 };
 
-// SAX hook for checkWellFormed: notes that there is a root element and builds nothing.
+// Counts one element against the bound; past it, stops the parser (nothing more is read or built).
+void countElement(void* ctx) {
+  internal::ErrorSink* sink = sinkOf(ctx);
+  sink->element_seen = true;
+  if (sink->max_elements == 0 || ++sink->elements <= sink->max_elements) return;
+  sink->too_many_elements = true;
+  xmlStopParser(static_cast<xmlParserCtxtPtr>(ctx));
+}
+
+// SAX hook for checkWellFormed: counts elements and builds nothing.
 void noteElement(void* ctx, const xmlChar*, const xmlChar*, const xmlChar*, int, const xmlChar**,
                  int, int, const xmlChar**) {
-  sinkOf(ctx)->element_seen = true;
+  countElement(ctx);
+}
+
+// SAX hook when building a tree: libxml2's own start-element handler, then the count (the tree
+// stays consistent when the count stops the parser).
+void buildElement(void* ctx, const xmlChar* localname, const xmlChar* prefix, const xmlChar* uri,
+                  int nb_namespaces, const xmlChar** namespaces, int nb_attributes,
+                  int nb_defaulted, const xmlChar** attributes) {
+  xmlSAX2StartElementNs(ctx, localname, prefix, uri, nb_namespaces, namespaces, nb_attributes,
+                        nb_defaulted, attributes);
+  countElement(ctx);
 }
 
 // Runs libxml2 over `bytes` with the hub's parser options and DTD refusal; with build_tree false
 // every tree-building SAX callback is removed (well-formedness, namespaces and entity references
 // are still checked by the parser itself).
-Result<void> runParser(std::string_view bytes, bool build_tree, ParseRun& run) {
+Result<void> runParser(std::string_view bytes, bool build_tree, size_t max_elements,
+                       ParseRun& run) {
   if (bytes.empty()) return unexpected(errc::kNotXml, "empty document");
   if (bytes.size() > static_cast<size_t>(INT_MAX)) {
     return unexpected(errc::kTooLarge, "XML document too large");
@@ -83,7 +104,10 @@ Result<void> runParser(std::string_view bytes, bool build_tree, ParseRun& run) {
   ctxt->sax->initialized = XML_SAX2_MAGIC;
   ctxt->sax->serror = parserError;
   ctxt->sax->internalSubset = refuseDoctype;
-  if (!build_tree) {
+  run.sink.max_elements = max_elements;
+  if (build_tree) {
+    ctxt->sax->startElementNs = buildElement;
+  } else {
     xmlSAXHandler* sax = ctxt->sax;
     sax->startDocument = nullptr;
     sax->endDocument = nullptr;
@@ -97,16 +121,34 @@ Result<void> runParser(std::string_view bytes, bool build_tree, ParseRun& run) {
     sax->comment = nullptr;
     sax->processingInstruction = nullptr;
     sax->reference = nullptr;
-    sax->getEntity = nullptr;
+    // getEntity stays: after a fatal error libxml2 may declare entities in a document of its own,
+    // and both parse and check must resolve references against the same declarations.
   }
   xmlCtxtUseOptions(ctxt, kParseOptions);
   xmlParseDocument(ctxt);
   return {};
 }
 
-Result<void> verdict(ParseRun& run, xmlDocPtr doc, bool has_root) {
-  if (run.sink.dtd_seen ||
-      (doc != nullptr && (doc->intSubset != nullptr || doc->extSubset != nullptr))) {
+// Whether libxml2 read a <!DOCTYPE>, decided from the parser context alone so that parse and check
+// see the same thing. Normally the refusal hook notes it. After a fatal error before the DOCTYPE
+// (e.g. a malformed XML declaration) libxml2 turns the SAX callbacks off, so the hook never runs;
+// it still reads the DOCTYPE into the context (its name, external identifiers) and, for an entity
+// declaration, builds a "SAX compatibility" document (ctxt->myDoc) holding the internal subset.
+bool carriesDtd(const ParseRun& run) {
+  const xmlParserCtxt* ctxt = run.ctxt.get();
+  const xmlDoc* doc = ctxt->myDoc;
+  return run.sink.dtd_seen || ctxt->intSubName != nullptr || ctxt->extSubURI != nullptr ||
+         ctxt->extSubSystem != nullptr ||
+         (doc != nullptr && (doc->intSubset != nullptr || doc->extSubset != nullptr));
+}
+
+// The one verdict of parse and check, taken before ctxt->myDoc is adopted or freed.
+Result<void> verdict(const ParseRun& run, bool has_root) {
+  if (run.sink.too_many_elements) {
+    return unexpected(errc::kTooLarge, "XML document has more than " +
+                                           std::to_string(run.sink.max_elements) + " elements");
+  }
+  if (carriesDtd(run)) {
     return unexpected(errc::kForbiddenDtd,
                       "document carries a DTD (<!DOCTYPE>); DTDs and entity declarations are "
                       "refused");
@@ -121,23 +163,25 @@ Result<void> verdict(ParseRun& run, xmlDocPtr doc, bool has_root) {
 
 }  // namespace
 
-Result<void> Document::checkWellFormed(std::string_view bytes, size_t max_bytes) {
+Result<void> Document::checkWellFormed(std::string_view bytes, size_t max_bytes,
+                                       size_t max_elements) {
   if (auto r = withinLimit(bytes, max_bytes); !r) return r;
   ParseRun run;
-  if (auto r = runParser(bytes, false, run); !r) return r;
+  if (auto r = runParser(bytes, false, max_elements, run); !r) return r;
+  Result<void> v = verdict(run, run.sink.element_seen);
   // libxml2 may build a document even without tree callbacks (an entity declaration read after a
   // fatal error makes one "for SAX compatibility"); nothing owns it but us.
   xmlFreeDoc(std::exchange(run.ctxt->myDoc, nullptr));
-  return verdict(run, nullptr, run.sink.element_seen);
+  return v;
 }
 
-Result<Document> Document::parse(std::string_view bytes) {
+Result<Document> Document::parse(std::string_view bytes, size_t max_elements) {
   ParseRun run;
-  if (auto r = runParser(bytes, true, run); !r) return unexpected(r.error());
-  Document doc(run.ctxt->myDoc);  // owns whatever was built, freed on every error path
-  run.ctxt->myDoc = nullptr;
-  const bool has_root = doc.raw() != nullptr && xmlDocGetRootElement(doc.raw()) != nullptr;
-  if (auto v = verdict(run, doc.raw(), has_root); !v) return unexpected(v.error());
+  if (auto r = runParser(bytes, true, max_elements, run); !r) return unexpected(r.error());
+  const xmlDoc* built = run.ctxt->myDoc;
+  Result<void> v = verdict(run, built != nullptr && xmlDocGetRootElement(built) != nullptr);
+  Document doc(std::exchange(run.ctxt->myDoc, nullptr));  // freed on every error path
+  if (!v) return unexpected(v.error());
   return doc;
 }
 

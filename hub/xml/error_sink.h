@@ -45,11 +45,14 @@ struct ErrorSink {
     std::string path;     // element path when the error names a node
     std::string message;  // one line; value-free unless with_file
   };
-  std::vector<Entry> entries;  // first kKeep errors (level >= XML_ERR_ERROR)
-  size_t errors = 0;           // all errors seen
-  bool dtd_seen = false;       // set by Document's internalSubset hook
-  bool element_seen = false;   // set by Document's well-formedness check (no tree built)
-  bool with_path = false;      // compute Entry::path from the error node
+  std::vector<Entry> entries;      // first kKeep errors (level >= XML_ERR_ERROR)
+  size_t errors = 0;               // all errors seen
+  bool dtd_seen = false;           // set by Document's internalSubset hook
+  bool element_seen = false;       // set by Document's well-formedness check (no tree built)
+  size_t max_elements = 0;         // Document's element bound (0: none) ...
+  size_t elements = 0;             // ... the elements read so far ...
+  bool too_many_elements = false;  // ... and whether it stopped the parser
+  bool with_path = false;          // compute Entry::path from the error node
   // The sink reads a configuration file the operator wrote (an XSD or XSL being loaded): keep
   // Entry::file and libxml2's message as it is, its quotes being that file's own text. Every other
   // sink reads data (events, products, partner responses) and keeps value-free messages only.

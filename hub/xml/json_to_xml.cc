@@ -1,9 +1,12 @@
 #include "hub/xml/json_to_xml.h"
 
+#include <algorithm>
 #include <boost/json/basic_parser_impl.hpp>
 #include <cctype>
 #include <cmath>
+#include <cstring>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "hub/core/error_codes.h"
@@ -17,6 +20,31 @@ namespace json = boost::json;
 using json::error_code;
 using json::string_view;
 
+// The keys of one object, for the duplicate check: a short list scanned in order (most objects
+// have a handful of keys), a hash set once the object grows, so that an object of a hundred
+// thousand keys costs linear time, not quadratic.
+class KeySet {
+ public:
+  // False when `key` was already there.
+  bool insert(const std::string& key) {
+    if (set_.empty()) {
+      if (std::find(list_.begin(), list_.end(), key) != list_.end()) return false;
+      list_.push_back(key);
+      if (list_.size() > kListMax) {
+        set_.insert(list_.begin(), list_.end());
+        list_.clear();
+      }
+      return true;
+    }
+    return set_.insert(key).second;
+  }
+
+ private:
+  static constexpr size_t kListMax = 16;
+  std::vector<std::string> list_;
+  std::unordered_set<std::string> set_;
+};
+
 class XmlWriter {
  public:
   constexpr static std::size_t max_object_size = std::size_t(-1);
@@ -24,8 +52,8 @@ class XmlWriter {
   constexpr static std::size_t max_key_size = std::size_t(-1);
   constexpr static std::size_t max_string_size = std::size_t(-1);
 
-  XmlWriter(size_t max_depth, size_t size_hint) : max_depth_(max_depth) {
-    out_.reserve(size_hint + size_hint / 2 + 128);
+  XmlWriter(const JsonLimits& limits, size_t size_hint) : limits_(limits) {
+    out_.reserve(std::min(size_hint + size_hint / 2 + 128, limits.max_output_bytes));
   }
 
   bool on_document_begin(error_code&) { return true; }
@@ -35,6 +63,7 @@ class XmlWriter {
 
   bool on_object_begin(error_code& ec) {
     if (frames_.empty()) {
+      if (!countElement(ec)) return false;
       frames_.push_back(Frame{false, "event", {}, 0, {}});
       out_ += "<event xmlns:xsi=\"";
       out_ += kXsiNamespace;
@@ -43,13 +72,13 @@ class XmlWriter {
     }
     if (!checkDepth(ec)) return false;
     std::string name = valueName();
-    open(name);
+    if (!open(name, ec)) return false;
     frames_.push_back(Frame{false, std::move(name), valueToken(), 0, {}});
     return true;
   }
 
-  bool on_object_end(std::size_t, error_code&) {
-    close(frames_.back().name);
+  bool on_object_end(std::size_t, error_code& ec) {
+    if (!close(frames_.back().name, ec)) return false;
     frames_.pop_back();
     afterValue();
     return true;
@@ -66,8 +95,9 @@ class XmlWriter {
     return true;
   }
 
-  bool on_array_end(std::size_t n, error_code&) {
+  bool on_array_end(std::size_t n, error_code& ec) {
     if (n == 0) {
+      if (!countElement(ec) || !outputFits(ec, frames_.back().name.size() + 64)) return false;
       out_ += '<';
       out_ += frames_.back().name;
       out_ += " json:array=\"empty\" xmlns:json=\"";
@@ -79,13 +109,10 @@ class XmlWriter {
     return true;
   }
 
-  bool on_key_part(string_view s, std::size_t, error_code&) {
-    buf_.append(s.data(), s.size());
-    return true;
-  }
+  bool on_key_part(string_view s, std::size_t, error_code& ec) { return appendPart(s, ec); }
 
   bool on_key(string_view s, std::size_t, error_code& ec) {
-    buf_.append(s.data(), s.size());
+    if (!appendPart(s, ec)) return false;
     key_.swap(buf_);
     buf_.clear();
     // A key that is no XML name may be any text (a name, a number): it is never quoted, the
@@ -93,29 +120,22 @@ class XmlWriter {
     if (std::string why = internal::elementNameProblem(key_); !why.empty()) {
       return failAt(objectPointer(), ec, errc::kInvalidInput, "a key that " + why);
     }
-    std::vector<std::string>& seen = frames_.back().keys;
-    for (const std::string& k : seen) {
-      if (k == key_) {
-        return failAt(objectPointer(), ec, errc::kInvalidInput, "duplicate key '" + key_ + "'");
-      }
+    if (!frames_.back().keys.insert(key_)) {
+      return failAt(objectPointer(), ec, errc::kInvalidInput, "duplicate key '" + key_ + "'");
     }
-    seen.push_back(key_);
     return true;
   }
 
-  bool on_string_part(string_view s, std::size_t, error_code&) {
-    buf_.append(s.data(), s.size());
-    return true;
-  }
+  bool on_string_part(string_view s, std::size_t, error_code& ec) { return appendPart(s, ec); }
 
   bool on_string(string_view s, std::size_t, error_code& ec) {
-    buf_.append(s.data(), s.size());
+    if (!appendPart(s, ec)) return false;
     if (!scalarAllowed(ec)) return false;
     const std::string name = valueName();
-    open(name);
+    if (!open(name, ec)) return false;
     if (!appendEscaped(buf_, ec)) return false;
     buf_.clear();
-    close(name);
+    if (!close(name, ec)) return false;
     afterValue();
     return true;
   }
@@ -144,6 +164,7 @@ class XmlWriter {
 
   bool on_null(error_code& ec) {
     if (!scalarAllowed(ec)) return false;
+    if (!countElement(ec) || !outputFits(ec, valueName().size() + 20)) return false;
     out_ += '<';
     out_ += valueName();
     out_ += " xsi:nil=\"true\"/>";
@@ -159,11 +180,21 @@ class XmlWriter {
  private:
   struct Frame {
     bool is_array;
-    std::string name;               // element name of the object / key of the array
-    std::string token;              // JSON pointer token leading here ("" for the root)
-    size_t index;                   // arrays: index of the next element
-    std::vector<std::string> keys;  // objects: keys seen so far
+    std::string name;   // element name of the object / key of the array
+    std::string token;  // JSON pointer token leading here ("" for the root)
+    size_t index;       // arrays: index of the next element
+    KeySet keys;        // objects: keys seen so far
   };
+
+  // A pointer token as messages show it: a key past 64 bytes is cut at a character boundary and
+  // marked, so that a reason stays short however long the keys.
+  static std::string shown(const std::string& token) {
+    constexpr size_t kMax = 64;
+    if (token.size() <= kMax) return token;
+    size_t cut = kMax;
+    while (cut > 0 && (static_cast<unsigned char>(token[cut]) & 0xC0) == 0x80) --cut;
+    return token.substr(0, cut) + "...";
+  }
 
   // Pointer token of the value being read now.
   std::string valueToken() const {
@@ -174,15 +205,15 @@ class XmlWriter {
 
   std::string pointerOf(const std::string& last) const {
     std::string p;
-    for (size_t i = 1; i < frames_.size(); ++i) p += "/" + frames_[i].token;
-    if (!frames_.empty() && (frames_.back().is_array || !last.empty())) p += "/" + last;
+    for (size_t i = 1; i < frames_.size(); ++i) p += "/" + shown(frames_[i].token);
+    if (!frames_.empty() && (frames_.back().is_array || !last.empty())) p += "/" + shown(last);
     return p.empty() ? "(root)" : p;
   }
 
   // Pointer of the object being read (for key errors).
   std::string objectPointer() const {
     std::string p;
-    for (size_t i = 1; i < frames_.size(); ++i) p += "/" + frames_[i].token;
+    for (size_t i = 1; i < frames_.size(); ++i) p += "/" + shown(frames_[i].token);
     return p.empty() ? "(root)" : p;
   }
 
@@ -200,21 +231,64 @@ class XmlWriter {
     }
   }
 
-  void open(const std::string& name) {
+  bool open(const std::string& name, error_code& ec) {
+    if (!countElement(ec) || !outputFits(ec, name.size() + 2)) return false;
     out_ += '<';
     out_ += name;
     out_ += '>';
+    return true;
   }
-  void close(const std::string& name) {
+  bool close(const std::string& name, error_code& ec) {
+    if (!outputFits(ec, name.size() + 3)) return false;
     out_ += "</";
     out_ += name;
     out_ += '>';
+    return true;
+  }
+
+  // Bytes `s` takes once escaped (appendEscapedText's rule).
+  static size_t escapedSize(const std::string& s) {
+    size_t n = s.size();
+    for (char c : s) {
+      if (c == '&' || c == '\r') n += 4;
+      if (c == '<' || c == '>') n += 3;
+    }
+    return n;
+  }
+
+  // The resource bounds (JsonLimits), each checked as the conversion goes.
+  bool countElement(error_code& ec) {
+    if (++elements_ <= limits_.max_elements) return true;
+    return fail(ec, errc::kTooLarge,
+                "more than " + std::to_string(limits_.max_elements) + " elements");
+  }
+  // Also keeps the output's capacity within the bound (plain doubling would reserve up to twice
+  // the bound): a message that nears the bound costs the bound, not more.
+  bool outputFits(error_code& ec, size_t more = 0) {
+    const size_t need = out_.size() + more;
+    if (need <= limits_.max_output_bytes) {
+      if (need > out_.capacity())
+        out_.reserve(std::min(std::max(need, 2 * out_.capacity()), limits_.max_output_bytes));
+      return true;
+    }
+    return fail(
+        ec, errc::kTooLarge,
+        "the XML form exceeds " + std::to_string(limits_.max_output_bytes) + " bytes of XML");
+  }
+  bool appendPart(string_view s, error_code& ec) {
+    if (buf_.size() + s.size() > limits_.max_string_bytes) {
+      return fail(
+          ec, errc::kTooLarge,
+          "a string or key longer than " + std::to_string(limits_.max_string_bytes) + " bytes");
+    }
+    buf_.append(s.data(), s.size());
+    return true;
   }
 
   bool checkDepth(error_code& ec) {
-    if (frames_.size() + 1 > max_depth_) {
+    if (frames_.size() + 1 > limits_.max_depth) {
       return fail(ec, errc::kInvalidInput,
-                  "nesting deeper than " + std::to_string(max_depth_) + " levels");
+                  "nesting deeper than " + std::to_string(limits_.max_depth) + " levels");
     }
     return true;
   }
@@ -227,9 +301,9 @@ class XmlWriter {
   bool scalarText(const char* text, error_code& ec) {
     if (!scalarAllowed(ec)) return false;
     const std::string& name = valueName();
-    open(name);
+    if (!open(name, ec) || !outputFits(ec, std::strlen(text))) return false;
     out_ += text;
-    close(name);
+    if (!close(name, ec)) return false;
     afterValue();
     return true;
   }
@@ -243,6 +317,7 @@ class XmlWriter {
 
   // Validates UTF-8 and XML 1.0 characters while escaping into out_.
   bool appendEscaped(const std::string& s, error_code& ec) {
+    if (!outputFits(ec, escapedSize(s))) return false;  // before the output grows
     const internal::TextProblem p = internal::appendEscapedText(s, out_);
     switch (p.kind) {
       case internal::TextProblem::kNone:
@@ -267,7 +342,8 @@ class XmlWriter {
     return false;
   }
 
-  size_t max_depth_;
+  const JsonLimits limits_;
+  size_t elements_ = 0;
   std::string out_;
   std::vector<Frame> frames_;
   std::string key_;  // the key of the member being read
@@ -282,7 +358,7 @@ Result<std::string> jsonToXml(std::string_view json_text, const JsonLimits& limi
   json::parse_options opts;
   opts.max_depth = limits.max_depth + 2;  // our own bound triggers first, with a pointer
   opts.allow_invalid_utf8 = true;         // checked by XmlWriter, with a pointer
-  json::basic_parser<XmlWriter> parser(opts, limits.max_depth, json_text.size());
+  json::basic_parser<XmlWriter> parser(opts, limits, json_text.size());
   error_code ec;
   const size_t used = parser.write_some(false, json_text.data(), json_text.size(), ec);
   XmlWriter& w = parser.handler();

@@ -1,6 +1,6 @@
 #pragma once
 // jsonToXml: the ONE documented, lossless rule that turns a JSON event body into the event's XML
-// form (SPEC §3). Full text with examples: docs/json-to-xml.md.
+// form. Full text with examples: docs/json-to-xml.md.
 //
 //  1. The top level must be a JSON object; it becomes the root element <event>, which declares
 //     xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance". No other namespace is used (elements
@@ -23,9 +23,14 @@
 // characters XML 1.0 cannot carry (C0 controls other than tab, LF, CR; U+FFFE, U+FFFF; lone
 // surrogates from \u escapes); numbers that do not fit a finite double (1e999, -1e999) or underflow
 // to zero (1e-999); nesting of objects/arrays deeper than JsonLimits::max_depth (the root object is
-// depth 1). No value is echoed in messages (values and rejected keys may hold personal data): a
-// message is a pointer (made of keys that are XML names, and array indexes), the rule that failed
-// and at most a byte offset or a code point.
+// depth 1). Resource bounds, each checked while converting (the conversion stops at the first
+// one crossed, errc::kTooLarge, so a hostile message costs at most about its bounds, never a
+// multiple of its size): more XML elements than JsonLimits::max_elements (every element counts:
+// the root, objects, scalars, nulls, empty arrays); a string or key longer than
+// max_string_bytes; an XML form longer than max_output_bytes (long keys repeated in an array grow
+// the XML far beyond the JSON). No value is echoed in messages (values and rejected keys may hold
+// personal data): a message is a pointer (made of keys that are XML names, and array indexes), the
+// rule that failed and at most a byte offset or a code point.
 //
 // Hot path: SAX parse (boost::json::basic_parser) straight into the output string, no DOM.
 #include <cstddef>
@@ -38,12 +43,16 @@ namespace hub::xml {
 
 struct JsonLimits {
   size_t max_depth = 64;
+  size_t max_elements = 10000;
+  size_t max_string_bytes = 4u << 20;
+  size_t max_output_bytes = 16u << 20;
 };
 
 inline constexpr const char* kXsiNamespace = "http://www.w3.org/2001/XMLSchema-instance";
 inline constexpr const char* kJsonNamespace = "urn:ketenhub:json";
 
-// Returns the XML text (UTF-8, no XML declaration) or errc::kNotJson / errc::kInvalidInput.
+// Returns the XML text (UTF-8, no XML declaration) or errc::kNotJson / errc::kInvalidInput /
+// errc::kTooLarge.
 Result<std::string> jsonToXml(std::string_view json, const JsonLimits& limits = {});
 
 }  // namespace hub::xml

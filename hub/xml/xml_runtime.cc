@@ -1,7 +1,9 @@
 #include "hub/xml/xml_runtime.h"
 
 #include <libexslt/exslt.h>
+#include <libxml/globals.h>
 #include <libxml/parser.h>
+#include <libxml/xmlerror.h>
 #include <libxslt/security.h>
 #include <libxslt/xslt.h>
 
@@ -20,6 +22,10 @@ int allowReadOnlyAtCompileTime(xsltSecurityPrefsPtr, xsltTransformContextPtr ctx
   return ctxt == nullptr ? 1 : 0;
 }
 
+// The generic and structured handlers of errors raised outside a context with its own handler.
+void dropGenericError(void*, const char*, ...) {}
+void dropStructuredError(void*, xmlErrorPtr) {}
+
 }  // namespace
 
 namespace internal {
@@ -28,6 +34,10 @@ _xsltSecurityPrefs* securityPrefs() { return g_prefs.load(std::memory_order_acqu
 
 XmlRuntime::XmlRuntime() {
   xmlInitParser();
+  xmlThrDefSetGenericErrorFunc(nullptr, dropGenericError);
+  xmlThrDefSetStructuredErrorFunc(nullptr, dropStructuredError);
+  xmlSetGenericErrorFunc(nullptr, dropGenericError);
+  xmlSetStructuredErrorFunc(nullptr, dropStructuredError);
   exsltRegisterAll();
   xsltSecurityPrefsPtr prefs = xsltNewSecurityPrefs();
   xsltSetSecurityPrefs(prefs, XSLT_SECPREF_READ_FILE, allowReadOnlyAtCompileTime);

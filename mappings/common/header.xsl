@@ -1,7 +1,7 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
   Shared by every product mapping (xsl:include it): the standard stylesheet parameters the hub
-  passes (all strings, SPEC §3) and the product header.
+  passes (all strings, docs/json-to-xml.md) and the product header.
 
   Call template "header" with $ns (the product namespace), $product-name, $product-version and
   $zaaknummer; it writes header/{messageId, deliveryId, sender/{name, oin}, receiver,

@@ -101,7 +101,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   fuzz::check(!r.event_xml.empty(), "an accepted event has its XML form");
   fuzz::check(r.env.body == sent.body, "the stored body is the received body");
   auto again =
-      engine::eventXmlForm(sent.content_type, sent.body, runtime->cfg->intake.max_json_depth);
+      engine::eventXmlForm(sent.content_type, sent.body, engine::eventLimits(runtime->cfg->intake));
   fuzz::check(again.has_value() && *again == r.event_xml,
               "eventXmlForm of the stored body equals intake's XML form", r.event_xml);
   const Route* route = runtime->cfg->findRoute(sent.event_type);

@@ -1,5 +1,5 @@
-// Fuzz target: hub/xml/json_to_xml.h jsonToXml, the JSON -> XML rule of SPEC §3, on arbitrary
-// bytes. Beyond memory safety (ASan, UBSan) it checks the converter's promises:
+// Fuzz target: hub/xml/json_to_xml.h jsonToXml, the JSON -> XML rule (docs/json-to-xml.md), on
+// arbitrary bytes. Beyond memory safety (ASan, UBSan) it checks the converter's promises:
 //  - success: the output is <event xmlns:xsi=...>...</event> that the hub's own safe parser
 //    (parseUntrusted, parseTrusted, checkWellFormed) accepts, with root element "event";
 //  - failure: errc::kNotJson or errc::kInvalidInput, one line, starting with the JSON pointer of

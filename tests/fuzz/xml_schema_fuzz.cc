@@ -47,19 +47,6 @@ bool parseCode(const std::string& code) {
   return code == errc::kNotXml || code == errc::kForbiddenDtd || code == errc::kTooLarge;
 }
 
-// Open finding (README.md): after a fatal error before <!DOCTYPE (SAX off, so the DTD refusal
-// hook never runs), libxml2 still reads the internal subset and declares its internal entities in
-// a "SAX compatibility" document. parse() counts that document's DTD (forbidden_dtd) and resolves
-// the entities; checkWellFormed does neither (not_xml, "Entity 'x' not defined"). Both refuse the
-// input. Tolerated for inputs with a <!DOCTYPE unless KETENHUB_FUZZ_STRICT is set, so that the
-// harness keeps looking for other differences.
-bool knownMismatch(std::string_view bytes, const Error& parsed, const Error& checked) {
-  static const bool strict = std::getenv("KETENHUB_FUZZ_STRICT") != nullptr;
-  if (strict || bytes.find("<!DOCTYPE") == std::string_view::npos) return false;
-  return checked.code == errc::kNotXml &&
-         (parsed.code == errc::kForbiddenDtd || parsed.code == errc::kNotXml);
-}
-
 // The "line L col C" of each error in a message. The texts themselves may differ: without the
 // tree callbacks libxml2 words some messages shorter (e.g. "Double hyphen within comment" without
 // the comment's text).
@@ -94,11 +81,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!doc) {
     const Error& e = doc.error();
     fuzz::check(parseCode(e.code), "parse error code", e.code);
-    if (!knownMismatch(bytes, e, wf.error())) {
-      fuzz::check(e.code == wf.error().code, "parse error codes agree", e.code);
-      fuzz::check(positions(e.message) == positions(wf.error().message),
-                  "parse errors agree on their positions", e.message + " | " + wf.error().message);
-    }
+    fuzz::check(e.code == wf.error().code, "parse error codes agree", e.code);
+    fuzz::check(positions(e.message) == positions(wf.error().message),
+                "parse errors agree on their positions", e.message + " | " + wf.error().message);
     fuzz::check(!fuzz::hasControl(e.message), "parse error is one line", e.message);
     return 0;
   }

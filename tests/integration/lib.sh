@@ -53,10 +53,17 @@ kh_wait_until() {
   done
 }
 
-# The test PKI is made once per build tree and copied into each test's work dir.
+# The test PKI is made once (per version of make-test-pki.sh) and copied into each test's work
+# dir; made again when its certificates have less than 60 days left (the hub warns under 30).
 kh_pki() {
-  local cache="${KETENHUB_PKI_CACHE:-/tmp/ketenhub-test-pki-$(id -u)}"
+  local script_id
+  script_id=$(md5sum "$SRC/deploy/pki/make-test-pki.sh" | cut -c1-12)
+  local cache="${KETENHUB_PKI_CACHE:-/tmp/ketenhub-test-pki-$(id -u)}/$script_id"
   local key="${1:-rsa3072}"
+  if [ -f "$cache/$key/ca.crt" ] &&
+    ! openssl x509 -checkend $((60 * 86400)) -noout -in "$cache/$key/hub-sign.crt" >/dev/null; then
+    rm -rf "${cache:?}/$key"
+  fi
   if [ ! -f "$cache/$key/ca.crt" ]; then
     mkdir -p "$cache"
     local tmp

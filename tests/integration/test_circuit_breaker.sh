@@ -26,4 +26,26 @@ all() { [ "$(kh_sql "SELECT COUNT(*) FROM deliveries WHERE state='delivered'")" 
 kh_wait_until 30 all || kh_fail "not delivered after recovery: $(kh_sql "SELECT state, COUNT(*) FROM deliveries GROUP BY state")"
 closed() { curl -sf "http://127.0.0.1:$ADMIN_PORT/metrics" | grep 'ketenhub_circuit_open{partner="om"} 0' >/dev/null; }
 kh_wait_until 10 closed || kh_fail "circuit did not close"
+
+# The outage in the log, line by line: each failed attempt (with its reason code and the time of
+# the next attempt) and each change of the circuit, as JSON with ids and codes only.
+$PY - "$WORK/hub.log" <<'PY' || kh_fail "the outage is not in the log as it should be"
+import json, sys
+recs = []
+for line in open(sys.argv[1]):
+    try:
+        recs.append(json.loads(line))
+    except ValueError:
+        pass
+failed = [r for r in recs if r.get("msg") == "delivery attempt failed"]
+assert failed, "no 'delivery attempt failed' line"
+for r in failed:
+    for k in ("delivery_id", "partner", "channel", "attempt", "outcome", "reason_code", "reason", "next"):
+        assert r.get(k) not in (None, ""), (k, r)
+assert any(r["reason_code"] == "connect" and r["next_attempt_at"] for r in failed), failed[:3]
+changes = [(r["from"], r["to"]) for r in recs if r.get("msg") == "circuit changed" and r.get("partner") == "om"]
+assert ("closed", "open") in changes, changes
+assert changes[-1][1] == "closed", changes
+print("log: %d failed attempts, circuit %s" % (len(failed), " -> ".join([changes[0][0]] + [c[1] for c in changes])))
+PY
 kh_pass

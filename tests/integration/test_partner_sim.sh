@@ -60,7 +60,7 @@ start_sim() {
   PORT="$(cat "$T/$name.port")"
 }
 
-# A product template with an enveloped signature (SPEC §4), signed with the xmlsec1 CLI.
+# A product template with an enveloped signature, signed with the xmlsec1 CLI.
 sign() {  # sign IN OUT
   xmlsec1 --sign --privkey-pem "$PKI/hub-sign.key,$PKI/hub-sign.crt" --output "$2" "$1" \
     2>"$T/xmlsec.err" || die "xmlsec1 --sign failed: $(cat "$T/xmlsec.err")"

@@ -146,8 +146,8 @@ PY
 curl -sf "$A/metrics" >"$WORK/metrics" || kh_fail "metrics"
 grep -q '^ketenhub_retention_purged_total{kind="event_body"} 3$' "$WORK/metrics" || kh_fail "metrics: $(grep retention "$WORK/metrics")"
 grep -q '^ketenhub_retention_purged_total{kind="proposal_bodies"} 1$' "$WORK/metrics" || kh_fail "metrics: $(grep retention "$WORK/metrics")"
-grep -q '^ketenhub_retention_last_success_timestamp_seconds{} [0-9]' "$WORK/metrics" || kh_fail "no last-success metric"
-grep -q '^ketenhub_retention_failures_total{} 0$' "$WORK/metrics" || kh_fail "failures metric"
+grep -q '^ketenhub_retention_last_success_timestamp_seconds [0-9]' "$WORK/metrics" || kh_fail "no last-success metric"
+grep -q '^ketenhub_retention_failures_total 0$' "$WORK/metrics" || kh_fail "failures metric"
 
 # One audit record for the purge, with the counts and nobody's data; the trail is intact.
 $PY - "$WORK/audit" <<'PY' || kh_fail "audit"

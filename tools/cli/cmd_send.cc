@@ -1,4 +1,4 @@
-// `ketenhub send`: a test producer (SPEC §8). Sends EVENT.json as an AMQP 1.0 message (data
+// `ketenhub send`: a test producer. Sends EVENT.json as an AMQP 1.0 message (data
 // section) with the hub's properties over an unsettled sender link and waits for every outcome.
 #include <boost/json.hpp>
 #include <chrono>
@@ -22,14 +22,13 @@
 #include <proton/transport.hpp>
 #include <proton/uuid.hpp>
 #include <proton/work_queue.hpp>
-#include <set>
 #include <sstream>
 #include <string>
 
 #include "adapters/amqp/amqp_url.h"
-#include "hub/app/commands.h"
 #include "hub/core/result.h"
 #include "hub/core/time_format.h"
+#include "tools/cli/commands.h"
 
 namespace hub::app {
 namespace {
@@ -41,118 +40,6 @@ std::string generatedCaseId(const std::string& prefix, uint64_t n) {
 }
 
 using Clock = std::chrono::steady_clock;
-
-constexpr const char* kUsage =
-    "usage: ketenhub send EVENT.json --url amqp://HOST:PORT --address ADDR --event-type T "
-    "--case-id Z --actor A [--message-id ID (with --count: prefix of ID-000001...)] "
-    "[--correlation-id C] [--content-type TYPE] "
-    "[--count N] [--window W] [--rate PER_S] [--no-message-id] [--omit event-type|case-id|actor] "
-    "[--user U --password-file F] [--ca CA.pem [--cert CERT.pem --key KEY.pem]] (amqps: TLS, "
-    "host name checked; with a client certificate SASL EXTERNAL)";
-
-struct SendOptions {
-  std::string file, url, address, event_type, case_id, actor;
-  std::string message_id, correlation_id, content_type = "application/json";
-  std::string user, password_file;
-  std::string ca, cert, key;  // amqps
-  int count = 1;
-  int window = 500;
-  double rate = 0;  // messages per second, 0 = unlimited
-  bool no_message_id = false;
-  std::set<std::string> omit;
-};
-
-struct UsageError {
-  std::string message;
-};
-
-bool parseInt(const std::string& s, int* out) {
-  try {
-    size_t pos = 0;
-    const long v = std::stol(s, &pos);
-    if (pos != s.size() || v < 1 || v > 100000000) return false;
-    *out = static_cast<int>(v);
-    return true;
-  } catch (...) {
-    return false;
-  }
-}
-
-// Returns an empty message on success.
-std::string parseArgs(const Args& args, SendOptions* o) {
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    auto next = [&](std::string* dst) {
-      if (i + 1 >= args.size()) return false;
-      *dst = args[++i];
-      return true;
-    };
-    std::string v;
-    if (a == "--no-message-id") {
-      o->no_message_id = true;
-    } else if (a.rfind("--", 0) == 0) {
-      if (!next(&v)) return "option " + a + " needs a value";
-      if (a == "--url")
-        o->url = v;
-      else if (a == "--address")
-        o->address = v;
-      else if (a == "--event-type")
-        o->event_type = v;
-      else if (a == "--case-id")
-        o->case_id = v;
-      else if (a == "--actor")
-        o->actor = v;
-      else if (a == "--message-id")
-        o->message_id = v;
-      else if (a == "--correlation-id")
-        o->correlation_id = v;
-      else if (a == "--content-type")
-        o->content_type = v;
-      else if (a == "--user")
-        o->user = v;
-      else if (a == "--password-file")
-        o->password_file = v;
-      else if (a == "--ca")
-        o->ca = v;
-      else if (a == "--cert")
-        o->cert = v;
-      else if (a == "--key")
-        o->key = v;
-      else if (a == "--count") {
-        if (!parseInt(v, &o->count)) return "--count needs a positive integer";
-      } else if (a == "--window") {
-        if (!parseInt(v, &o->window)) return "--window needs a positive integer";
-      } else if (a == "--rate") {
-        try {
-          o->rate = std::stod(v);
-        } catch (...) {
-          return "--rate needs a number";
-        }
-        if (!(o->rate > 0)) return "--rate needs a positive number";
-      } else if (a == "--omit") {
-        if (v != "event-type" && v != "case-id" && v != "actor")
-          return "--omit takes event-type, case-id or actor";
-        o->omit.insert(v);
-      } else {
-        return "unknown option " + a;
-      }
-    } else if (o->file.empty()) {
-      o->file = a;
-    } else {
-      return "unexpected argument " + a;
-    }
-  }
-  if (o->file.empty()) return "missing EVENT.json";
-  if (o->url.empty()) return "missing --url";
-  if (o->address.empty()) return "missing --address";
-  if (o->event_type.empty() && !o->omit.count("event-type")) return "missing --event-type";
-  if (o->case_id.empty() && !o->omit.count("case-id")) return "missing --case-id";
-  if (o->actor.empty() && !o->omit.count("actor")) return "missing --actor";
-  if (!o->user.empty() && o->password_file.empty()) return "--user needs --password-file";
-  if (o->cert.empty() != o->key.empty()) return "--cert and --key go together";
-  if (!o->cert.empty() && o->ca.empty()) return "--cert needs --ca";
-  return {};
-}
 
 // Builds message i (0-based) of the run.
 class MessageFactory {
@@ -304,12 +191,7 @@ class SendClient : public proton::messaging_handler {
 
 }  // namespace
 
-int sendMain(const Args& args) {
-  SendOptions o;
-  if (std::string err = parseArgs(args, &o); !err.empty()) {
-    std::cerr << "send: " << err << "\n" << kUsage << "\n";
-    return 2;
-  }
+int sendMain(const SendOptions& o) {
   std::ifstream in(o.file, std::ios::binary);
   if (!in) {
     std::cerr << "send: cannot read " << o.file << "\n";

@@ -17,7 +17,7 @@ enum class RouteKind { kDeliver, kHealth, kNotFound, kMethodNotAllowed };
 // The query string is ignored.
 RouteKind classifyRoute(std::string_view method, std::string_view target);
 
-// The rest-xml headers of one delivery (SPEC §5).
+// The rest-xml headers of one delivery.
 struct DeliveryHeaders {
   std::string message_id;  // X-Message-Id: the delivery id, also the stored file name
   std::string case_id;     // X-Case-Id (may be empty)

@@ -151,4 +151,77 @@ TEST(AttemptRunner, NoNotificationsWithoutNotifyAndNoneWhileRetrying) {
   EXPECT_TRUE(rep2.result.outbox.empty());
 }
 
+// What one run counts: attempts per exchange, one finish per delivery, one switch per channel
+// that gave up; the deprecated ketenhub_deliveries_total keeps counting as it did.
+uint64_t attempts(const stats::Stats& s, const char* channel, const char* outcome) {
+  return s.counter("ketenhub_delivery_attempts_total",
+                   stats::labels({{"partner", "rvr"}, {"channel", channel}, {"outcome", outcome}}));
+}
+uint64_t finished(const stats::Stats& s, const char* channel, const char* state) {
+  return s.counter("ketenhub_deliveries_finished_total",
+                   stats::labels({{"partner", "rvr"}, {"channel", channel}, {"state", state}}));
+}
+
+TEST(AttemptRunnerMetrics, TwoFailuresThenAcceptedAreThreeAttemptsAndOneFinish) {
+  Fixture f({Outcome::retryable("HTTP 503", 503), Outcome::retryable("HTTP 503", 503),
+             Outcome::delivered(200, "")});
+  AttemptRunner runner(f.clock, f.stats);
+  DueDelivery d = f.delivery();
+  for (int i = 0; i < 3; ++i) {
+    auto rep = runner.run(*f.rt, d, f.random);
+    d.attempts = rep.result.attempt;
+    d.channel_attempts += 1;
+  }
+  EXPECT_EQ(attempts(f.stats, "rest-xml", "transient_error"), 2u);
+  EXPECT_EQ(attempts(f.stats, "rest-xml", "delivered"), 1u);
+  EXPECT_EQ(finished(f.stats, "rest-xml", "delivered"), 1u);
+  EXPECT_EQ(finished(f.stats, "rest-xml", "dead"), 0u);
+  EXPECT_EQ(f.stats.histogramCount("ketenhub_delivery_latency_seconds",
+                                   stats::labels({{"partner", "rvr"}})),
+            1u);
+}
+
+TEST(AttemptRunnerMetrics, ADeadDeliveryFinishesOnceOnItsLastChannel) {
+  Fixture f({Outcome::permanent("HTTP 400", 400)}, {Outcome::permanent("smtp 550")});
+  AttemptRunner runner(f.clock, f.stats);
+  DueDelivery d = f.delivery();
+  for (int channel = 0; channel < 3; ++channel) {  // the coupling, securemail, print
+    auto rep = runner.run(*f.rt, d, f.random);
+    d.channel_index = rep.result.channel_index;
+    d.channel = rep.result.next_channel;
+    d.reasons = rep.result.reasons;
+    d.deadline_at = rep.result.deadline_at;
+  }
+  for (const char* ch : {"rest-xml", "securemail", "print"})
+    EXPECT_EQ(attempts(f.stats, ch, "permanent_error"), 1u) << ch;
+  EXPECT_EQ(finished(f.stats, "print", "dead"), 1u);
+  uint64_t all_finished = 0;
+  for (const char* ch : {"rest-xml", "securemail", "print"})
+    for (const char* st : {"delivered", "dead"}) all_finished += finished(f.stats, ch, st);
+  EXPECT_EQ(all_finished, 1u);
+  auto switches = [&](const char* ch) {
+    return f.stats.counter("ketenhub_delivery_fallbacks_total",
+                           stats::labels({{"partner", "rvr"}, {"channel", ch}}));
+  };
+  EXPECT_EQ(switches("rest-xml"), 1u);
+  EXPECT_EQ(switches("securemail"), 1u);
+  EXPECT_EQ(switches("print"), 0u);
+  // The deprecated counter, unchanged: three attempt outcomes, two switches, one extra "dead".
+  EXPECT_EQ(f.stats.counter(
+                "ketenhub_deliveries_total",
+                stats::labels({{"partner", "rvr"}, {"channel", "print"}, {"outcome", "dead"}})),
+            1u);
+}
+
+TEST(AttemptRunnerMetrics, ASkippedAttemptIsNotCounted) {
+  Fixture f({Outcome::delivered(200, "")});
+  AttemptRunner runner(f.clock, f.stats);
+  (void)runner.run(*f.rt, f.delivery(), f.random, "circuit open");
+  for (const char* o : {"delivered", "transient_error", "permanent_error"})
+    EXPECT_EQ(attempts(f.stats, "rest-xml", o), 0u);
+  EXPECT_EQ(f.stats.counter("ketenhub_delivery_fallbacks_total",
+                            stats::labels({{"partner", "rvr"}, {"channel", "rest-xml"}})),
+            1u);
+}
+
 }  // namespace

@@ -80,13 +80,13 @@ TEST_F(IntakeProcessorTest, XmlFormDerivedFromTheBodyEqualsIntakes) {
   Envelope e = good();
   IntakeRecord r = engine::processEnvelope(rt_, good());
   ASSERT_FALSE(r.quarantined) << r.reason;
-  auto json = engine::eventXmlForm(e.content_type, e.body, rt_.cfg->intake.max_json_depth);
+  auto json = engine::eventXmlForm(e.content_type, e.body, engine::eventLimits(rt_.cfg->intake));
   ASSERT_TRUE(json.has_value()) << json.error().message;
   EXPECT_EQ(*json, r.event_xml);
-  auto xml = engine::eventXmlForm("application/xml; charset=utf-8", r.event_xml, 64);
+  auto xml = engine::eventXmlForm("application/xml; charset=utf-8", r.event_xml, {});
   ASSERT_TRUE(xml.has_value());
   EXPECT_EQ(*xml, r.event_xml);
-  auto other = engine::eventXmlForm("text/plain", "x", 64);
+  auto other = engine::eventXmlForm("text/plain", "x", {});
   ASSERT_FALSE(other.has_value());
   EXPECT_EQ(other.error().code, errc::kUnsupportedContentType);
 }

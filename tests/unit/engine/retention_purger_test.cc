@@ -79,11 +79,11 @@ TEST_F(RetentionPurgerTest, ARunPurgesInBatchesUntilNothingIsDueAndReportsIt) {
   EXPECT_EQ(st.last.events, 3);
   EXPECT_TRUE(st.last_error.empty());
   std::string text = stats_.renderPrometheus();
-  EXPECT_NE(text.find("ketenhub_retention_last_success_timestamp_seconds{} " +
+  EXPECT_NE(text.find("ketenhub_retention_last_success_timestamp_seconds " +
                       std::to_string(clock_.nowMs() / 1000)),
             std::string::npos)
       << text;
-  EXPECT_NE(text.find("ketenhub_retention_failures_total{} 0"), std::string::npos) << text;
+  EXPECT_NE(text.find("ketenhub_retention_failures_total 0\n"), std::string::npos) << text;
 }
 
 TEST_F(RetentionPurgerTest, YoungPayloadsStay) {

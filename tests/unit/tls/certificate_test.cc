@@ -26,8 +26,8 @@ TEST(Certificate, ReadsSigningCertificate) {
   EXPECT_EQ(info->signature_algorithm, "ecdsa-with-SHA256");  // issued by the P-256 test CA
   EXPECT_FALSE(info->sha1_signed);
   int64_t now = static_cast<int64_t>(std::time(nullptr));
-  EXPECT_GT(info->not_after_unix, now + 29 * 86400);
-  EXPECT_LE(info->not_after_unix, now + 31 * 86400);
+  EXPECT_GT(info->not_after_unix, now + 89 * 86400);
+  EXPECT_LE(info->not_after_unix, now + 91 * 86400);
 }
 
 TEST(Certificate, PartnerCertificatesCarryDistinctOins) {

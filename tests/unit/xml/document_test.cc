@@ -25,6 +25,29 @@ TEST(Document, ParsesAndSerializesWithDeclaration) {
   EXPECT_EQ(moved.rootName(), "a");
 }
 
+TEST(Document, ElementsAreBoundedWhileParsing) {
+  std::string xml = "<a>";
+  for (int i = 0; i < 10; ++i) xml += "<b/>";
+  xml += "</a>";
+  EXPECT_TRUE(Document::parseUntrusted(xml, 1u << 20, 11).has_value());
+  auto tree = Document::parseUntrusted(xml, 1u << 20, 10);
+  ASSERT_FALSE(tree.has_value());
+  EXPECT_EQ(tree.error().code, errc::kTooLarge);
+  EXPECT_EQ(tree.error().message, "XML document has more than 10 elements");
+  auto check = Document::checkWellFormed(xml, 1u << 20, 10);
+  ASSERT_FALSE(check.has_value());
+  EXPECT_EQ(check.error().code, errc::kTooLarge);
+  EXPECT_EQ(check.error().message, "XML document has more than 10 elements");
+  // A million tiny elements (4 MB) stop at the default bound instead of becoming a huge tree.
+  std::string many = "<a>";
+  for (int i = 0; i < 1000000; ++i) many += "<b/>";
+  many += "</a>";
+  auto m = Document::parseUntrusted(many, 8u << 20);
+  ASSERT_FALSE(m.has_value());
+  EXPECT_EQ(m.error().message, "XML document has more than 100000 elements");
+  EXPECT_TRUE(Document::parseTrusted(many).has_value());  // the hub's own XML is not bounded
+}
+
 TEST(Document, RefusesAnyDtd) {
   auto r = Document::parseUntrusted("<!DOCTYPE a><a/>");
   ASSERT_FALSE(r.has_value());

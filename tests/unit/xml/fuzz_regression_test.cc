@@ -2,6 +2,7 @@
 // also a seed under tests/fuzz/corpus/xml_schema/.
 #include <gtest/gtest.h>
 #include <libxml/globals.h>
+#include <libxml/parser.h>
 #include <libxml/xmlerror.h>
 #include <libxml/xmlmemory.h>
 
@@ -82,17 +83,70 @@ TEST(FuzzRegression, ParseErrorsCarryNoControlCharacterFromTheInput) {
     EXPECT_FALSE(static_cast<unsigned char>(c) < 0x20 || c == 0x7f) << parsed.error().message;
 }
 
-// Open (tests/fuzz/README.md, findings): for the same input parseUntrusted says forbidden_dtd (the
-// SAX-compatibility document has an internal subset) and checkWellFormed not_xml; document.h and
-// Document.WellFormedCheckAgreesWithParse promise the same code. Enable once verdict() decides both
-// alike (e.g. by ignoring the DTD of a document whose version is SAX_COMPAT_MODE).
-TEST(FuzzRegression, DISABLED_WellFormedCheckAndParseAgreeOnADtdAfterAMalformedDeclaration) {
-  const std::string in = "<?xml v?><!DOCTYPE e [<!ENTITY x \"y";
+// After a fatal error before <!DOCTYPE (here a malformed XML declaration) libxml2 turns the SAX
+// callbacks off, so the DTD refusal hook never runs; it still reads the DOCTYPE and declares the
+// internal entities in a "SAX compatibility" document. parseUntrusted counted that document's DTD
+// (forbidden_dtd) and resolved &x; from it, checkWellFormed did neither (not_xml, "Entity 'x' not
+// defined"). Both now take their verdict from the same parser state: forbidden_dtd.
+TEST(FuzzRegression, WellFormedCheckAndParseAgreeOnADtdAfterAMalformedDeclaration) {
+  for (const std::string in : {
+           "<?xml v?><!DOCTYPE e [<!ENTITY x \"y",
+           "<?xml version=\"1.0\"x?><!DOCTYPE e [<!ENTITY x \"y\">]><e>&x;</e>",
+           "<?xml version=\"1.0\"\xff\b?><!DOCTYPE event [<!ENTITY x \"y\">]><event>&x;</event>",
+           "<?xml v?><!DOCTYPE e><e/>",
+           "<?xml v?><!DOCTYPE e SYSTEM \"http://127.0.0.1:9/e.dtd\"><e/>",
+       }) {
+    auto parsed = Document::parseUntrusted(in);
+    auto checked = Document::checkWellFormed(in);
+    ASSERT_FALSE(parsed.has_value()) << in;
+    ASSERT_FALSE(checked.has_value()) << in;
+    EXPECT_EQ(parsed.error().code, errc::kForbiddenDtd) << in << ": " << parsed.error().message;
+    EXPECT_EQ(checked.error().code, errc::kForbiddenDtd) << in << ": " << checked.error().message;
+  }
+}
+
+// A DOCTYPE without a name is no DOCTYPE to libxml2 (not_xml in both), yet it reads the entity
+// declarations after it: check resolved none of them ("Entity 'x' not defined"), parse did.
+TEST(FuzzRegression, WellFormedCheckAndParseReportTheSameErrorsAfterANamelessDoctype) {
+  const std::string in = "<?xml v?><!DOCTYPE [<!ENTITY x \"y\">]><e>&x;</e>";
   auto parsed = Document::parseUntrusted(in);
   auto checked = Document::checkWellFormed(in);
   ASSERT_FALSE(parsed.has_value());
   ASSERT_FALSE(checked.has_value());
-  EXPECT_EQ(parsed.error().code, checked.error().code);
+  EXPECT_EQ(parsed.error().code, errc::kNotXml);
+  EXPECT_EQ(parsed.error().message, checked.error().message);
+}
+
+int g_entity_loads = 0;
+
+xmlParserInputPtr countingLoader(const char*, const char*, xmlParserCtxtPtr) {
+  ++g_entity_loads;
+  return nullptr;
+}
+
+// Neither call ever asks for an external entity or DTD, with or without an earlier fatal error
+// (the SAX callbacks being off must not open another way in).
+TEST(FuzzRegression, NoExternalEntityIsLoadedAfterAMalformedDeclaration) {
+  const xmlExternalEntityLoader previous = xmlGetExternalEntityLoader();
+  xmlSetExternalEntityLoader(countingLoader);
+  g_entity_loads = 0;
+  for (const std::string decl : {"", "<?xml v?>", "<?xml version=\"1.0\"x?>"}) {
+    for (const std::string rest : {
+             "<!DOCTYPE e SYSTEM \"file:///etc/hostname\"><e/>",
+             "<!DOCTYPE e [<!ENTITY % p SYSTEM \"file:///etc/hostname\"> %p;]><e/>",
+             "<!DOCTYPE e [<!ENTITY x SYSTEM \"file:///etc/hostname\">]><e>&x;</e>",
+         }) {
+      const std::string in = decl + rest;
+      auto parsed = Document::parseUntrusted(in);
+      auto checked = Document::checkWellFormed(in);
+      ASSERT_FALSE(parsed.has_value()) << in;
+      ASSERT_FALSE(checked.has_value()) << in;
+      EXPECT_EQ(parsed.error().code, errc::kForbiddenDtd) << in << ": " << parsed.error().message;
+      EXPECT_EQ(checked.error().code, errc::kForbiddenDtd) << in << ": " << checked.error().message;
+    }
+  }
+  xmlSetExternalEntityLoader(previous);
+  EXPECT_EQ(g_entity_loads, 0);
 }
 
 }  // namespace

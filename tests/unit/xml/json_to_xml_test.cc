@@ -186,5 +186,70 @@ TEST(JsonToXml, ArrayInsideArrayIsRefused) {
   expectError(R"({"a":[1,[2]]})", errc::kInvalidInput, "/a/1: an array directly inside an array");
 }
 
+// Each resource bound stops the conversion where it is crossed, with the place and the bound.
+TEST(JsonToXml, ElementsAreBounded) {
+  JsonLimits limits;
+  limits.max_elements = 5;  // the root and four more
+  EXPECT_TRUE(jsonToXml(R"({"a":[1,2],"b":null,"c":[]})", limits).has_value());
+  auto r = jsonToXml(R"({"a":[1,2,3,4,5]})", limits);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, errc::kTooLarge);
+  EXPECT_EQ(r.error().message, "/a/4: more than 5 elements");
+  auto nulls = jsonToXml(R"({"a":null,"b":null,"c":null,"d":null,"e":null})", limits);
+  ASSERT_FALSE(nulls.has_value());
+  EXPECT_EQ(nulls.error().message, "/e: more than 5 elements");
+  // A million-element array stops at the default bound, long before its XML is built.
+  std::string big = "{\"a\":[1";
+  for (int i = 1; i < 1000000; ++i) big += ",1";
+  big += "]}";
+  auto m = jsonToXml(big);
+  ASSERT_FALSE(m.has_value());
+  EXPECT_EQ(m.error().message, "/a/9999: more than 10000 elements");
+}
+
+TEST(JsonToXml, StringsAndKeysAreBounded) {
+  JsonLimits limits;
+  limits.max_string_bytes = 8;
+  EXPECT_TRUE(jsonToXml(R"({"abcdefgh":"12345678"})", limits).has_value());
+  auto s = jsonToXml(R"({"a":"123456789"})", limits);
+  ASSERT_FALSE(s.has_value());
+  EXPECT_EQ(s.error().code, errc::kTooLarge);
+  EXPECT_EQ(s.error().message, "/a: a string or key longer than 8 bytes");
+  auto k = jsonToXml(R"({"abcdefghi":1})", limits);
+  ASSERT_FALSE(k.has_value());
+  EXPECT_EQ(k.error().code, errc::kTooLarge);
+  EXPECT_THAT(k.error().message, HasSubstr("a string or key longer than 8 bytes"));
+}
+
+TEST(JsonToXml, OutputIsBounded) {
+  JsonLimits limits;
+  limits.max_output_bytes = 200;
+  // A long key repeated in an array grows the XML far beyond the JSON: stopped at the bound.
+  const std::string key(40, 'k');
+  auto r = jsonToXml("{\"" + key + "\":[1,1,1,1,1,1]}", limits);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, errc::kTooLarge);
+  EXPECT_EQ(r.error().message, "/" + key + "/1: the XML form exceeds 200 bytes of XML");
+  // A long key is cut in messages (at a character boundary), so reasons stay short.
+  const std::string longer = std::string(63, 'k') + "\xc3\xa9" + std::string(100, 'k');
+  auto cut = jsonToXml("{\"" + longer + "\":[1,1,1]}", limits);
+  ASSERT_FALSE(cut.has_value());
+  EXPECT_EQ(cut.error().message,
+            "/" + std::string(63, 'k') + ".../0: the XML form exceeds 200 bytes of XML");
+  // Escaping grows text five-fold: checked after escaping as well.
+  auto amps = jsonToXml("{\"a\":\"" + std::string(60, '&') + "\"}", limits);
+  ASSERT_FALSE(amps.has_value());
+  EXPECT_EQ(amps.error().message, "/a: the XML form exceeds 200 bytes of XML");
+  EXPECT_TRUE(jsonToXml(R"({"a":"&&"})", limits).has_value());
+}
+
+TEST(JsonToXml, DuplicateKeysInALargeObjectAreFoundInLinearTime) {
+  std::string obj = "{";
+  for (int i = 0; i < 9000; ++i) obj += (i ? ",\"k" : "\"k") + std::to_string(i) + "\":1";
+  EXPECT_TRUE(jsonToXml(obj + "}").has_value());
+  expectError(obj + ",\"k17\":2}", errc::kInvalidInput, "(root): duplicate key 'k17'");
+  expectError(R"({"a":1,"b":2,"a":3})", errc::kInvalidInput, "(root): duplicate key 'a'");
+}
+
 }  // namespace
 }  // namespace hub::xml
