@@ -162,6 +162,8 @@ TEST(ValueFreeMessage, ParserShapesDropInputTextAndNames) {
        "The default namespace declaration (xmlns) is not a valid URI"},
       {"Entity 'Pieter' not defined\n", "", "A reference names an entity that is not defined"},
       {"Comment not terminated \n<!--" + v.substr(0, 50) + "\n", "", "Comment not terminated"},
+      {"Double hyphen within comment: <!--" + v.substr(0, 50) + "\n", "",
+       "Double hyphen within comment"},
       {"CData section not finished\n" + v.substr(0, 50) + "\n", "", "CData section not finished"},
       {"Input is not proper UTF-8, indicate encoding !\nBytes: 0xFF 0x50 0x69 0x65\n", "",
        "Input is not proper UTF-8, indicate encoding !"},
