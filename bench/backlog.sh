@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# A partner down for hours while events keep coming: does the hub stay flat?
+# Two partners: `om` is down (nothing listens on its port: connect refused), `igj` is up. Every
+# crisis-measure event plans one delivery to each. Events arrive at a steady RATE until BACKLOG
+# deliveries to `om` wait; then om's simulator starts and the backlog drains.
+# Prints, against the backlog size: the hub's resident set (sampled every second), the intake rate
+# (from the store's receipt times), igj's intake-to-delivered latency (is the partner that is up
+# slowed down?); then the drain rate against the rate igj was served at, whether every case's
+# deliveries left in order (each case gets two events), and the store's size per 1,000
+# deliveries.
+# Usage: bash bench/backlog.sh [BACKLOG, default 1000000] (env: RATE events/s, default 1000;
+#        BUILD_DIR, default build-bench; KETENHUB_BIN to use a built binary). Needs about
+#        BACKLOG / RATE seconds plus the drain.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$PWD"
+BACKLOG="${1:-1000000}"
+RATE="${RATE:-1000}"
+bash deploy/install-deps.sh
+if [ -n "${KETENHUB_BIN:-}" ]; then
+  BIN="$KETENHUB_BIN"  # a binary built elsewhere (say which build type in the figures)
+else
+  BUILD="${BUILD_DIR:-$ROOT/build-bench}"
+  cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build "$BUILD" -j"$(nproc)" --target ketenhub >/dev/null
+  BIN="$BUILD/ketenhub"
+fi
+W="$(mktemp -d /tmp/ketenhub-backlog.XXXXXX)"
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$W"
+}
+trap cleanup EXIT
+port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+bash deploy/pki/make-test-pki.sh "$W/pki" --sign-key rsa2048 >/dev/null
+sim() {  # partner port
+  "$BIN" partner-sim --listen "127.0.0.1:$2" --partner "$1" \
+    --cert "$W/pki/partner-$1.crt" --key "$W/pki/partner-$1.key" --ca "$W/pki/ca.crt" \
+    --no-verify-signature --quiet >"$W/sim-$1.log" 2>&1 &
+  PIDS+=($!)
+}
+OM_PORT=$(port)
+IGJ_PORT=$(port)
+AMQP_PORT=$(port)
+ADMIN_PORT=$(port)
+sim igj "$IGJ_PORT"
+mkdir -p "$W/routes"
+cat >"$W/hub.yaml" <<YAML
+hub: {name: ketenhub-backlog, oin: "00000099000000000001"}
+intake:
+  credit_window: 1000
+  listen: [{name: local, url: "amqp://127.0.0.1:$AMQP_PORT", address: wvggz.events}]
+store: {sqlite: hub.db, group_commit_max: 2000}
+signing: {key: pki/hub-sign.key, certificate: pki/hub-sign.crt}
+admin: {listen: "127.0.0.1:$ADMIN_PORT"}
+retention: {payload_days: 30}
+paths: {routes: routes, mappings: $ROOT/mappings, schemas: $ROOT/schemas}
+YAML
+partner() {  # code port
+  cat <<YAML
+  $1:
+    name: partner $1
+    adapter: rest-xml
+    endpoint: https://localhost:$2/$1
+    tls: {ca: [pki/ca.crt], client_certificate: pki/hub-client.crt, client_key: pki/hub-client.key}
+    concurrency: 32
+    circuit_breaker: {failures: 5, open_for: 10s}
+YAML
+}
+{ echo "partners:"; partner om "$OM_PORT"; partner igj "$IGJ_PORT"; } >"$W/routes/partners.yaml"
+# A deadline far beyond the run: the backlog waits on the coupling, no fallback kicks in.
+cat >"$W/routes/bench.yaml" <<YAML
+routes:
+  - event_type: wvggz.crisismaatregel.genomen
+    deliver:
+      - {partner: om, product: kennisgeving-crisismaatregel, deadline: 14d, retry: {initial: 1s, factor: 2, max: 1m}}
+      - {partner: igj, product: melding-crisismaatregel, deadline: 14d}
+YAML
+"$BIN" run --config "$W/hub.yaml" >"$W/hub.log" 2>&1 &
+HUB=$!
+PIDS+=($HUB)
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$ADMIN_PORT/readyz" >/dev/null && break; sleep 0.1; done
+kill -0 "$HUB" 2>/dev/null || { echo "backlog: the hub did not start" >&2; tail -5 "$W/hub.log" >&2; exit 1; }
+sql() { sqlite3 -cmd ".timeout 30000" "$W/hub.db" "$@"; }
+received() {
+  curl -sf "http://127.0.0.1:$ADMIN_PORT/metrics" |
+    awk '/^ketenhub_events_received_total\{/ {n += $2} END {printf "%d", n}'
+}
+
+# Every second: seconds, events received, VmRSS kB.
+(
+  t0=$(date +%s)
+  while kill -0 "$HUB" 2>/dev/null; do
+    echo "$(($(date +%s) - t0)) $(received) $(awk '/VmRSS/ {print $2}' "/proc/$HUB/status")"
+    sleep 1
+  done
+) >"$W/samples.txt" 2>/dev/null &
+PIDS+=($!)
+
+EVENT="$ROOT/examples/events/wvggz.crisismaatregel.genomen.json"
+echo "backlog: $BACKLOG events at $RATE/s with om down (about $((BACKLOG / RATE)) s) ..."
+# Two rounds over the same cases (case ids CM-0344-2029-000001...): every case gets two events, so
+# the drain shows whether a case's deliveries still leave in order.
+for round in 1 2; do
+  "$BIN" send "$EVENT" --url "amqp://127.0.0.1:$AMQP_PORT" --address wvggz.events \
+    --event-type wvggz.crisismaatregel.genomen --actor bench:0344:load --case-id CM-0344-2029 \
+    --count "$((BACKLOG / 2))" --rate "$RATE" --window 1000 >>"$W/send.log" 2>&1
+done
+RSS_PILEUP=$(awk '{if ($3 > m) m = $3} END {print m}' "$W/samples.txt")
+igj_done() { [ "$(sql "SELECT COUNT(*) FROM deliveries WHERE partner='igj' AND state='delivered'")" -ge "$BACKLOG" ]; }
+for _ in $(seq 600); do igj_done && break; sleep 1; done
+WAITING=$(sql "SELECT COUNT(*) FROM deliveries WHERE partner='om' AND state NOT IN ('delivered','dead')")
+DB_BYTES=$(($(stat -c %s "$W/hub.db") + $(stat -c %s "$W/hub.db-wal" 2>/dev/null || echo 0)))
+
+# Intake rate and igj's latency around each backlog size: the 5,000 events before it.
+echo
+echo "backlog: om waiting $WAITING; peak RSS during the pile-up $((RSS_PILEUP / 1024)) MB"
+printf 'backlog: %10s %12s %14s %14s %10s\n' backlog "intake/s" "igj p50 ms" "igj p99 ms" "RSS MB"
+for k in 5000 $((BACKLOG / 4)) $((BACKLOG / 2)) $((BACKLOG * 3 / 4)) "$BACKLOG"; do
+  lo=$((k - 5000))
+  IFS="|" read -r t_lo t_hi <<<"$(sql "SELECT MIN(received_at), MAX(received_at) FROM (SELECT received_at FROM events ORDER BY id LIMIT 5000 OFFSET $lo)")"
+  rate=$(awk -v ms="$((t_hi - t_lo))" 'BEGIN { printf "%d", 5000 * 1000 / (ms > 0 ? ms : 1) }')
+  sql "SELECT d.final_at - e.received_at FROM deliveries d JOIN events e ON e.id = d.event_id
+       WHERE d.partner = 'igj' AND e.id IN (SELECT id FROM events ORDER BY id LIMIT 5000 OFFSET $lo)
+       ORDER BY 1" >"$W/lat.txt"
+  pct() { awk -v p="$1" '{a[NR]=$1} END {i=int(NR*p); if (i<1) i=1; print a[i]}' "$W/lat.txt"; }
+  rss=$(awk -v k="$k" '$2 >= k {print int($3 / 1024); exit}' "$W/samples.txt")
+  printf 'backlog: %10d %12d %14s %14s %10s\n' "$k" "$rate" "$(pct 0.5)" "$(pct 0.99)" "${rss:-?}"
+done
+IFS="|" read -r I0 I1 <<<"$(sql "SELECT MIN(final_at), MAX(final_at) FROM deliveries WHERE partner='igj'")"
+IGJ_RATE=$(awk -v n="$BACKLOG" -v ms="$((I1 - I0))" 'BEGIN { printf "%d", n * 1000 / (ms > 0 ? ms : 1) }')
+
+echo "backlog: om comes back; draining $WAITING deliveries ..."
+START_MS=$(($(date +%s%N) / 1000000))
+sim om "$OM_PORT"
+om_done() { [ "$(sql "SELECT COUNT(*) FROM deliveries WHERE partner='om' AND state='delivered'")" -ge "$BACKLOG" ]; }
+for _ in $(seq 7200); do om_done && break; sleep 1; done
+om_done || echo "backlog: the backlog did not drain within 2 hours" >&2
+END_MS=$(sql "SELECT MAX(final_at) FROM deliveries WHERE partner='om'")
+DRAIN_RATE=$(awk -v n="$WAITING" -v ms="$((END_MS - START_MS))" 'BEGIN { printf "%d", n * 1000 / (ms > 0 ? ms : 1) }')
+RSS_PEAK=$(awk '/VmHWM/ {print $2}' "/proc/$HUB/status")
+# Per-case order: a case's om deliveries were finished in the order of its events.
+OUT_OF_ORDER=$(sql "SELECT COUNT(*) FROM (SELECT d.case_id, d.final_at, e.id,
+  LAG(d.final_at) OVER (PARTITION BY d.case_id ORDER BY e.id) AS prev
+  FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.partner = 'om') WHERE final_at < prev")
+
+echo "backlog: drained $WAITING om deliveries at $DRAIN_RATE/s (igj was served at $IGJ_RATE/s during the pile-up: $(awk -v a="$DRAIN_RATE" -v b="$IGJ_RATE" 'BEGIN { printf "%.0f", 100 * a / (b > 0 ? b : 1) }') %)"
+echo "backlog: per-case order violations: $OUT_OF_ORDER"
+echo "backlog: store $((DB_BYTES / 1048576)) MB for $((BACKLOG * 2)) deliveries: $((DB_BYTES / (BACKLOG * 2 / 1000))) bytes per 1,000 deliveries"
+echo "backlog: hub peak RSS $((RSS_PEAK / 1024)) MB overall, $((RSS_PILEUP / 1024)) MB during the pile-up (target <= 64 MB + 10 %)"
+echo "backlog: backlog=$BACKLOG rate=$RATE rss_pileup_mb=$((RSS_PILEUP / 1024)) drain_per_s=$DRAIN_RATE igj_per_s=$IGJ_RATE order_violations=$OUT_OF_ORDER db_bytes_per_1000=$((DB_BYTES / (BACKLOG * 2 / 1000)))"
