@@ -240,7 +240,12 @@ void ReceiverCore::updateLinkCount() {
 }
 
 void ReceiverCore::on_transport_error(proton::transport& t) {
-  log::warn("amqp transport error", {{"source", opts_.source_name}, {"error", t.error().what()}});
+  const auto v = transport_errors_.allow(SystemTimeSource().nowMs());
+  if (v.log) {
+    log::warn("amqp transport error", {{"source", opts_.source_name},
+                                       {"error", t.error().what()},
+                                       {"suppressed_before", v.suppressed_before}});
+  }
   auto it = conns_.find(t.connection());
   if (it != conns_.end()) dropDeliveries(*it->second);
 }

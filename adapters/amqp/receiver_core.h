@@ -24,6 +24,7 @@
 #include <string>
 #include <string_view>
 
+#include "hub/log/rate_limit.h"
 #include "hub/pipeline/intake.h"
 
 namespace hub::amqp {
@@ -111,8 +112,10 @@ class ReceiverCore : public proton::messaging_handler {
   std::function<void(proton::container&)> start_hook_;  // set before start, then read-only
   std::map<proton::connection, ConnPtr> conns_;         // Only used on the Proton thread
   proton::container* container_ = nullptr;              // Only used on the Proton thread
-  std::atomic<int> active_links_{0};                    // thread safe
-  std::atomic<int> open_connections_{0};                // thread safe
+  // Transport errors (failed TLS handshakes of a scanner, say) are logged 20 a minute at most.
+  log::LogRateLimit transport_errors_{20, 60000};  // Only used on the Proton thread
+  std::atomic<int> active_links_{0};               // thread safe
+  std::atomic<int> open_connections_{0};           // thread safe
 };
 
 }  // namespace hub::amqp

@@ -78,6 +78,9 @@ Result<void> applyProfile(ssl_ctx_st* ctx, std::string_view profile, Role role) 
   uint64_t options = SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION;
   if (role == Role::kServer) options |= SSL_OP_CIPHER_SERVER_PREFERENCE;
   SSL_CTX_set_options(ctx, options);
+  // At least OpenSSL's level 2 (keys of 112 bits of security and up, no SHA-1 signatures): a
+  // context made by another library may start lower (Proton's server context runs at level 0).
+  if (SSL_CTX_get_security_level(ctx) < 2) SSL_CTX_set_security_level(ctx, 2);
   return {};
 }
 
