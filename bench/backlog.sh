@@ -26,15 +26,8 @@ else
   cmake --build "$BUILD" -j"$(nproc)" --target ketenhub >/dev/null
   BIN="$BUILD/ketenhub"
 fi
-W="$(mktemp -d /tmp/ketenhub-backlog.XXXXXX)"
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$W"
-}
-trap cleanup EXIT
-port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+source bench/lib.sh
+bench_workdir backlog
 
 bash deploy/pki/make-test-pki.sh "$W/pki" --sign-key rsa2048 >/dev/null
 sim() {  # partner port

@@ -16,15 +16,8 @@ BUILD="${BUILD_DIR:-$ROOT/build-bench}"
 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$BUILD" -j"$(nproc)" --target ketenhub stage_bench >/dev/null
 BIN="$BUILD/ketenhub"
-W="$(mktemp -d /tmp/ketenhub-bench.XXXXXX)"
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$W"
-}
-trap cleanup EXIT
-port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+source bench/lib.sh
+bench_workdir bench
 
 bash deploy/pki/make-test-pki.sh "$W/pki" --sign-key rsa2048 >/dev/null
 # The machine's speed drifts (shared host): the signing limit is measured right before and right

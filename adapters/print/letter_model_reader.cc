@@ -143,7 +143,7 @@ Result<pdf::LetterEnclosure> enclosureOf(const Element& e, size_t index) {
   if (e.text.size() > kMaxEnclosureBase64) return bad(name + " is too large");
   auto bytes = tls::base64Decode(e.text);
   if (!bytes) return bad(name + " is not base64");
-  if (tls::hexEncode(tls::sha256(*bytes)) != *sha) {
+  if (tls::sha256Hex(*bytes) != *sha) {
     return unexpected(errc::kVerify, "letter model: " + name +
                                          " does not match the SHA-256 the signed product states");
   }

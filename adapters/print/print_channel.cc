@@ -108,10 +108,10 @@ Result<WireMessage> PrintChannel::prepare(const ChannelInput& in) const {
   m.zaaknummer = in.case_id;
   m.delivery_id = in.delivery_id;
   m.pages = rendered->pages;
-  m.pdf_sha256 = tls::hexEncode(tls::sha256(rendered->bytes));
+  m.pdf_sha256 = tls::sha256Hex(rendered->bytes);
   m.pdf_file = name + ".pdf";
-  m.product_sha256 = in.product_sha256.empty() ? tls::hexEncode(tls::sha256(in.signed_product))
-                                               : in.product_sha256;
+  m.product_sha256 =
+      in.product_sha256.empty() ? tls::sha256Hex(in.signed_product) : in.product_sha256;
   m.created_at = formatRfc3339Utc(in.now_ms);
   for (size_t i = 0; i < model->enclosures.size(); ++i) {
     const auto& e = model->enclosures[i];

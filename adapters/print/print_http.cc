@@ -59,7 +59,7 @@ std::string multipartBoundary(std::string_view pdf, std::string_view manifest) {
   std::string both;
   both.reserve(pdf.size() + manifest.size());
   both.append(pdf).append(manifest);
-  return "ketenhub-" + tls::hexEncode(tls::sha256(both)).substr(0, 40);
+  return "ketenhub-" + tls::sha256Hex(both).substr(0, 40);
 }
 
 std::string multipartBody(const std::string& boundary, const std::string& name,

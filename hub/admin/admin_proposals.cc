@@ -18,7 +18,7 @@ namespace {
 
 namespace bj = boost::json;
 
-std::string sha256Hex(std::string_view s) { return tls::hexEncode(tls::sha256(s)); }
+using tls::sha256Hex;
 
 bj::array pointers(const Proposal& p) {
   bj::array out;

@@ -87,8 +87,7 @@ std::optional<Identity> TokenStore::authenticate(const std::string& authorizatio
   if (authorization.size() <= kBearer.size() ||
       authorization.compare(0, kBearer.size(), kBearer) != 0)
     return std::nullopt;
-  auto digest = tls::sha256(std::string_view(authorization).substr(kBearer.size()));
-  const std::string hex = tls::hexEncode(digest);
+  const std::string hex = tls::sha256Hex(std::string_view(authorization).substr(kBearer.size()));
   std::optional<Identity> found;
   for (const auto& e : entries_)  // every entry compared: no early exit on a match
     if (equalConstantTime(hex, e.sha256_hex) && !found) found = e.who;

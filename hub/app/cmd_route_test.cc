@@ -110,7 +110,7 @@ int routeTestMain(const RouteTestOptions& o) {
                     d.product,
                     rule ? engine::processStep(*rule) : d.product,
                     built->signed_xml,
-                    tls::hexEncode(tls::sha256(built->signed_xml)),
+                    tls::sha256Hex(built->signed_xml),
                     rec.env.received_at_ms};
     std::vector<std::string> chain = {""};
     if (rule) chain.insert(chain.end(), rule->fallback.begin(), rule->fallback.end());

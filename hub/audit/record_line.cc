@@ -11,7 +11,7 @@ namespace {
 namespace bj = boost::json;
 constexpr std::string_view kHashKey = ",\"hash\":\"";
 
-std::string sha256Hex(std::string_view s) { return tls::hexEncode(tls::sha256(s)); }
+using tls::sha256Hex;
 
 bool isHex64(std::string_view s) {
   if (s.size() != 64) return false;

@@ -98,7 +98,7 @@ AttemptReport AttemptRunner::run(const Runtime& rt, DueDelivery d, Random& rando
       std::string().swap(d.body);  // the product is built: the body is not needed any more
       if (built) {
         d.signed_product = std::move(built->signed_xml);
-        d.product_sha256 = tls::hexEncode(tls::sha256(d.signed_product));
+        d.product_sha256 = tls::sha256Hex(d.signed_product);
         res.product_sha256 = d.product_sha256;
         built_now = true;
       } else {

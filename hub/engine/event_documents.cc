@@ -41,7 +41,7 @@ std::optional<DocumentProblem> checkDocuments(const xml::Document& event,
     if (bytes->rfind("%PDF-", 0) != 0)
       return DocumentProblem{at + "inhoud", "is not a PDF (it does not start with %PDF-)"};
     std::string_view declared = field(d, "sha256");
-    if (tls::hexEncode(tls::sha256(*bytes)) != declared)
+    if (tls::sha256Hex(*bytes) != declared)
       return DocumentProblem{at + "sha256", "does not match the SHA-256 of the decoded inhoud"};
     present.emplace_back(field(d, "soort"));
   }

@@ -10,14 +10,15 @@ PartnerGate::PartnerGate(const PartnerConfig& cfg, const TimeSource& clock)
       concurrency_(cfg.concurrency),
       breaker_cfg_(cfg.breaker),
       breaker_(std::make_unique<CircuitBreaker>(cfg.breaker, clock)),
-      circuit_(breaker_->stateName()) {}
+      circuit_(breaker_->state()) {}
 
 void PartnerGate::noteCircuit() {
-  const std::string now = breaker_->stateName();
+  const CircuitBreaker::State now = breaker_->state();
   if (now == circuit_) return;
-  const bool closed = breaker_->state() == CircuitBreaker::State::kClosed;
-  log::write(closed ? log::Level::kInfo : log::Level::kWarn, "circuit changed",
-             {{"partner", partner_}, {"from", circuit_}, {"to", now}});
+  const bool closed = now == CircuitBreaker::State::kClosed;
+  log::write(
+      closed ? log::Level::kInfo : log::Level::kWarn, "circuit changed",
+      {{"partner", partner_}, {"from", circuitStateName(circuit_)}, {"to", circuitStateName(now)}});
   circuit_ = now;
 }
 

@@ -53,7 +53,7 @@ class PartnerGate {
   std::unique_ptr<CircuitBreaker> breaker_;  // guarded by mu_ (itself thread-safe)
   int in_flight_ = 0;                        // guarded by mu_
   int64_t last_overdue_ms_ = 0;              // guarded by mu_
-  std::string circuit_;                      // guarded by mu_: the state last logged
+  CircuitBreaker::State circuit_;            // guarded by mu_: the state last logged
 };
 
 }  // namespace hub::engine

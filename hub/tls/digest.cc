@@ -70,6 +70,8 @@ std::optional<std::string> base64Decode(std::string_view text) {
   return out;
 }
 
+std::string sha256Hex(std::string_view data) { return hexEncode(sha256(data)); }
+
 std::string hexEncode(std::span<const uint8_t> bytes) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;

@@ -27,4 +27,8 @@ std::optional<std::string> base64Decode(std::string_view text);
 // Lowercase hex, two characters per byte.
 std::string hexEncode(std::span<const uint8_t> bytes);
 
+// Lowercase hex of the SHA-256 of `data`: how products, documents, letters and audit records
+// state a digest.
+std::string sha256Hex(std::string_view data);
+
 }  // namespace hub::tls

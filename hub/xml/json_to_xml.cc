@@ -317,7 +317,12 @@ class XmlWriter {
 
   // Validates UTF-8 and XML 1.0 characters while escaping into out_.
   bool appendEscaped(const std::string& s, error_code& ec) {
-    if (!outputFits(ec, escapedSize(s))) return false;  // before the output grows
+    // Before the output grows. Escaping at most quintuples a byte (& -> &amp;): when even that
+    // fits the capacity already there (and the bound), nothing can grow and `s` is read once;
+    // otherwise its exact escaped size is counted and reserved (outputFits keeps the bound).
+    const size_t room = std::min(out_.capacity(), limits_.max_output_bytes);
+    const bool surely_fits = out_.size() + 5 * s.size() <= room;
+    if (!surely_fits && !outputFits(ec, escapedSize(s))) return false;
     const internal::TextProblem p = internal::appendEscapedText(s, out_);
     switch (p.kind) {
       case internal::TextProblem::kNone:
