@@ -137,6 +137,57 @@ CREATE INDEX events_unpurged ON events(received_at) WHERE payload_purged_at IS N
 CREATE INDEX deliveries_event ON deliveries(event_id);
 CREATE INDEX outbox_sent ON outbox(sent_at) WHERE sent_at IS NOT NULL;
 )sql",
+      // 9: a backlog of a million waiting deliveries costs no scan of them (bench/backlog.sh).
+      // The overdue claim of a partner whose circuit is open seeks by deadline; the scheduler's
+      // next wake-up is the soonest next_at of anything waiting; the gauges read the oldest
+      // delivery per (state, partner) and the legal-deadline counts from covering indexes, and
+      // the number of deliveries per (partner, state, final channel) from delivery_counts, kept
+      // by triggers on every insert, state change and delete (a final delivery's channel is the
+      // one it ended on; '' while it waits).
+      R"sql(
+CREATE INDEX deliveries_overdue ON deliveries(partner, deadline_at)
+  WHERE state IN ('pending','retry_wait');
+CREATE INDEX deliveries_next ON deliveries(next_at)
+  WHERE state IN ('pending','retry_wait','fallback');
+DROP INDEX deliveries_state;
+CREATE INDEX deliveries_state ON deliveries(state, partner, created_at);
+CREATE INDEX deliveries_legal_half ON deliveries(partner, state,
+  COALESCE(legal_start_at, created_at) + (legal_deadline_at - COALESCE(legal_start_at, created_at)) / 2,
+  legal_deadline_at, legal_start_at, created_at)
+  WHERE legal_deadline_at IS NOT NULL AND state<>'delivered';
+CREATE INDEX deliveries_dead_legal ON deliveries(partner, state, legal_deadline_at)
+  WHERE state='dead' AND legal_deadline_at IS NOT NULL;
+CREATE TABLE delivery_counts (
+  partner TEXT NOT NULL,
+  state   TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  n       INTEGER NOT NULL,
+  PRIMARY KEY (partner, state, channel)
+) WITHOUT ROWID;
+INSERT INTO delivery_counts(partner, state, channel, n)
+  SELECT partner, state,
+         CASE WHEN state IN ('delivered','dead') THEN COALESCE(channel, '') ELSE '' END, COUNT(*)
+  FROM deliveries GROUP BY 1, 2, 3;
+CREATE TRIGGER deliveries_counted AFTER INSERT ON deliveries BEGIN
+  INSERT INTO delivery_counts(partner, state, channel, n) VALUES (new.partner, new.state,
+    CASE WHEN new.state IN ('delivered','dead') THEN COALESCE(new.channel, '') ELSE '' END, 1)
+    ON CONFLICT(partner, state, channel) DO UPDATE SET n=n+1;
+END;
+CREATE TRIGGER deliveries_recounted AFTER UPDATE OF partner, state, channel ON deliveries
+  WHEN old.partner<>new.partner OR old.state<>new.state OR (new.state IN ('delivered','dead')
+    AND COALESCE(old.channel, '')<>COALESCE(new.channel, ''))
+BEGIN
+  UPDATE delivery_counts SET n=n-1 WHERE partner=old.partner AND state=old.state AND channel=
+    CASE WHEN old.state IN ('delivered','dead') THEN COALESCE(old.channel, '') ELSE '' END;
+  INSERT INTO delivery_counts(partner, state, channel, n) VALUES (new.partner, new.state,
+    CASE WHEN new.state IN ('delivered','dead') THEN COALESCE(new.channel, '') ELSE '' END, 1)
+    ON CONFLICT(partner, state, channel) DO UPDATE SET n=n+1;
+END;
+CREATE TRIGGER deliveries_uncounted AFTER DELETE ON deliveries BEGIN
+  UPDATE delivery_counts SET n=n-1 WHERE partner=old.partner AND state=old.state AND channel=
+    CASE WHEN old.state IN ('delivered','dead') THEN COALESCE(old.channel, '') ELSE '' END;
+END;
+)sql",
   };
   return m;
 }

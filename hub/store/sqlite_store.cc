@@ -8,48 +8,12 @@
 #include "hub/core/thread_name.h"
 #include "hub/log/log.h"
 #include "hub/store/schema.h"
+#include "hub/store/sqlite_queries.h"
 
 namespace hub::store {
 namespace {
 constexpr std::chrono::microseconds kCommitLinger{1000};
 constexpr const char* kWaiting = "('pending','retry_wait')";
-
-// A paused partner's deliveries are not claimed on any channel (they wait; nothing is lost).
-constexpr const char* kNotPaused = "d.partner NOT IN (SELECT partner FROM partner_pauses)";
-
-constexpr const char* kDueColumns =
-    "SELECT d.seq,d.delivery_id,d.partner,d.product,d.case_id,d.attempts,d.deadline_at,"
-    "d.created_at,e.message_id,e.event_type,e.actor,e.correlation_id,e.event_xml,"
-    "e.received_at,CAST('' AS "
-    "BLOB),e.content_type,d.channel_index,d.current_channel,d.channel_attempts,"
-    "COALESCE(d.legal_deadline_at,0),d.reasons,pr.signed,COALESCE(d.product_sha256,''),e.peer,"
-    "e.person_hash "
-    "FROM deliveries d JOIN events e ON e.id=d.event_id "
-    "LEFT JOIN products pr ON pr.delivery_seq=d.seq ";
-
-// Due deliveries of one partner on its coupling; a later delivery of the same (partner, case)
-// waits until every earlier one is delivered, moved on to a fallback channel or is dead.
-std::string dueSql() {
-  return std::string(kDueColumns) + "WHERE d.partner=?1 AND d.state IN " + kWaiting +
-         " AND d.next_at<=?2 AND " + kNotPaused +
-         " AND NOT EXISTS (SELECT 1 FROM deliveries p WHERE "
-         "p.partner=d.partner AND p.case_id=d.case_id AND p.seq<d.seq AND p.channel_index=0 AND "
-         "p.state NOT IN ('delivered','dead','fallback')) ORDER BY d.next_at, d.seq LIMIT ?3";
-}
-
-// Deliveries of one partner waiting on its coupling past their deadline (no case order: they
-// leave the coupling, which unblocks the case).
-std::string overdueSql() {
-  return std::string(kDueColumns) + "WHERE d.partner=?1 AND d.state IN " + kWaiting +
-         " AND d.deadline_at<=?2 AND " + kNotPaused + " ORDER BY d.seq LIMIT ?3";
-}
-
-// Due deliveries on one fallback channel (all partners).
-std::string fallbackDueSql() {
-  return std::string(kDueColumns) +
-         "WHERE d.state='fallback' AND d.current_channel=?1 AND d.next_at<=?2 AND " + kNotPaused +
-         " ORDER BY d.next_at, d.seq LIMIT ?3";
-}
 
 DueDelivery readDue(const Stmt& s) {
   DueDelivery d;
@@ -100,7 +64,10 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const Options& opts,
   }
   auto rd = Db::open(opts.path, true);
   if (!rd) return unexpected(rd.error());
-  std::unique_ptr<SqliteStore> s(new SqliteStore(opts, clock, std::move(*w), std::move(*rd)));
+  auto views = Db::open(opts.path, true);
+  if (!views) return unexpected(views.error());
+  std::unique_ptr<SqliteStore> s(
+      new SqliteStore(opts, clock, std::move(*w), std::move(*rd), std::move(*views)));
   if (auto r = s->prepareStatements(); !r) return unexpected(r.error());
   s->writer_ = std::thread([p = s.get()] {
     nameThisThread("kh-store");
@@ -109,8 +76,13 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const Options& opts,
   return s;
 }
 
-SqliteStore::SqliteStore(const Options& opts, const TimeSource& clock, Db writer, Db reader)
-    : opts_(opts), clock_(clock), wdb_(std::move(writer)), rdb_(std::move(reader)) {}
+SqliteStore::SqliteStore(const Options& opts, const TimeSource& clock, Db writer, Db reader,
+                         Db views)
+    : opts_(opts),
+      clock_(clock),
+      wdb_(std::move(writer)),
+      rdb_(std::move(reader)),
+      vdb_(std::move(views)) {}
 
 SqliteStore::~SqliteStore() { stop(); }
 
@@ -162,12 +134,11 @@ Result<void> SqliteStore::prepareStatements() {
       {&ws_.begin, &wdb_, "BEGIN IMMEDIATE"},
       {&ws_.commit, &wdb_, "COMMIT"},
       {&ws_.rollback, &wdb_, "ROLLBACK"},
-      {&ws_.due, &wdb_, dueSql()},
-      {&ws_.overdue, &wdb_, overdueSql()},
-      {&ws_.fallback_due, &wdb_, fallbackDueSql()},
-      {&due_stmt_, &rdb_, dueSql()},
-      {&next_due_stmt_, &rdb_,
-       "SELECT MIN(next_at) FROM deliveries WHERE state IN ('pending','retry_wait','fallback')"},
+      {&ws_.due, &wdb_, sql::due()},
+      {&ws_.overdue, &wdb_, sql::overdue()},
+      {&ws_.fallback_due, &wdb_, sql::fallbackDue()},
+      {&due_stmt_, &rdb_, sql::due()},
+      {&next_due_stmt_, &rdb_, sql::nextDue()},
       {&body_stmt_, &rdb_,
        "SELECT e.body,COALESCE(e.payload_purged_at,0) FROM deliveries d JOIN events e ON "
        "e.id=d.event_id WHERE d.seq=?1"},

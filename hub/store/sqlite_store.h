@@ -139,7 +139,7 @@ class SqliteStore final : public Store {
   using Op = std::variant<IntakeOp, ClaimDueOp, ResultOp, OutboxSentOp, ReplayOp, PauseOp,
                           ReplayEventOp, ProposeOp, PurgeOp>;
 
-  SqliteStore(const Options& opts, const TimeSource& clock, Db writer, Db reader);
+  SqliteStore(const Options& opts, const TimeSource& clock, Db writer, Db reader, Db views);
   Result<void> prepareStatements();
   void writerLoop();
   Result<void> apply(Op& op);
@@ -186,10 +186,14 @@ class SqliteStore final : public Store {
   } ws_;
   std::optional<Stmt> prior_delivery_;  // prepared on first use (sqlite_store_planning.cc)
   std::vector<AuditRecord> audit_;      // the audit records of the batch being committed
-  // Only used on the scheduler thread (reads).
+  // Reads on the delivery path: the scheduler, the workers (event bodies), the outbox relay.
   Db rdb_;
   Stmt due_stmt_, next_due_stmt_, outbox_stmt_, body_stmt_;
   std::mutex read_mu_;
+  // Reads for operators (admin API, /metrics, status) on a connection of their own: a slow view
+  // never holds up the delivery path's reads (WAL: readers do not wait for each other).
+  Db vdb_;
+  std::mutex views_mu_;
 
   std::mutex mu_;  // guards queue_, stopping_
   std::condition_variable cv_;

@@ -1,6 +1,7 @@
-// SqliteStore: read-only views for operators, the scheduler and the outbox relay (reader
-// connection).
+// SqliteStore: reads. The scheduler's, the workers' and the outbox relay's on the reader
+// connection (read_mu_); the operators' views on a connection of their own (views_mu_).
 #include "hub/core/error_codes.h"
+#include "hub/store/sqlite_queries.h"
 #include "hub/store/sqlite_store.h"
 
 namespace hub::store {
@@ -55,13 +56,10 @@ Result<std::vector<OutboxEntry>> SqliteStore::outbox(int limit) {
 }
 
 Result<std::vector<StateCount>> SqliteStore::counts() {
-  std::lock_guard<std::mutex> lock(read_mu_);
-  auto s = rdb_.prepare(
-      "SELECT partner,state,COUNT(*),MIN(created_at),"
-      "SUM(legal_deadline_at IS NOT NULL AND ?1 > COALESCE(legal_start_at, created_at) + "
-      "(legal_deadline_at - COALESCE(legal_start_at, created_at)) / 2),"
-      "SUM(legal_deadline_at IS NOT NULL AND legal_deadline_at > ?1)"
-      " FROM deliveries GROUP BY partner,state");
+  std::lock_guard<std::mutex> lock(views_mu_);
+  // Every scrape and status call: seeks and tiny reads however many deliveries wait
+  // (sqlite_queries.h).
+  auto s = vdb_.prepare(sql::counts());
   if (!s) return unexpected(s.error());
   s->bind(1, clock_.nowMs());
   std::vector<StateCount> out;
@@ -75,10 +73,8 @@ Result<std::vector<StateCount>> SqliteStore::counts() {
 }
 
 Result<std::vector<ChannelCount>> SqliteStore::channelCounts() {
-  std::lock_guard<std::mutex> lock(read_mu_);
-  auto s = rdb_.prepare(
-      "SELECT partner,COALESCE(channel,''),state,COUNT(*) FROM deliveries "
-      "WHERE state IN ('delivered','dead') GROUP BY 1,2,3");
+  std::lock_guard<std::mutex> lock(views_mu_);
+  auto s = vdb_.prepare(sql::channelCounts());
   if (!s) return unexpected(s.error());
   std::vector<ChannelCount> out;
   for (;;) {
@@ -167,9 +163,9 @@ Result<std::vector<T>> rows(Stmt& s, Read read) {
 }  // namespace
 
 Result<std::vector<DeliveryView>> SqliteStore::listDeliveries(const DeliveryFilter& f) {
-  std::lock_guard<std::mutex> lock(read_mu_);
+  std::lock_guard<std::mutex> lock(views_mu_);
   // One statement for every filter: an empty value (or 0) matches everything.
-  auto s = rdb_.prepare(
+  auto s = vdb_.prepare(
       std::string(kDeliveryColumns) +
       "WHERE (?1='' OR d.state=?1) AND (?2='' OR d.partner=?2) AND (?3='' OR d.product=?3) "
       "AND (?4='' OR e.event_type=?4) AND (?5='' OR d.case_id=?5) AND (?6=0 OR d.created_at>=?6) "
@@ -182,8 +178,8 @@ Result<std::vector<DeliveryView>> SqliteStore::listDeliveries(const DeliveryFilt
 }
 
 Result<std::optional<DeliveryDetail>> SqliteStore::delivery(const std::string& delivery_id) {
-  std::lock_guard<std::mutex> lock(read_mu_);
-  auto s = rdb_.prepare(std::string(kDeliveryColumns) + "WHERE d.delivery_id=?1");
+  std::lock_guard<std::mutex> lock(views_mu_);
+  auto s = vdb_.prepare(std::string(kDeliveryColumns) + "WHERE d.delivery_id=?1");
   if (!s) return unexpected(s.error());
   s->bind(1, delivery_id);
   auto found = rows<DeliveryView>(*s, readDelivery);
@@ -191,13 +187,13 @@ Result<std::optional<DeliveryDetail>> SqliteStore::delivery(const std::string& d
   if (found->empty()) return std::optional<DeliveryDetail>();
   DeliveryDetail d;
   d.delivery = (*found)[0];
-  auto ev = rdb_.prepare(std::string(kEventColumns) + "WHERE message_id=?1");
+  auto ev = vdb_.prepare(std::string(kEventColumns) + "WHERE message_id=?1");
   if (!ev) return unexpected(ev.error());
   ev->bind(1, d.delivery.message_id);
   auto events = rows<EventView>(*ev, readEvent);
   if (!events) return unexpected(events.error());
   if (!events->empty()) d.event = (*events)[0];
-  auto at = rdb_.prepare(
+  auto at = vdb_.prepare(
       "SELECT attempt,channel,outcome,COALESCE(reason,''),http_status,started_at,finished_at "
       "FROM attempts WHERE delivery_seq=?1 ORDER BY attempt");
   if (!at) return unexpected(at.error());
@@ -212,8 +208,8 @@ Result<std::optional<DeliveryDetail>> SqliteStore::delivery(const std::string& d
 }
 
 Result<std::vector<EventView>> SqliteStore::listEvents(const EventFilter& f) {
-  std::lock_guard<std::mutex> lock(read_mu_);
-  auto s = rdb_.prepare(std::string(kEventColumns) +
+  std::lock_guard<std::mutex> lock(views_mu_);
+  auto s = vdb_.prepare(std::string(kEventColumns) +
                         "WHERE (?1='' OR state=?1) AND (?2='' OR event_type=?2) AND "
                         "(?3='' OR case_id=?3) AND (?4=0 OR received_at>=?4) AND "
                         "(?5=0 OR received_at<?5) AND id>?6 ORDER BY id LIMIT ?7");
@@ -224,8 +220,8 @@ Result<std::vector<EventView>> SqliteStore::listEvents(const EventFilter& f) {
 }
 
 Result<std::optional<EventView>> SqliteStore::event(const std::string& message_id, bool with_body) {
-  std::lock_guard<std::mutex> lock(read_mu_);
-  auto s = rdb_.prepare(std::string(kEventColumns) + "WHERE message_id=?1");
+  std::lock_guard<std::mutex> lock(views_mu_);
+  auto s = vdb_.prepare(std::string(kEventColumns) + "WHERE message_id=?1");
   if (!s) return unexpected(s.error());
   s->bind(1, message_id);
   auto found = rows<EventView>(*s, readEvent);
@@ -233,7 +229,7 @@ Result<std::optional<EventView>> SqliteStore::event(const std::string& message_i
   if (found->empty()) return std::optional<EventView>();
   EventView v = (*found)[0];
   if (with_body) {
-    auto b = rdb_.prepare("SELECT body FROM events WHERE id=?1");
+    auto b = vdb_.prepare("SELECT body FROM events WHERE id=?1");
     if (!b) return unexpected(b.error());
     b->bind(1, v.id);
     auto row = b->step();
@@ -244,15 +240,15 @@ Result<std::optional<EventView>> SqliteStore::event(const std::string& message_i
 }
 
 Result<std::vector<std::string>> SqliteStore::pausedPartners() {
-  std::lock_guard<std::mutex> lock(read_mu_);
-  auto s = rdb_.prepare("SELECT partner FROM partner_pauses ORDER BY partner");
+  std::lock_guard<std::mutex> lock(views_mu_);
+  auto s = vdb_.prepare("SELECT partner FROM partner_pauses ORDER BY partner");
   if (!s) return unexpected(s.error());
   return rows<std::string>(*s, [](const Stmt& r) { return r.text(0); });
 }
 
 Result<std::vector<Proposal>> SqliteStore::proposals(const std::string& message_id) {
-  std::lock_guard<std::mutex> lock(read_mu_);
-  auto s = rdb_.prepare(
+  std::lock_guard<std::mutex> lock(views_mu_);
+  auto s = vdb_.prepare(
       "SELECT p.id,p.message_id,p.original,p.corrected,p.proposed_by,COALESCE(p.approved_by,''),"
       "p.proposed_at,COALESCE(p.approved_at,0),COALESCE(e.payload_purged_at,0) "
       "FROM quarantine_proposals p LEFT JOIN events e ON e.message_id=p.message_id "
@@ -266,9 +262,9 @@ Result<std::vector<Proposal>> SqliteStore::proposals(const std::string& message_
 }
 
 Result<std::vector<PartnerActivity>> SqliteStore::activity(int64_t now_ms) {
-  std::lock_guard<std::mutex> lock(read_mu_);
+  std::lock_guard<std::mutex> lock(views_mu_);
   // Attempts of the last hour (index on finished_at), by partner.
-  auto s = rdb_.prepare(
+  auto s = vdb_.prepare(
       "SELECT d.partner,"
       "SUM(a.outcome='delivered' AND a.finished_at>=?2),SUM(a.outcome='delivered'),"
       "SUM(a.outcome<>'delivered' AND a.finished_at>=?2),SUM(a.outcome<>'delivered') "
@@ -287,7 +283,7 @@ Result<std::vector<PartnerActivity>> SqliteStore::activity(int64_t now_ms) {
   });
   if (!out) return out;
   // The last error of each partner (within the last hour).
-  auto e = rdb_.prepare(
+  auto e = vdb_.prepare(
       "SELECT d.partner,COALESCE(a.reason,''),MAX(a.finished_at) FROM attempts a JOIN deliveries "
       "d ON d.seq=a.delivery_seq WHERE a.finished_at>=?1 AND a.outcome<>'delivered' "
       "GROUP BY d.partner");

@@ -1,0 +1,77 @@
+#include "hub/store/sqlite_queries.h"
+
+namespace hub::store::sql {
+namespace {
+
+constexpr const char* kWaiting = "('pending','retry_wait')";
+
+// A paused partner's deliveries are not claimed on any channel (they wait; nothing is lost).
+constexpr const char* kNotPaused = "d.partner NOT IN (SELECT partner FROM partner_pauses)";
+
+constexpr const char* kDueColumns =
+    "SELECT d.seq,d.delivery_id,d.partner,d.product,d.case_id,d.attempts,d.deadline_at,"
+    "d.created_at,e.message_id,e.event_type,e.actor,e.correlation_id,e.event_xml,"
+    "e.received_at,CAST('' AS "
+    "BLOB),e.content_type,d.channel_index,d.current_channel,d.channel_attempts,"
+    "COALESCE(d.legal_deadline_at,0),d.reasons,pr.signed,COALESCE(d.product_sha256,''),e.peer,"
+    "e.person_hash "
+    "FROM deliveries d JOIN events e ON e.id=d.event_id "
+    "LEFT JOIN products pr ON pr.delivery_seq=d.seq ";
+
+}  // namespace
+
+// A later delivery of the same (partner, case) waits until every earlier one is delivered, moved
+// on to a fallback channel or is dead. Index deliveries_due, in its order.
+std::string due() {
+  return std::string(kDueColumns) + "WHERE d.partner=?1 AND d.state IN " + kWaiting +
+         " AND d.next_at<=?2 AND " + kNotPaused +
+         " AND NOT EXISTS (SELECT 1 FROM deliveries p WHERE "
+         "p.partner=d.partner AND p.case_id=d.case_id AND p.seq<d.seq AND p.channel_index=0 AND "
+         "p.state NOT IN ('delivered','dead','fallback')) ORDER BY d.next_at, d.seq LIMIT ?3";
+}
+
+// No case order: they leave the coupling, which unblocks the case. Run once a second for a
+// partner whose circuit is open: index deliveries_overdue, in its order (deadline, then seq), so
+// that a million waiting, or a million overdue at once, cost a seek and `limit` rows.
+std::string overdue() {
+  return std::string(kDueColumns) + "WHERE d.partner=?1 AND d.state IN " + kWaiting +
+         " AND d.deadline_at<=?2 AND " + kNotPaused + " ORDER BY d.deadline_at, d.seq LIMIT ?3";
+}
+
+// Index deliveries_fallback, in its order.
+std::string fallbackDue() {
+  return std::string(kDueColumns) +
+         "WHERE d.state='fallback' AND d.current_channel=?1 AND d.next_at<=?2 AND " + kNotPaused +
+         " ORDER BY d.next_at, d.seq LIMIT ?3";
+}
+
+// Without INDEXED BY the planner prefers deliveries_state (an equality on state) and reads every
+// waiting delivery; deliveries_next answers with one seek.
+std::string nextDue() {
+  return "SELECT MIN(next_at) FROM deliveries INDEXED BY deliveries_next "
+         "WHERE state IN ('pending','retry_wait','fallback')";
+}
+
+// The counts from delivery_counts (kept by triggers); the oldest per (state, partner) with one
+// seek in deliveries_state; the legal-deadline counts from covering partial indexes
+// (deliveries_legal_half, deliveries_dead_legal): they read only the deliveries counted.
+std::string counts() {
+  return "SELECT c.partner,c.state,SUM(c.n),"
+         "(SELECT MIN(d.created_at) FROM deliveries d WHERE d.state=c.state AND "
+         "d.partner=c.partner),"
+         "(SELECT COUNT(*) FROM deliveries d WHERE d.partner=c.partner AND d.state=c.state AND "
+         "d.state<>'delivered' AND d.legal_deadline_at IS NOT NULL AND "
+         "COALESCE(d.legal_start_at, d.created_at) + "
+         "(d.legal_deadline_at - COALESCE(d.legal_start_at, d.created_at)) / 2 < ?1),"
+         "CASE WHEN c.state='dead' THEN (SELECT COUNT(*) FROM deliveries d WHERE "
+         "d.partner=c.partner AND d.state='dead' AND d.legal_deadline_at IS NOT NULL AND "
+         "d.legal_deadline_at > ?1) ELSE 0 END "
+         "FROM delivery_counts c GROUP BY c.partner,c.state HAVING SUM(c.n)>0";
+}
+
+std::string channelCounts() {
+  return "SELECT partner,channel,state,n FROM delivery_counts "
+         "WHERE state IN ('delivered','dead') AND n>0";
+}
+
+}  // namespace hub::store::sql
