@@ -225,6 +225,56 @@ TEST(SealTest, EscapesOddCharactersAndRoundTrips) {
   EXPECT_EQ(field(*p, "product"), r.product);
 }
 
+// seal() writes the line itself (not through boost::json::object, for speed): byte for byte
+// what Boost.JSON's serializer writes for the same fields, odd characters included.
+TEST(SealTest, LineIsWhatBoostJsonWrites) {
+  AuditRecord r = makeRecord(kT0);
+  r.user = "O'Brien \"de\" \\ Vries /";
+  r.reason = "line one\nline two\r\n\ttabbed\b\f";
+  r.detail = std::string("nul\0byte", 8) + "\x01\x1f\x7f";
+  r.partner = "Patiëntvertrouwenspersoon – Zuid 中文 🚑";
+  r.product = "</script><!--";
+  Origin o = testOrigin();
+  Sealed s = seal(r, o, 12345678901, hex64('a'));
+  bj::object obj{{"seq", 12345678901},
+                 {"time", bj::value_to<std::string>(parseLine(bare(s))->fields.at("time"))},
+                 {"instance", o.instance},
+                 {"oin", o.oin},
+                 {"action", r.action},
+                 {"outcome", r.outcome},
+                 {"message_id", r.message_id},
+                 {"case_id", r.case_id},
+                 {"user", r.user},
+                 {"access_point", r.access_point},
+                 {"partner", r.partner},
+                 {"channel", r.channel},
+                 {"product", r.product},
+                 {"delivery_id", r.delivery_id},
+                 {"person", r.person},
+                 {"reason", r.reason},
+                 {"detail", r.detail},
+                 {"prev", hex64('a')}};
+  std::string expected = bj::serialize(obj);
+  expected.pop_back();
+  EXPECT_EQ(s.line.substr(0, s.line.find(kHashKey)), expected);
+}
+
+// A field is cut after 4,096 bytes ("..." follows), never inside a character.
+TEST(SealTest, ALongFieldIsCutAtACharacterBoundary) {
+  AuditRecord r = makeRecord(kT0);
+  r.detail = "x" + std::string(3000, 'y');
+  for (int i = 0; i < 1000; ++i) r.detail += "€";  // 3 bytes each
+  Sealed s = seal(r, testOrigin(), 1, kGenesis);
+  auto p = parseLine(bare(s));
+  ASSERT_TRUE(p) << p.error().message;
+  std::string d = field(*p, "detail");
+  ASSERT_GE(d.size(), 4099u);
+  EXPECT_LE(d.size(), 4102u);
+  EXPECT_EQ(d.substr(d.size() - 3), "...");
+  EXPECT_EQ(d.substr(0, 3001), r.detail.substr(0, 3001));
+  EXPECT_EQ(d.substr(d.size() - 6, 3), "€");
+}
+
 // What seal() writes, parseLine() reads back: bytes that are not UTF-8 become U+FFFD.
 TEST(SealTest, InvalidUtf8InAFieldStillRoundTrips) {
   AuditRecord r = makeRecord(kT0);
