@@ -27,8 +27,11 @@ void IntakeService::submit(Envelope env, std::function<void(bool committed)> don
   std::string event_type = rt->cfg->findRoute(rec.env.event_type) ? rec.env.event_type : "other";
   std::string message_id = rec.env.message_id;
   std::string reason = rec.reason;
-  store_.submitIntake(std::move(rec), [this, done = std::move(done), event_type, message_id,
-                                       reason](Result<IntakeStatus> r) {
+  // The store keeps the body only; the workers get the XML form from the scheduler's cache.
+  std::shared_ptr<const std::string> form;
+  if (!rec.quarantined) form = std::make_shared<const std::string>(std::move(rec.event_xml));
+  store_.submitIntake(std::move(rec), [this, done = std::move(done), event_type, message_id, reason,
+                                       form = std::move(form)](Result<IntakeStatus> r) {
     if (!r) {
       log::error("event not committed; left unsettled for redelivery",
                  {{"message_id", message_id}, {"reason", r.error().message}});
@@ -38,6 +41,7 @@ void IntakeService::submit(Envelope env, std::function<void(bool committed)> don
     switch (*r) {
       case IntakeStatus::kStored:
         stats_.eventReceived(event_type, "accepted");
+        if (form) scheduler_.rememberEventForm(message_id, form);
         scheduler_.notify();
         break;
       case IntakeStatus::kDuplicate:

@@ -15,6 +15,10 @@ Random& threadRandom() {
 
 constexpr int64_t kIdleWaitMs = 1000;
 constexpr int kOverdueBatch = 256;
+// The XML forms of newly stored events kept for the workers: ~500 events of a few kilobytes, the
+// deliveries claimed while intake runs ahead; older ones are derived from the store again.
+constexpr size_t kEventFormBytes = 2u << 20;
+constexpr int64_t kEventFormAgeMs = 10 * 60 * 1000;
 constexpr const char* kCircuitOpenReason = "deadline passed while the partner's circuit was open";
 
 }  // namespace
@@ -26,6 +30,7 @@ Scheduler::Scheduler(RuntimeConstSharedPtr rt, Store& store, const TimeSource& c
       stats_(stats),
       random_(random ? std::move(random) : std::function<Random&()>(threadRandom)),
       runner_(clock, stats, [&store](int64_t seq) { return store.eventBody(seq); }),
+      forms_(kEventFormBytes, kEventFormAgeMs),
       rt_(std::move(rt)),
       pool_(workers) {}
 
@@ -50,6 +55,11 @@ void Scheduler::stop() {
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
   pool_.stop();
+}
+
+void Scheduler::rememberEventForm(const std::string& message_id,
+                                  std::shared_ptr<const std::string> xml) {
+  forms_.put(message_id, std::move(xml), clock_.nowMs());
 }
 
 void Scheduler::notify() {
@@ -95,11 +105,26 @@ void Scheduler::loop() {
     int64_t now = clock_.nowMs();
     if (dispatchAll(rt, now)) continue;
     int64_t wait_ms = kIdleWaitMs;
-    if (auto next = store_.nextDueAt(); next && next->has_value())
+    if (auto next = nextDue(rt); next && next->has_value())
       wait_ms = std::clamp<int64_t>(**next - clock_.nowMs(), 1, kIdleWaitMs);
     std::unique_lock<std::mutex> lock(mu_);
     cv_.wait_for(lock, std::chrono::milliseconds(wait_ms), [&] { return wake_ || !running_; });
   }
+}
+
+// Only what could be claimed now counts: a partner at its cap wakes the scheduler when an attempt
+// ends, one whose circuit is open is looked at again within kIdleWaitMs (its half-open probe and
+// its overdue check), as is a paused one (resumed: within a second).
+Result<std::optional<int64_t>> Scheduler::nextDue(const RuntimeConstSharedPtr& rt) {
+  std::vector<std::string> partners, channels;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [code, p] : rt->cfg->partners)
+      if (gate(p).capacity() > 0) partners.push_back(code);
+    for (const auto& [name, c] : rt->cfg->engine.channels)
+      if (c.concurrency - fallback_in_flight_[name] > 0) channels.push_back(name);
+  }
+  return store_.nextDueFor(partners, channels);
 }
 
 bool Scheduler::dispatchAll(const RuntimeConstSharedPtr& rt, int64_t now) {
@@ -179,6 +204,9 @@ bool Scheduler::dispatchAll(const RuntimeConstSharedPtr& rt, int64_t now) {
 
 void Scheduler::run(RuntimeConstSharedPtr rt, DueDelivery d, ClaimKind kind) {
   std::string key = kind == ClaimKind::kFallback ? d.channel : d.partner;
+  if (kind != ClaimKind::kOverdue && d.signed_product.empty() && d.event_xml.empty()) {
+    if (auto form = forms_.get(d.message_id, clock_.nowMs())) d.event_xml = *form;
+  }
   AttemptReport rep = runner_.run(*rt, std::move(d), random_(),
                                   kind == ClaimKind::kOverdue ? kCircuitOpenReason : "");
   std::string partner = key;

@@ -22,6 +22,7 @@
 
 #include "hub/core/time_source.h"
 #include "hub/engine/attempt_runner.h"
+#include "hub/engine/event_form_cache.h"
 #include "hub/engine/partner_gate.h"
 #include "hub/engine/runtime.h"
 #include "hub/engine/worker_pool.h"
@@ -40,6 +41,9 @@ class Scheduler {
   void start();
   void stop();    // stops claiming, lets running attempts finish and commit
   void notify();  // new deliveries were committed
+  // The XML form intake derived for a stored event (event_form_cache.h): its products are built
+  // from it instead of from the body read back and converted again.
+  void rememberEventForm(const std::string& message_id, std::shared_ptr<const std::string> xml);
   void setRuntime(RuntimeConstSharedPtr rt);
 
   struct PartnerSnapshot {
@@ -57,6 +61,8 @@ class Scheduler {
   };
   void loop();
   bool dispatchAll(const RuntimeConstSharedPtr& rt, int64_t now);
+  // The soonest next_at among deliveries the scheduler could claim now (wake-up time).
+  Result<std::optional<int64_t>> nextDue(const RuntimeConstSharedPtr& rt);
   void run(RuntimeConstSharedPtr rt, DueDelivery d, ClaimKind kind);
   PartnerGate& gate(const PartnerConfig& p);  // requires mu_
 
@@ -65,6 +71,7 @@ class Scheduler {
   stats::Stats& stats_;
   std::function<Random&()> random_;
   AttemptRunner runner_;
+  EventFormCache forms_;
   mutable std::mutex mu_;  // guards rt_, gates_, fallback_in_flight_, wake_, running_
   std::condition_variable cv_;
   RuntimeConstSharedPtr rt_;

@@ -261,6 +261,17 @@ class Store {
   virtual Result<std::vector<DueDelivery>> due(const std::string& partner, int64_t now_ms,
                                                int limit) = 0;
   virtual Result<std::optional<int64_t>> nextDueAt() = 0;
+  // The soonest next_at among the deliveries the scheduler could claim: those waiting on the
+  // couplings of `partners` and on the fallback `channels`, paused partners left out. The
+  // scheduler asks only for partners that can take an attempt (not at their cap, circuit not
+  // open): a partner that is down must not wake it every millisecond for deliveries it cannot
+  // send. Nothing: nothing due there.
+  virtual Result<std::optional<int64_t>> nextDueFor(const std::vector<std::string>& partners,
+                                                    const std::vector<std::string>& channels) {
+    (void)partners;
+    (void)channels;
+    return nextDueAt();
+  }
   virtual Result<std::vector<StateCount>> counts() = 0;
   // Final deliveries per (partner, channel that delivered or died on, state).
   virtual Result<std::vector<ChannelCount>> channelCounts() = 0;

@@ -52,6 +52,21 @@ std::string nextDue() {
          "WHERE state IN ('pending','retry_wait','fallback')";
 }
 
+// One seek in deliveries_due (partner, next_at) for the partner.
+std::string nextDueOfPartner() {
+  return "SELECT next_at FROM deliveries INDEXED BY deliveries_due WHERE partner=?1 AND state IN "
+         "('pending','retry_wait') AND ?1 NOT IN (SELECT partner FROM partner_pauses) "
+         "ORDER BY next_at LIMIT 1";
+}
+
+// deliveries_fallback (current_channel, next_at) in its order, up to the first delivery of a
+// partner that is not paused.
+std::string nextDueOfChannel() {
+  return "SELECT next_at FROM deliveries INDEXED BY deliveries_fallback WHERE state='fallback' "
+         "AND current_channel=?1 AND partner NOT IN (SELECT partner FROM partner_pauses) "
+         "ORDER BY next_at LIMIT 1";
+}
+
 // The counts from delivery_counts (kept by triggers); the oldest per (state, partner) with one
 // seek in deliveries_state; the legal-deadline counts from covering partial indexes
 // (deliveries_legal_half, deliveries_dead_legal): they read only the deliveries counted.

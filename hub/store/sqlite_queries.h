@@ -17,6 +17,11 @@ std::string overdue();
 std::string fallbackDue();
 // The soonest next_at of anything waiting (pending, retry_wait, fallback).
 std::string nextDue();
+// The soonest next_at of one partner's deliveries waiting on its coupling, none while the partner
+// is paused (?1 partner).
+std::string nextDueOfPartner();
+// The soonest next_at on one fallback channel, paused partners' deliveries left out (?1 channel).
+std::string nextDueOfChannel();
 // Per (partner, state): count, oldest created_at, past half their legal deadline (not counted
 // for delivered ones), dead within their legal deadline (dead ones only) (?1 now).
 std::string counts();

@@ -139,6 +139,8 @@ Result<void> SqliteStore::prepareStatements() {
       {&ws_.fallback_due, &wdb_, sql::fallbackDue()},
       {&due_stmt_, &rdb_, sql::due()},
       {&next_due_stmt_, &rdb_, sql::nextDue()},
+      {&next_due_partner_stmt_, &rdb_, sql::nextDueOfPartner()},
+      {&next_due_channel_stmt_, &rdb_, sql::nextDueOfChannel()},
       {&body_stmt_, &rdb_,
        "SELECT e.body,COALESCE(e.payload_purged_at,0) FROM deliveries d JOIN events e ON "
        "e.id=d.event_id WHERE d.seq=?1"},

@@ -60,6 +60,8 @@ class SqliteStore final : public Store {
   Result<std::vector<DueDelivery>> due(const std::string& partner, int64_t now_ms,
                                        int limit) override;
   Result<std::optional<int64_t>> nextDueAt() override;
+  Result<std::optional<int64_t>> nextDueFor(const std::vector<std::string>& partners,
+                                            const std::vector<std::string>& channels) override;
   Result<std::vector<StateCount>> counts() override;
   Result<std::vector<OutboxEntry>> outbox(int limit) override;
   Result<std::string> eventBody(int64_t delivery_seq) override;
@@ -189,6 +191,7 @@ class SqliteStore final : public Store {
   // Reads on the delivery path: the scheduler, the workers (event bodies), the outbox relay.
   Db rdb_;
   Stmt due_stmt_, next_due_stmt_, outbox_stmt_, body_stmt_;
+  Stmt next_due_partner_stmt_, next_due_channel_stmt_;
   std::mutex read_mu_;
   // Reads for operators (admin API, /metrics, status) on a connection of their own: a slow view
   // never holds up the delivery path's reads (WAL: readers do not wait for each other).

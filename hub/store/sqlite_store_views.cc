@@ -37,6 +37,25 @@ Result<std::optional<int64_t>> SqliteStore::nextDueAt() {
   return v;
 }
 
+Result<std::optional<int64_t>> SqliteStore::nextDueFor(const std::vector<std::string>& partners,
+                                                       const std::vector<std::string>& channels) {
+  std::lock_guard<std::mutex> lock(read_mu_);
+  std::optional<int64_t> soonest;
+  auto take = [&](Stmt& s, const std::string& key) -> Result<void> {
+    s.bind(1, key);
+    auto row = s.step();
+    if (row && *row && (!soonest || s.int64(0) < *soonest)) soonest = s.int64(0);
+    s.reset();
+    if (!row) return unexpected(row.error());
+    return {};
+  };
+  for (const auto& p : partners)
+    if (auto r = take(next_due_partner_stmt_, p); !r) return unexpected(r.error());
+  for (const auto& c : channels)
+    if (auto r = take(next_due_channel_stmt_, c); !r) return unexpected(r.error());
+  return soonest;
+}
+
 Result<std::vector<OutboxEntry>> SqliteStore::outbox(int limit) {
   std::lock_guard<std::mutex> lock(read_mu_);
   auto& s = outbox_stmt_;

@@ -156,6 +156,8 @@ TEST_F(BacklogStoreTest, RepeatedQueriesSeekAnIndexAndNeverScanTheDeliveries) {
       {"overdue", store::sql::overdue(), {"INDEX deliveries_overdue"}},
       {"fallback due", store::sql::fallbackDue(), {"INDEX deliveries_fallback"}},
       {"next due", store::sql::nextDue(), {"INDEX deliveries_next"}},
+      {"next due of a partner", store::sql::nextDueOfPartner(), {"INDEX deliveries_due"}},
+      {"next due on a channel", store::sql::nextDueOfChannel(), {"INDEX deliveries_fallback"}},
       {"counts",
        store::sql::counts(),
        {"COVERING INDEX deliveries_state", "COVERING INDEX deliveries_legal_half",
@@ -171,6 +173,38 @@ TEST_F(BacklogStoreTest, RepeatedQueriesSeekAnIndexAndNeverScanTheDeliveries) {
     EXPECT_EQ(p.find("SCAN deliveries"), std::string::npos) << c.name << "\n" << p;
     EXPECT_EQ(p.find("TEMP B-TREE"), std::string::npos) << c.name << "\n" << p;
   }
+}
+
+// The scheduler's wake-up looks only at what it could claim: a partner that is down (left out of
+// the list) with deliveries due long ago does not make it spin.
+TEST_F(BacklogStoreTest, NextDueForCountsOnlyTheGivenPartners) {
+  intake("m1", "Z1", {"om"});
+  clock_.now += 5'000;
+  intake("m2", "Z2", {"igj"});
+  auto om_first = clock_.now - 5'000;
+  auto both = store_->nextDueFor({"om", "igj"}, {});
+  ASSERT_TRUE(both && both->has_value());
+  EXPECT_EQ(**both, om_first);
+  auto igj = store_->nextDueFor({"igj"}, {});
+  ASSERT_TRUE(igj && igj->has_value());
+  EXPECT_EQ(**igj, clock_.now);
+  auto none = store_->nextDueFor({"pvp"}, {"securemail"});
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(none->has_value());
+  // A paused partner's deliveries wait without waking anyone.
+  std::promise<Result<void>> paused;
+  store_->submitPause("om", true, kAlice, clock_.now, [&](auto r) {
+    paused.set_value(r ? Result<void>() : unexpected(r.error()));
+  });
+  ASSERT_TRUE(paused.get_future().get());
+  auto om = store_->nextDueFor({"om"}, {});
+  ASSERT_TRUE(om);
+  EXPECT_FALSE(om->has_value());
+  // Claimed (in flight): nothing of igj waits any more.
+  ASSERT_EQ(claim("igj", 10).size(), 1u);
+  auto after = store_->nextDueFor({"igj"}, {});
+  ASSERT_TRUE(after);
+  EXPECT_FALSE(after->has_value());
 }
 
 TEST_F(BacklogStoreTest, OverdueClaimTakesTheSoonestDeadlineFirst) {
