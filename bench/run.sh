@@ -45,9 +45,9 @@ mkdir -p "$W/routes"
 cat >"$W/hub.yaml" <<YAML
 hub: {name: ketenhub-bench, oin: "00000099000000000001"}
 intake:
-  credit_window: 1000
+  credit_window: ${CREDIT:-200}
   listen: [{name: local, url: "amqp://127.0.0.1:$AMQP_PORT", address: wvggz.events}]
-store: {sqlite: hub.db, group_commit_max: 2000}
+store: {sqlite: hub.db, group_commit_max: ${GROUP_COMMIT:-512}}
 signing: {key: pki/hub-sign.key, certificate: pki/hub-sign.crt}
 admin: {listen: "127.0.0.1:$ADMIN_PORT"}
 engine: {workers: ${WORKERS:-16}}
@@ -106,7 +106,7 @@ if [ -n "${PERF_HUB:-}" ]; then kill -INT "$PERF_PID"; wait "$PERF_PID" || true;
 IFS="|" read -r T0 T1 <<<"$(sql "SELECT MIN(e.received_at), MAX(d.final_at) FROM deliveries d JOIN events e ON e.id=d.event_id")"
 DPS=$(awk -v n="$N" -v ms="$((T1 - T0))" 'BEGIN { printf "%d", n * 1000 / (ms > 0 ? ms : 1) }')
 DEAD=$(sql "SELECT COUNT(*) FROM deliveries WHERE state='dead'")
-cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / hz}' "/proc/$1/stat"; }
+cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"; }
 HUB_CPU=$(cpu_s "$HUB")
 echo "bench: measuring openssl speed rsa2048 (one process) after phase 1 ..."
 SIGN_AFTER=$(openssl_speed)
@@ -124,8 +124,13 @@ HALF=$((DPS / 2))
 [ "$HALF" -ge 1 ] || HALF=1
 N2=$((HALF * 10))
 echo "bench: phase 2: $N2 events at $HALF/s (half of peak) for latency ..."
+HUB_CPU_BEFORE2=$(cpu_s "$HUB")
 send --case-id CM-0344-2028 --count "$N2" --rate "$HALF" --window 2000 >"$W/send2.log"
 wait_final "$((N + N2))"
+# The hub's CPU per delivery at half load: the steady state a hub mostly runs in (small batches:
+# a commit, a claim and a credit grant cover fewer events than at full speed).
+HUB_US_PER_DELIVERY2=$(awk -v a="$HUB_CPU_BEFORE2" -v b="$(cpu_s "$HUB")" -v n="$N2" \
+  'BEGIN { printf "%d", (b - a) * 1e6 / n }')
 sql "SELECT d.final_at - e.received_at FROM deliveries d JOIN events e ON e.id=d.event_id
      WHERE d.case_id LIKE 'CM-0344-2028-%' ORDER BY 1" >"$W/lat.txt"
 pct() { awk -v p="$1" '{a[NR]=$1} END {i=int(NR*p); if (i<1) i=1; print a[i]}' "$W/lat.txt"; }
@@ -140,9 +145,9 @@ echo "bench: $SIM_NOTE"
 echo "bench: signing key RSA-2048; hub workers=${WORKERS:-16}, partner concurrency=${CONCURRENCY:-32}; $(nproc) cores"
 echo "bench: phase 1: $N events, $DPS deliveries/s end to end (dead: $DEAD); CPU seconds: hub $HUB_CPU, partner-sim $SIM_CPU, sender $SEND_CPU; hub context switches per delivery $((HUB_CSW / N))"
 echo "bench: hub CPU seconds by thread: $HUB_ROLES"
-echo "bench: openssl speed rsa2048 (one process): $SIGN_PER_S signatures/s (before $SIGN_BEFORE, after $SIGN_AFTER) -> ratio $RATIO (target >= 0.70)"
-echo "bench: hub CPU per delivery ${HUB_US_PER_DELIVERY} us = $(awk -v u="$HUB_US_PER_DELIVERY" -v s="$SIGN_PER_S" 'BEGIN { printf "%.2f", u * s / 1e6 }') x one openssl signature"
+echo "bench: openssl speed rsa2048 (one process): $SIGN_PER_S signatures/s (before $SIGN_BEFORE, after $SIGN_AFTER) -> ratio $RATIO (target >= 1.0)"
+echo "bench: hub CPU per delivery ${HUB_US_PER_DELIVERY} us = $(awk -v u="$HUB_US_PER_DELIVERY" -v s="$SIGN_PER_S" 'BEGIN { printf "%.2f", u * s / 1e6 }') x one openssl signature (target <= 1.5)"
 echo "$STAGES" | sed 's/^/bench: /'
-echo "bench: phase 2 at $HALF/s: intake-to-delivered p50 ${P50} ms, p99 ${P99} ms (target p99 <= 50 ms)"
+echo "bench: phase 2 at $HALF/s: intake-to-delivered p50 ${P50} ms, p99 ${P99} ms (target p99 <= 50 ms); hub CPU per delivery ${HUB_US_PER_DELIVERY2} us = $(awk -v u="$HUB_US_PER_DELIVERY2" -v s="$SIGN_PER_S" 'BEGIN { printf "%.2f", u * s / 1e6 }') x one openssl signature (target <= 1.5)"
 echo "bench: hub peak RSS ${RSS_MB} MB (target <= 64 MB)"
 echo "bench: deliveries_per_s=$DPS p50_ms=$P50 p99_ms=$P99 peak_rss_mb=$RSS_MB openssl_sign_per_s=$SIGN_PER_S"

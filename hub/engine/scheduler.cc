@@ -15,9 +15,9 @@ Random& threadRandom() {
 
 constexpr int64_t kIdleWaitMs = 1000;
 constexpr int kOverdueBatch = 256;
-// The XML forms of newly stored events kept for the workers: ~500 events of a few kilobytes, the
+// The XML forms of newly stored events kept for the workers: ~200 events of a few kilobytes, the
 // deliveries claimed while intake runs ahead; older ones are derived from the store again.
-constexpr size_t kEventFormBytes = 2u << 20;
+constexpr size_t kEventFormBytes = 1u << 20;
 constexpr int64_t kEventFormAgeMs = 10 * 60 * 1000;
 constexpr const char* kCircuitOpenReason = "deadline passed while the partner's circuit was open";
 
