@@ -1,12 +1,19 @@
 #include "adapters/amqp/client_options.h"
 
+#include <openssl/x509.h>
+
 #include <proton/ssl.hpp>
 
 #include "adapters/amqp/amqp_url.h"
+#include "adapters/amqp/proton_ssl_domain.h"
 #include "hub/config/endpoint.h"
 #include "hub/core/error_codes.h"
+#include "hub/tls/tls_profile.h"
 
 namespace hub::amqp {
+namespace {
+constexpr std::string_view kClientTlsProfile = "ncsc-sufficient";
+}  // namespace
 
 Result<std::string> connectUrl(const std::string& url, bool* tls) {
   auto u = config::parseAmqpConnectUrl(url);
@@ -30,14 +37,20 @@ Result<void> applyClientSecurity(proton::connection_options& opts, const ClientS
       opts.sasl_allowed_mechs("ANONYMOUS");
     }
     if (tls) {
-      if (!s.tls_cert.empty()) {
-        proton::ssl_certificate cert(s.tls_cert, s.tls_key);
-        opts.ssl_client_options(proton::ssl_client_options(cert, s.tls_ca));
-      } else if (!s.tls_ca.empty()) {
-        opts.ssl_client_options(proton::ssl_client_options(s.tls_ca));
-      } else {
-        opts.ssl_client_options(proton::ssl_client_options());
-      }
+      // Without a CA configured: the system's trust store, named explicitly (Proton's default
+      // options make their context only at connect time, out of reach of the profile below).
+      const std::string trust = s.tls_ca.empty() ? X509_get_default_cert_file() : s.tls_ca;
+      const proton::ssl_client_options client_tls =
+          s.tls_cert.empty()
+              ? proton::ssl_client_options(trust)
+              : proton::ssl_client_options(proton::ssl_certificate(s.tls_cert, s.tls_key), trust);
+      // The handshake offers only the profile (Proton's own client list has CBC and TLS 1.0);
+      // receiver_core and the publisher check the negotiated session once more.
+      auto ctx = clientSslContext(client_tls);
+      if (!ctx) return unexpected(ctx.error());
+      auto narrowed = tls::applyProfile(*ctx, kClientTlsProfile, tls::Role::kClient);
+      if (!narrowed) return unexpected(errc::kTls, what + ": " + narrowed.error().message);
+      opts.ssl_client_options(client_tls);
     }
   } catch (const std::exception& e) {
     return unexpected(errc::kTls, what + " TLS/SASL options: " + e.what());

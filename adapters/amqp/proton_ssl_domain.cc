@@ -5,6 +5,7 @@
 #include <proton/version.h>
 
 #include <cstring>
+#include <string>
 #include <type_traits>
 
 #include "hub/core/error_codes.h"
@@ -22,6 +23,7 @@
 // and libqpid-proton-core10 0.37.0):
 //   proton::ssl_server_options { impl* impl_; }             (public header, one pointer)
 //   ssl_server_options::impl   { pn_ssl_domain_t* pn_domain_; int refcount_; }
+//   (proton::ssl_client_options and its impl: the same two layouts)
 //   pn_ssl_domain_t            { SSL_CTX* ctx; ... }         (OpenSSL build of Proton)
 // Any other Proton version may lay these out differently: re-check the three structures above,
 // then widen the guard below. The hub's check of every negotiated session stays in place as a
@@ -37,6 +39,10 @@ static_assert(sizeof(proton::ssl_server_options) == sizeof(void*),
               "proton::ssl_server_options is expected to hold exactly its impl pointer");
 static_assert(std::is_standard_layout_v<proton::ssl_server_options>,
               "proton::ssl_server_options is expected to start with its impl pointer");
+static_assert(sizeof(proton::ssl_client_options) == sizeof(void*),
+              "proton::ssl_client_options is expected to hold exactly its impl pointer");
+static_assert(std::is_standard_layout_v<proton::ssl_client_options>,
+              "proton::ssl_client_options is expected to start with its impl pointer");
 
 // The pointer stored at the start of the object at `at`.
 template <class T>
@@ -46,18 +52,26 @@ T* leadingPointer(const void* at) {
   return out;
 }
 
+// The SSL_CTX behind options whose object starts with its impl pointer; `method` is the one
+// Proton makes that side's context from (a cheap check that the layout still holds).
+Result<ssl_ctx_st*> contextOf(const void* opts, const SSL_METHOD* method, const char* what) {
+  const void* impl = leadingPointer<const void>(opts);
+  if (impl == nullptr) return unexpected(errc::kTls, std::string(what) + ": options without TLS");
+  auto* domain = leadingPointer<pn_ssl_domain_t>(impl);
+  SSL_CTX* ctx = domain == nullptr ? nullptr : leadingPointer<SSL_CTX>(domain);
+  if (ctx == nullptr || SSL_CTX_get_ssl_method(ctx) != method)
+    return unexpected(errc::kTls, std::string(what) + ": Proton's TLS context not found");
+  return ctx;
+}
+
 }  // namespace
 
 Result<ssl_ctx_st*> serverSslContext(const proton::ssl_server_options& opts) {
-  const void* impl = leadingPointer<const void>(&opts);
-  if (impl == nullptr) return unexpected(errc::kTls, "amqps listener: TLS options without TLS");
-  auto* domain = leadingPointer<pn_ssl_domain_t>(impl);
-  SSL_CTX* ctx = domain == nullptr ? nullptr : leadingPointer<SSL_CTX>(domain);
-  // Cheap check that the layout still holds: Proton makes its server context from this method.
-  if (ctx == nullptr || SSL_CTX_get_ssl_method(ctx) != TLS_server_method()) {
-    return unexpected(errc::kTls, "amqps listener: Proton's TLS server context not found");
-  }
-  return ctx;
+  return contextOf(&opts, TLS_server_method(), "amqps listener");
+}
+
+Result<ssl_ctx_st*> clientSslContext(const proton::ssl_client_options& opts) {
+  return contextOf(&opts, TLS_client_method(), "amqps client");
 }
 
 }  // namespace hub::amqp

@@ -1,5 +1,5 @@
-// serverSslContext reaches the very SSL_CTX that Proton's server options hold (it carries the
-// certificate and verify mode given to Proton), and the profile applied to it sticks.
+// serverSslContext and clientSslContext reach the very SSL_CTX that Proton's TLS options hold (it
+// carries the certificate and verify mode given to Proton), and the profile applied to it sticks.
 #include "adapters/amqp/proton_ssl_domain.h"
 
 #include <gtest/gtest.h>
@@ -110,6 +110,45 @@ TEST(ProtonSslDomain, OptionsWithoutTlsAreAnError) {
   auto ctx = serverSslContext(proton::ssl_server_options());
   ASSERT_FALSE(ctx);
   EXPECT_NE(ctx.error().message.find("without TLS"), std::string::npos);
+  // Proton's default client options make their context only when connecting.
+  EXPECT_FALSE(clientSslContext(proton::ssl_client_options()));
+}
+
+// The hub's AMQP clients (connect-mode intake, the publisher): every way they build options.
+TEST(ProtonSslDomain, ReachesTheClientContextAndTheProfileSticks) {
+  CertDir certs;
+  ASSERT_TRUE(certs.ok());
+  const proton::ssl_client_options variants[] = {
+      proton::ssl_client_options(X509_get_default_cert_file()),
+      proton::ssl_client_options(certs.cert()),
+      proton::ssl_client_options(proton::ssl_certificate(certs.cert(), certs.key()), certs.cert()),
+  };
+  for (const auto& opts : variants) {
+    auto ctx = clientSslContext(opts);
+    ASSERT_TRUE(ctx) << ctx.error().message;
+    ASSERT_TRUE(tls::applyProfile(*ctx, "ncsc-sufficient", tls::Role::kClient));
+    proton::ssl_client_options copy = opts;
+    auto same = clientSslContext(copy);
+    ASSERT_TRUE(same);
+    EXPECT_EQ(*same, *ctx);
+    EXPECT_EQ(SSL_CTX_get_min_proto_version(*same), TLS1_2_VERSION);
+    STACK_OF(SSL_CIPHER)* ciphers = SSL_CTX_get_ciphers(*same);
+    ASSERT_NE(ciphers, nullptr);
+    for (int i = 0; i < sk_SSL_CIPHER_num(ciphers); ++i) {
+      const SSL_CIPHER* c = sk_SSL_CIPHER_value(ciphers, i);
+      EXPECT_TRUE(tls::negotiatedWithin("ncsc-sufficient", SSL_CIPHER_get_version(c),
+                                        SSL_CIPHER_get_name(c)))
+          << SSL_CIPHER_get_name(c);
+    }
+  }
+  // With a client certificate: the very certificate given to Proton.
+  auto ctx = clientSslContext(variants[2]);
+  ASSERT_TRUE(ctx);
+  auto expected = readCert(certs.cert());
+  ASSERT_TRUE(expected);
+  X509* loaded = SSL_CTX_get0_certificate(*ctx);
+  ASSERT_NE(loaded, nullptr);
+  EXPECT_EQ(X509_cmp(loaded, expected.get()), 0);
 }
 
 }  // namespace
