@@ -22,6 +22,26 @@ Result<std::string> connectUrl(const std::string& url, bool* tls) {
   return u->address();
 }
 
+Result<proton::ssl_client_options> narrowedClientTls(const std::string& ca, const std::string& cert,
+                                                     const std::string& key) {
+  try {
+    // Without a CA: the system's trust store, named explicitly (Proton's default client options
+    // make their context only at connect time, out of reach of the profile below).
+    const std::string trust = ca.empty() ? X509_get_default_cert_file() : ca;
+    proton::ssl_client_options tls =
+        cert.empty() ? proton::ssl_client_options(trust)
+                     : proton::ssl_client_options(proton::ssl_certificate(cert, key), trust);
+    // receiver_core and the publisher check the negotiated session once more.
+    auto ctx = clientSslContext(tls);
+    if (!ctx) return unexpected(ctx.error());
+    if (auto r = tls::applyProfile(*ctx, kClientTlsProfile, tls::Role::kClient); !r)
+      return unexpected(r.error());
+    return tls;
+  } catch (const std::exception& e) {
+    return unexpected(errc::kTls, std::string("TLS options: ") + e.what());
+  }
+}
+
 Result<void> applyClientSecurity(proton::connection_options& opts, const ClientSecurity& s,
                                  bool tls, const std::string& what) {
   try {
@@ -37,20 +57,9 @@ Result<void> applyClientSecurity(proton::connection_options& opts, const ClientS
       opts.sasl_allowed_mechs("ANONYMOUS");
     }
     if (tls) {
-      // Without a CA configured: the system's trust store, named explicitly (Proton's default
-      // options make their context only at connect time, out of reach of the profile below).
-      const std::string trust = s.tls_ca.empty() ? X509_get_default_cert_file() : s.tls_ca;
-      const proton::ssl_client_options client_tls =
-          s.tls_cert.empty()
-              ? proton::ssl_client_options(trust)
-              : proton::ssl_client_options(proton::ssl_certificate(s.tls_cert, s.tls_key), trust);
-      // The handshake offers only the profile (Proton's own client list has CBC and TLS 1.0);
-      // receiver_core and the publisher check the negotiated session once more.
-      auto ctx = clientSslContext(client_tls);
-      if (!ctx) return unexpected(ctx.error());
-      auto narrowed = tls::applyProfile(*ctx, kClientTlsProfile, tls::Role::kClient);
-      if (!narrowed) return unexpected(errc::kTls, what + ": " + narrowed.error().message);
-      opts.ssl_client_options(client_tls);
+      auto client_tls = narrowedClientTls(s.tls_ca, s.tls_cert, s.tls_key);
+      if (!client_tls) return unexpected(errc::kTls, what + ": " + client_tls.error().message);
+      opts.ssl_client_options(*client_tls);
     }
   } catch (const std::exception& e) {
     return unexpected(errc::kTls, what + " TLS/SASL options: " + e.what());

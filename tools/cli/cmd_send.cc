@@ -26,6 +26,7 @@
 #include <string>
 
 #include "adapters/amqp/amqp_url.h"
+#include "adapters/amqp/client_options.h"
 #include "hub/core/result.h"
 #include "hub/core/time_format.h"
 #include "tools/cli/commands.h"
@@ -210,18 +211,13 @@ int sendMain(const SendOptions& o) {
     co.user(o.user).password(*password).sasl_allowed_mechs("PLAIN").sasl_allow_insecure_mechs(true);
   }
   if (!o.ca.empty()) {
-    try {
-      if (o.cert.empty()) {
-        co.ssl_client_options(proton::ssl_client_options(o.ca));
-      } else {
-        co.ssl_client_options(
-            proton::ssl_client_options(proton::ssl_certificate(o.cert, o.key), o.ca));
-        co.sasl_allowed_mechs("EXTERNAL");
-      }
-    } catch (const std::exception& e) {
-      std::cerr << "send: TLS options: " << e.what() << "\n";
+    auto tls = amqp::narrowedClientTls(o.ca, o.cert, o.key);
+    if (!tls) {
+      std::cerr << "send: " << tls.error().message << "\n";
       return 1;
     }
+    co.ssl_client_options(*tls);
+    if (!o.cert.empty()) co.sasl_allowed_mechs("EXTERNAL");
   }
 
   MessageFactory factory(o, std::move(body));
