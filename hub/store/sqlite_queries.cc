@@ -52,11 +52,16 @@ std::string nextDue() {
          "WHERE state IN ('pending','retry_wait','fallback')";
 }
 
-// One seek in deliveries_due (partner, next_at) for the partner.
+// deliveries_due (partner, next_at) in its order, up to the first delivery per-case order lets go
+// (the due query's condition): one held back by an earlier delivery of its case becomes
+// claimable only when that one ends, and its end wakes the scheduler; counting it would make the
+// scheduler loop every millisecond meanwhile.
 std::string nextDueOfPartner() {
-  return "SELECT next_at FROM deliveries INDEXED BY deliveries_due WHERE partner=?1 AND state IN "
-         "('pending','retry_wait') AND ?1 NOT IN (SELECT partner FROM partner_pauses) "
-         "ORDER BY next_at LIMIT 1";
+  return "SELECT d.next_at FROM deliveries d INDEXED BY deliveries_due WHERE d.partner=?1 AND "
+         "d.state IN ('pending','retry_wait') AND ?1 NOT IN (SELECT partner FROM partner_pauses) "
+         "AND NOT EXISTS (SELECT 1 FROM deliveries p WHERE p.partner=d.partner AND "
+         "p.case_id=d.case_id AND p.seq<d.seq AND p.channel_index=0 AND "
+         "p.state NOT IN ('delivered','dead','fallback')) ORDER BY d.next_at LIMIT 1";
 }
 
 // deliveries_fallback (current_channel, next_at) in its order, up to the first delivery of a

@@ -17,8 +17,8 @@ std::string overdue();
 std::string fallbackDue();
 // The soonest next_at of anything waiting (pending, retry_wait, fallback).
 std::string nextDue();
-// The soonest next_at of one partner's deliveries waiting on its coupling, none while the partner
-// is paused (?1 partner).
+// The soonest next_at of one partner's deliveries waiting on its coupling that per-case order lets
+// go, none while the partner is paused (?1 partner).
 std::string nextDueOfPartner();
 // The soonest next_at on one fallback channel, paused partners' deliveries left out (?1 channel).
 std::string nextDueOfChannel();

@@ -156,7 +156,9 @@ TEST_F(BacklogStoreTest, RepeatedQueriesSeekAnIndexAndNeverScanTheDeliveries) {
       {"overdue", store::sql::overdue(), {"INDEX deliveries_overdue"}},
       {"fallback due", store::sql::fallbackDue(), {"INDEX deliveries_fallback"}},
       {"next due", store::sql::nextDue(), {"INDEX deliveries_next"}},
-      {"next due of a partner", store::sql::nextDueOfPartner(), {"INDEX deliveries_due"}},
+      {"next due of a partner",
+       store::sql::nextDueOfPartner(),
+       {"INDEX deliveries_due", "INDEX deliveries_case"}},
       {"next due on a channel", store::sql::nextDueOfChannel(), {"INDEX deliveries_fallback"}},
       {"counts",
        store::sql::counts(),
@@ -200,7 +202,16 @@ TEST_F(BacklogStoreTest, NextDueForCountsOnlyTheGivenPartners) {
   auto om = store_->nextDueFor({"om"}, {});
   ASSERT_TRUE(om);
   EXPECT_FALSE(om->has_value());
-  // Claimed (in flight): nothing of igj waits any more.
+  // Held back by an earlier delivery of its case (in flight): not counted; another case is.
+  clock_.now += 5'000;
+  intake("m3", "Z2", {"igj"});  // same case as m2
+  clock_.now += 5'000;
+  intake("m4", "Z3", {"igj"});
+  ASSERT_EQ(claim("igj", 1).size(), 1u);  // m2
+  auto blocked = store_->nextDueFor({"igj"}, {});
+  ASSERT_TRUE(blocked && blocked->has_value());
+  EXPECT_EQ(**blocked, clock_.now);  // m4's, not m3's (earlier, but its case is busy)
+  // m4 claimed: only m3 waits, held back by m2 (in flight): nothing to wake for.
   ASSERT_EQ(claim("igj", 10).size(), 1u);
   auto after = store_->nextDueFor({"igj"}, {});
   ASSERT_TRUE(after);
