@@ -18,6 +18,7 @@ PKGS=(
   libgtest-dev libgmock-dev googletest
   clang-16 libfuzzer-16-dev libclang-rt-16-dev
   rabbitmq-server
+  postgresql-15 libpq-dev
   procps psmisc python3 ca-certificates e2fsprogs
   prometheus
 )
@@ -31,11 +32,18 @@ fi
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
-# Do not let the package start a system-wide broker: tests start their own private nodes.
+# Do not let the packages start a system-wide broker or PostgreSQL: tests start their own.
 if [ ! -e /usr/sbin/policy-rc.d ]; then
   printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
   $SUDO chmod +x /usr/sbin/policy-rc.d
   trap '$SUDO rm -f /usr/sbin/policy-rc.d' EXIT
+fi
+# Nor create the system cluster 15/main: with start.conf 'auto' systemd would start it (port 5432)
+# at the next boot. Tests initdb their own (tests/support/pg_server.h, tests/integration/pg_lib.sh).
+if [[ " ${missing[*]} " == *" postgresql-15 "* ]] && [ ! -e /etc/postgresql/15/main ]; then
+  $SUDO mkdir -p /etc/postgresql-common/createcluster.d
+  echo 'create_main_cluster = false' |
+    $SUDO tee /etc/postgresql-common/createcluster.d/ketenhub-no-main-cluster.conf >/dev/null
 fi
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -26,7 +26,7 @@
 #include "hub/engine/retention_purger.h"
 #include "hub/engine/scheduler.h"
 #include "hub/log/log.h"
-#include "hub/store/sqlite_store.h"
+#include "hub/store/sql_store.h"
 
 namespace hub::app {
 namespace {
@@ -82,10 +82,12 @@ int runMain(const RunOptions& opts) {
   stats::Stats stats;
   registerHubMetrics(stats, cfg.store.sqlite_path);
   configLoaded(stats, cfg, clock.nowMs());
-  auto store = store::SqliteStore::open(
-      {cfg.store.sqlite_path, cfg.store.group_commit_max, cfg.store.max_size_mb, &audit_trail,
-       [&stats](double seconds) { stats.storeCommitSeconds(seconds); }},
-      clock);
+  store::SqlStore::Options store_options{
+      cfg.store.sqlite_path, cfg.store.group_commit_max, cfg.store.max_size_mb, &audit_trail,
+      [&stats](double seconds) { stats.storeCommitSeconds(seconds); }};
+  store_options.postgres = cfg.store.postgres_conninfo;
+  store_options.postgres_password_file = cfg.store.postgres_password_file;
+  auto store = store::SqlStore::open(store_options, clock);
   if (!store) return fail(store.error().message);
   auto recovered = (*store)->recoverInFlight();
   if (!recovered) return fail(recovered.error().message);

@@ -13,9 +13,12 @@ void registerHubMetrics(stats::Stats& stats, const std::string& sqlite_path) {
                                 {"commit", std::string(gitCommit())}}),
                  1);
   stats::registerProcessMetrics(stats);
-  stats.addCollector([sqlite_path](stats::Stats& s) {
-    s.setGauge("ketenhub_store_bytes", "", static_cast<double>(store::storeBytes(sqlite_path)));
-  });
+  // The SQLite file's size (a PostgreSQL store is measured by the database's own monitoring).
+  if (!sqlite_path.empty()) {
+    stats.addCollector([sqlite_path](stats::Stats& s) {
+      s.setGauge("ketenhub_store_bytes", "", static_cast<double>(store::storeBytes(sqlite_path)));
+    });
+  }
   stats.setGauge("ketenhub_config_last_reload_successful", "", 0);
   stats.setGauge("ketenhub_config_last_reload_success_timestamp_seconds", "", 0);
 }

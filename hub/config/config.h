@@ -139,7 +139,11 @@ struct IntakeConfig {
 };
 
 struct StoreConfig {
-  std::string sqlite_path;
+  std::string sqlite_path;  // the embedded default; empty when postgres is used
+  // PostgreSQL instead (several instances sharing one store): a libpq connection string without
+  // the password, and the file holding it.
+  std::string postgres_conninfo;
+  std::string postgres_password_file;
   int group_commit_max = 512;  // max operations per transaction
   int max_size_mb = 0;         // cap on the database file (0 = none): past it, intake stops
   int payload_days = 30;       // retention.payload_days: payloads kept past their end (days)

@@ -229,7 +229,8 @@ void readNotify(MapReader& root, HubConfig& cfg) {
 }
 
 void readAudit(MapReader& root, HubConfig& cfg) {
-  // Defaults next to the store file: the trail's state belongs with the hub's state.
+  // Defaults next to the store file: the trail's state belongs with the hub's state (a
+  // PostgreSQL store has no file: readRest requires both then).
   fs::path store_dir = fs::path(cfg.store.sqlite_path).parent_path();
   MapReader au = root.child("audit");
   cfg.audit.dir = resolvePath(cfg.base_dir, au.str("dir", false, (store_dir / "audit").string()));
@@ -245,7 +246,27 @@ void readAudit(MapReader& root, HubConfig& cfg) {
 
 void readRest(MapReader& root, HubConfig& cfg, const LoadOptions& opts) {
   MapReader st = root.child("store", true);
-  cfg.store.sqlite_path = resolvePath(cfg.base_dir, st.str("sqlite", true));
+  if (st.has("postgres")) {
+    MapReader pg = st.child("postgres", true);
+    cfg.store.postgres_conninfo = pg.str("conninfo", true);
+    cfg.store.postgres_password_file = resolvePath(cfg.base_dir, pg.str("password_file", false));
+    std::string lower = cfg.store.postgres_conninfo;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower.find("password") != std::string::npos)
+      pg.error("conninfo", "holds a password: put it in store.postgres.password_file (mode 0600)");
+    pg.finish();
+    if (st.has("sqlite") && !st.str("sqlite", false).empty())
+      st.error("sqlite", "store.sqlite and store.postgres: choose one");
+    // The instances sharing a store must share the person-hash key, or the same person would
+    // have a different hash in each one's trail; and there is no store file to default next to.
+    MapReader au = root.child("audit");
+    for (const char* key : {"dir", "key_file"})
+      if (!au.valid() || !au.has(key))
+        st.error("postgres", std::string("needs audit.") + key +
+                                 " (there is no store file to keep it next to)");
+  } else {
+    cfg.store.sqlite_path = resolvePath(cfg.base_dir, st.str("sqlite", true));
+  }
   cfg.store.group_commit_max =
       st.integer("group_commit_max", cfg.store.group_commit_max, 1, 100000);
   cfg.store.max_size_mb = st.integer("max_size_mb", 0, 0, 10000000);

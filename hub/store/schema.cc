@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "hub/store/pg_schema.h"
+
 namespace hub::store {
 namespace {
 
@@ -194,29 +196,43 @@ END;
 
 }  // namespace
 
+// Every pending migration in one transaction. On PostgreSQL several instances may start at once:
+// a transaction-scoped advisory lock lets one migrate while the others wait, then find nothing
+// left to do.
 Result<void> migrate(Db& db) {
-  if (auto r = db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"); !r)
+  const bool pg = db.dialect() == Dialect::kPostgres;
+  const auto& m = pg ? postgresMigrations() : migrations();
+  std::string prologue = std::string(db.beginSql()) + ";";
+  if (pg) prologue += "SELECT pg_advisory_xact_lock(7306086830637032034);";  // "ketenhub"
+  prologue += "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL);";
+  if (auto r = db.exec(prologue); !r) {
+    (void)db.exec("ROLLBACK");
+    return unexpected("store", "migration: " + r.error().message);
+  }
+  auto done = [&](Result<void> r) -> Result<void> {
+    if (r) r = db.exec("COMMIT");
+    if (!r) (void)db.exec("ROLLBACK");
     return r;
+  };
   auto q = db.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_version");
-  if (!q) return unexpected(q.error());
+  if (!q) return done(unexpected(q.error()));
   auto row = q->step();
-  if (!row) return unexpected(row.error());
-  int current = static_cast<int>(q->int64(0));
+  if (!row) return done(unexpected(row.error()));
+  const int current = static_cast<int>(q->int64(0));
   q->reset();
-  const auto& m = migrations();
   if (current > static_cast<int>(m.size()))
-    return unexpected("store", "database schema version " + std::to_string(current) +
-                                   " is newer than this build (" + std::to_string(m.size()) + ")");
+    return done(unexpected("store", "database schema version " + std::to_string(current) +
+                                        " is newer than this build (" + std::to_string(m.size()) +
+                                        ")"));
   for (int v = current + 1; v <= static_cast<int>(m.size()); ++v) {
-    std::string sql = "BEGIN IMMEDIATE;" + m[v - 1] +
-                      ";INSERT INTO schema_version(version) VALUES (" + std::to_string(v) +
-                      ");COMMIT;";
+    const std::string sql =
+        m[v - 1] + ";INSERT INTO schema_version(version) VALUES (" + std::to_string(v) + ")";
     if (auto r = db.exec(sql); !r) {
       (void)db.exec("ROLLBACK");
       return unexpected("store", "migration " + std::to_string(v) + ": " + r.error().message);
     }
   }
-  return {};
+  return done({});
 }
 
 }  // namespace hub::store

@@ -1,10 +1,10 @@
 #pragma once
-// Schema migrations, applied in order inside one transaction each; the version lives in the file.
-#include "hub/store/sqlite_db.h"
+// Schema migrations, the pending ones applied in order in one transaction; the version lives in the
+// database (schema_version). SQLite and PostgreSQL each have their list (schema.cc, pg_schema.cc).
+#include "hub/store/sql_db.h"
 
 namespace hub::store {
 
-inline constexpr int kSchemaVersion = 2;
 Result<void> migrate(Db& db);
 
 }  // namespace hub::store

@@ -1,41 +1,36 @@
-// RetentionPurger on a real store: a run purges in batches until nothing more is due, counts what
-// went in the metrics and its status; a failed run is counted, reported and the next one purges;
-// the thread runs once at start and stops promptly.
+// RetentionPurger on a real store, on both backends (SQLite, PostgreSQL): a run purges in batches
+// until nothing more is due, counts what went in the metrics and its status; a failed run is
+// counted, reported and the next one purges; the thread runs once at start and stops promptly.
 #include "hub/engine/retention_purger.h"
 
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <filesystem>
 #include <future>
 #include <thread>
 
-#include "hub/store/sqlite_db.h"
-#include "hub/store/sqlite_store.h"
+#include "hub/store/sql_db.h"
+#include "hub/store/sql_store.h"
 #include "tests/unit/engine/fake_clock_random.h"
+#include "tests/unit/store/store_backend.h"
 
-namespace fs = std::filesystem;
 using namespace hub;
 
 namespace {
 
 constexpr int64_t kDay = 86'400'000;
 
-class RetentionPurgerTest : public ::testing::Test {
+class RetentionPurgerTest : public ::testing::TestWithParam<hub::testing::StoreBackend> {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("ketenhub-purger-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    auto s = store::SqliteStore::open({(dir_ / "hub.db").string(), 64}, clock_);
+    where_.make(GetParam());
+    auto s = store::SqlStore::open(where_.options(64), clock_);
     ASSERT_TRUE(s) << s.error().message;
     store_ = std::move(*s);
   }
   void TearDown() override {
     store_.reset();
-    fs::remove_all(dir_);
+    where_.remove();
   }
   void intake(const std::string& msg) {
     IntakeRecord r;
@@ -57,13 +52,13 @@ class RetentionPurgerTest : public ::testing::Test {
     return stats_.counter("ketenhub_retention_purged_total", stats::labels({{"kind", kind}}));
   }
 
-  fs::path dir_;
+  hub::testing::StoreLocation where_;
   engine::testing::FakeClock clock_;
   stats::Stats stats_;
-  std::unique_ptr<store::SqliteStore> store_;
+  std::unique_ptr<store::SqlStore> store_;
 };
 
-TEST_F(RetentionPurgerTest, ARunPurgesInBatchesUntilNothingIsDueAndReportsIt) {
+TEST_P(RetentionPurgerTest, ARunPurgesInBatchesUntilNothingIsDueAndReportsIt) {
   for (const char* m : {"m1", "m2", "m3"}) intake(m);
   clock_.advance(31 * kDay);
   engine::RetentionPurger purger(*store_, clock_, stats_, options(2));
@@ -86,7 +81,7 @@ TEST_F(RetentionPurgerTest, ARunPurgesInBatchesUntilNothingIsDueAndReportsIt) {
   EXPECT_NE(text.find("ketenhub_retention_failures_total 0\n"), std::string::npos) << text;
 }
 
-TEST_F(RetentionPurgerTest, YoungPayloadsStay) {
+TEST_P(RetentionPurgerTest, YoungPayloadsStay) {
   intake("m1");
   clock_.advance(29 * kDay);
   engine::RetentionPurger purger(*store_, clock_, stats_, options());
@@ -96,14 +91,20 @@ TEST_F(RetentionPurgerTest, YoungPayloadsStay) {
   EXPECT_EQ(purger.status().last_success_at, clock_.nowMs());
 }
 
-TEST_F(RetentionPurgerTest, AFailedRunIsCountedAndReportedAndTheNextOnePurges) {
+TEST_P(RetentionPurgerTest, AFailedRunIsCountedAndReportedAndTheNextOnePurges) {
   intake("m1");
   clock_.advance(31 * kDay);
-  auto db = store::Db::open((dir_ / "hub.db").string(), false);
-  ASSERT_TRUE(db);
-  ASSERT_TRUE(
-      db->exec("CREATE TRIGGER no_purge BEFORE UPDATE OF payload_purged_at ON events "
-               "BEGIN SELECT RAISE(ABORT, 'injected failure'); END"));
+  auto db = where_.openDb(false);
+  ASSERT_TRUE(db) << db.error().message;
+  const bool sqlite = db->dialect() == store::Dialect::kSqlite;
+  // A trigger makes the purge fail; each backend has its own syntax for one.
+  ASSERT_TRUE(db->exec(sqlite
+                           ? "CREATE TRIGGER no_purge BEFORE UPDATE OF payload_purged_at ON events "
+                             "BEGIN SELECT RAISE(ABORT, 'injected failure'); END"
+                           : "CREATE FUNCTION no_purge() RETURNS trigger LANGUAGE plpgsql AS "
+                             "$$BEGIN RAISE EXCEPTION 'injected failure'; END$$; "
+                             "CREATE TRIGGER no_purge BEFORE UPDATE OF payload_purged_at ON events "
+                             "FOR EACH ROW EXECUTE FUNCTION no_purge()"));
   engine::RetentionPurger purger(*store_, clock_, stats_, options());
   auto failed = purger.runOnce();
   ASSERT_FALSE(failed);
@@ -115,7 +116,8 @@ TEST_F(RetentionPurgerTest, AFailedRunIsCountedAndReportedAndTheNextOnePurges) {
   EXPECT_EQ(st.last_success_at, 0);
   EXPECT_TRUE(store_->writable());
 
-  ASSERT_TRUE(db->exec("DROP TRIGGER no_purge"));
+  ASSERT_TRUE(db->exec(sqlite ? "DROP TRIGGER no_purge"
+                              : "DROP TRIGGER no_purge ON events; DROP FUNCTION no_purge()"));
   clock_.advance(3'600'000);
   auto r = purger.runOnce();
   ASSERT_TRUE(r) << r.error().message;
@@ -124,7 +126,7 @@ TEST_F(RetentionPurgerTest, AFailedRunIsCountedAndReportedAndTheNextOnePurges) {
   EXPECT_EQ(purged("event_body"), 1u);
 }
 
-TEST_F(RetentionPurgerTest, RunsAtStartAndStopsPromptly) {
+TEST_P(RetentionPurgerTest, RunsAtStartAndStopsPromptly) {
   intake("m1");
   clock_.advance(31 * kDay);
   engine::RetentionPurger purger(*store_, clock_, stats_, options());
@@ -137,5 +139,10 @@ TEST_F(RetentionPurgerTest, RunsAtStartAndStopsPromptly) {
   purger.stop();  // the next run is an hour away
   EXPECT_LT(std::chrono::steady_clock::now() - before, std::chrono::seconds(2));
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, RetentionPurgerTest,
+                         ::testing::Values(hub::testing::StoreBackend::kSqlite,
+                                           hub::testing::StoreBackend::kPostgres),
+                         hub::testing::backendName);
 
 }  // namespace

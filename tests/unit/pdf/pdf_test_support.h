@@ -19,7 +19,8 @@
 namespace hub::pdf::testing {
 
 // The text of a PDF (pdftotext; -layout, or -bbox for word positions in points), or "" when
-// pdftotext fails.
+// pdftotext fails three times (a run that exits non-zero, e.g. one the busy CI host could not
+// start, is tried again: once, in CI, a letter's text came back empty).
 inline std::string pdfText(const std::string& pdf, const char* mode = "") {
   char tmpl[] = "/tmp/ketenhub-pdf-XXXXXX";
   const int fd = mkstemp(tmpl);
@@ -32,11 +33,14 @@ inline std::string pdfText(const std::string& pdf, const char* mode = "") {
   const std::string cmd =
       std::string("pdftotext -enc UTF-8 ") + mode + " " + tmpl + " - 2>/dev/null";
   std::string text;
-  if (FILE* p = popen(cmd.c_str(), "r")) {
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    text.clear();
+    FILE* p = popen(cmd.c_str(), "r");
+    if (!p) continue;
     char buf[4096];
     size_t n;
     while ((n = fread(buf, 1, sizeof buf, p)) > 0) text.append(buf, n);
-    pclose(p);
+    if (pclose(p) == 0) break;
   }
   std::remove(tmpl);
   return text;

@@ -153,6 +153,7 @@ TEST_F(Enclosures, EveryGoldenLetterEnclosesItsProductsDocuments) {
     EXPECT_EQ(static_cast<size_t>(manifest->pages), pageSizes(msg->body).size());
     ASSERT_EQ(manifest->enclosures.size(), docs.size());
     const std::string text = flat(pdfText(msg->body));
+    ASSERT_FALSE(text.empty()) << "pdftotext read no text from the letter";
     if (docs.empty()) {
       EXPECT_EQ(text.find("Bijlagen"), std::string::npos);
       continue;

@@ -1,20 +1,20 @@
 // The audit records the store writes for every operation, in the group commit before the database
-// commit (hub/pipeline/audit.h), on a real SQLite file with a recording trail; and what happens
-// when the trail cannot be written (nothing is committed until it can).
+// commit (hub/pipeline/audit.h), on both backends (a real SQLite file, a real PostgreSQL database)
+// with a recording trail; and what happens when the trail cannot be written (nothing is committed
+// until it can).
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <chrono>
-#include <filesystem>
 #include <future>
 #include <memory>
 #include <mutex>
 #include <thread>
 
 #include "hub/core/error_codes.h"
-#include "hub/store/sqlite_store.h"
+#include "hub/store/sql_store.h"
+#include "tests/unit/store/store_backend.h"
 
-namespace fs = std::filesystem;
 using namespace hub;
 using namespace std::chrono_literals;
 
@@ -96,26 +96,20 @@ T wait(std::function<void(std::function<void(T)>)> submit) {
   return p->get_future().get();
 }
 
-class AuditRecordsTest : public ::testing::Test {
+class AuditRecordsTest : public ::testing::TestWithParam<hub::testing::StoreBackend> {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("ketenhub-audit-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    store::SqliteStore::Options opts;
-    opts.path = (dir_ / "hub.db").string();
-    opts.group_commit_max = 64;
+    where_.make(GetParam());
+    store::SqlStore::Options opts = where_.options(64);
     opts.audit = &trail_;
-    auto s = store::SqliteStore::open(opts, clock_);
+    auto s = store::SqlStore::open(opts, clock_);
     ASSERT_TRUE(s) << s.error().message;
     store_ = std::move(*s);
   }
   void TearDown() override {
     trail_.fail = false;
     store_.reset();
-    fs::remove_all(dir_);
+    where_.remove();
   }
   IntakeRecord event(const std::string& msg, const std::string& case_id,
                      std::vector<std::string> partners, bool quarantined = false) {
@@ -174,13 +168,13 @@ class AuditRecordsTest : public ::testing::Test {
     EXPECT_EQ(a.user, kActor);
   }
 
-  fs::path dir_;
+  hub::testing::StoreLocation where_;
   Clock clock_;
   RecordingTrail trail_;  // outlives the store (declared before it)
-  std::unique_ptr<store::SqliteStore> store_;
+  std::unique_ptr<store::SqlStore> store_;
 };
 
-TEST_F(AuditRecordsTest, IntakeRecordsReceivedAndRoutedDuplicateAndQuarantine) {
+TEST_P(AuditRecordsTest, IntakeRecordsReceivedAndRoutedDuplicateAndQuarantine) {
   auto s = intake(event("m1", "Z1", {"om", "igj"}));
   ASSERT_TRUE(s);
   EXPECT_EQ(*s, IntakeStatus::kStored);
@@ -233,7 +227,7 @@ TEST_F(AuditRecordsTest, IntakeRecordsReceivedAndRoutedDuplicateAndQuarantine) {
   EXPECT_EQ(recs[1].access_point, kPeer);
 }
 
-TEST_F(AuditRecordsTest, ClaimAndResultsRecordEachStepOfTheDelivery) {
+TEST_P(AuditRecordsTest, ClaimAndResultsRecordEachStepOfTheDelivery) {
   ASSERT_TRUE(intake(event("m1", "Z1", {"om", "igj", "ggd", "rb"})));
   trail_.clear();
 
@@ -312,7 +306,7 @@ TEST_F(AuditRecordsTest, ClaimAndResultsRecordEachStepOfTheDelivery) {
   EXPECT_EQ(printed.outcome, "delivered");
 }
 
-TEST_F(AuditRecordsTest, OperatorActionsRecordTheActor) {
+TEST_P(AuditRecordsTest, OperatorActionsRecordTheActor) {
   ASSERT_TRUE(wait<Result<void>>(
       [&](auto done) { store_->submitPause("om", true, kAlice, clock_.now, std::move(done)); }));
   ASSERT_TRUE(wait<Result<void>>(
@@ -359,7 +353,7 @@ TEST_F(AuditRecordsTest, OperatorActionsRecordTheActor) {
   EXPECT_TRUE(trail_.records().empty());
 }
 
-TEST_F(AuditRecordsTest, NothingIsCommittedWhileTheTrailCannotBeWritten) {
+TEST_P(AuditRecordsTest, NothingIsCommittedWhileTheTrailCannotBeWritten) {
   trail_.fail = true;
   auto p = std::make_shared<std::promise<Result<IntakeStatus>>>();
   store_->submitIntake(event("m1", "Z1", {"om", "igj"}),
@@ -395,7 +389,7 @@ TEST_F(AuditRecordsTest, NothingIsCommittedWhileTheTrailCannotBeWritten) {
   EXPECT_EQ(claim("om").size(), 1u);
 }
 
-TEST_F(AuditRecordsTest, PublishedOutboxMessageIsRecordedAsNotified) {
+TEST_P(AuditRecordsTest, PublishedOutboxMessageIsRecordedAsNotified) {
   ASSERT_TRUE(intake(event("m1", "Z1", {"om"})));
   auto om = claim("om");
   ASSERT_EQ(om.size(), 1u);
@@ -423,5 +417,10 @@ TEST_F(AuditRecordsTest, PublishedOutboxMessageIsRecordedAsNotified) {
       [&](auto done) { store_->submitOutboxSent({id}, clock_.now, std::move(done)); }));
   EXPECT_EQ(trail_.records().size(), 1u);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, AuditRecordsTest,
+                         ::testing::Values(hub::testing::StoreBackend::kSqlite,
+                                           hub::testing::StoreBackend::kPostgres),
+                         hub::testing::backendName);
 
 }  // namespace

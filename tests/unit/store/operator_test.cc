@@ -1,14 +1,14 @@
-// Operator views and actions on a real SQLite file: lists with filters and a cursor, a
+// Operator views and actions, on both backends (a real SQLite file, a real PostgreSQL database):
+// lists with filters and a cursor, a
 // delivery's detail, replay of a dead delivery, pause and resume, intake again for a
 // quarantined event.
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <future>
 
-#include "hub/store/sqlite_store.h"
+#include "hub/store/sql_store.h"
+#include "tests/unit/store/store_backend.h"
 
-namespace fs = std::filesystem;
 using namespace hub;
 
 namespace {
@@ -28,21 +28,17 @@ T wait(std::function<void(std::function<void(T)>)> submit) {
   return p.get_future().get();
 }
 
-class OperatorTest : public ::testing::Test {
+class OperatorTest : public ::testing::TestWithParam<hub::testing::StoreBackend> {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("ketenhub-op-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    auto s = store::SqliteStore::open({(dir_ / "hub.db").string(), 64}, clock_);
+    where_.make(GetParam());
+    auto s = store::SqlStore::open(where_.options(64), clock_);
     ASSERT_TRUE(s) << s.error().message;
     store_ = std::move(*s);
   }
   void TearDown() override {
     store_.reset();
-    fs::remove_all(dir_);
+    where_.remove();
   }
   IntakeRecord event(const std::string& msg, const std::string& case_id,
                      std::vector<std::string> partners, bool quarantined = false) {
@@ -86,12 +82,12 @@ class OperatorTest : public ::testing::Test {
     auto r = wait<Result<void>>([&](auto done) { store_->submitResult(res, std::move(done)); });
     ASSERT_TRUE(r);
   }
-  fs::path dir_;
+  hub::testing::StoreLocation where_;
   Clock clock_;
-  std::unique_ptr<store::SqliteStore> store_;
+  std::unique_ptr<store::SqlStore> store_;
 };
 
-TEST_F(OperatorTest, ListsFilterAndPageAndShowTheAttempts) {
+TEST_P(OperatorTest, ListsFilterAndPageAndShowTheAttempts) {
   intake(event("m1", "Z1", {"om", "igj"}));
   intake(event("m2", "Z2", {"om"}));
   DeliveryFilter f;
@@ -124,7 +120,7 @@ TEST_F(OperatorTest, ListsFilterAndPageAndShowTheAttempts) {
   EXPECT_FALSE(*store_->delivery("nope"));
 }
 
-TEST_F(OperatorTest, ReplayPutsADeadDeliveryBackWithItsIdAndProduct) {
+TEST_P(OperatorTest, ReplayPutsADeadDeliveryBackWithItsIdAndProduct) {
   intake(event("m1", "Z1", {"om"}));
   auto claimed = claim("om");
   ASSERT_EQ(claimed.size(), 1u);
@@ -147,7 +143,7 @@ TEST_F(OperatorTest, ReplayPutsADeadDeliveryBackWithItsIdAndProduct) {
   EXPECT_EQ(*none, 0);
 }
 
-TEST_F(OperatorTest, APausedPartnerIsNotClaimedUntilResumed) {
+TEST_P(OperatorTest, APausedPartnerIsNotClaimedUntilResumed) {
   intake(event("m1", "Z1", {"om"}));
   ASSERT_TRUE(wait<Result<void>>(
       [&](auto done) { store_->submitPause("om", true, kAlice, clock_.now, std::move(done)); }));
@@ -159,7 +155,7 @@ TEST_F(OperatorTest, APausedPartnerIsNotClaimedUntilResumed) {
   EXPECT_EQ(claim("om").size(), 1u);
 }
 
-TEST_F(OperatorTest, AQuarantinedEventReplayedIsRoutedUnderItsMessageId) {
+TEST_P(OperatorTest, AQuarantinedEventReplayedIsRoutedUnderItsMessageId) {
   intake(event("q1", "Z9", {}, true));
   EventFilter f;
   auto q = store_->listEvents(f);
@@ -182,5 +178,10 @@ TEST_F(OperatorTest, AQuarantinedEventReplayedIsRoutedUnderItsMessageId) {
   });
   EXPECT_FALSE(again);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, OperatorTest,
+                         ::testing::Values(hub::testing::StoreBackend::kSqlite,
+                                           hub::testing::StoreBackend::kPostgres),
+                         hub::testing::backendName);
 
 }  // namespace

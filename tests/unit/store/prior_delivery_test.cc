@@ -1,16 +1,16 @@
 // A delivery that waits on the case's own history (a route's delivered_before condition, e.g.
-// the PvP's end notice on its start notice): decided in the intake transaction, on a real SQLite
-// file; the outcome is a routing note in the event's history and in the audit trail.
+// the PvP's end notice on its start notice): decided in the intake transaction, on both backends
+// (a real SQLite file, a real PostgreSQL database); the outcome is a routing note in the event's
+// history and in the audit trail.
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <future>
 #include <mutex>
 
-#include "hub/store/sqlite_db.h"
-#include "hub/store/sqlite_store.h"
+#include "hub/store/sql_db.h"
+#include "hub/store/sql_store.h"
+#include "tests/unit/store/store_backend.h"
 
-namespace fs = std::filesystem;
 using namespace hub;
 
 namespace {
@@ -44,25 +44,19 @@ class Trail : public AuditTrail {
 constexpr const char* kStart = "informeren-pvp";
 constexpr const char* kEnd = "informeren-pvp-beeindiging";
 
-class PriorDeliveryTest : public ::testing::Test {
+class PriorDeliveryTest : public ::testing::TestWithParam<hub::testing::StoreBackend> {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("ketenhub-prior-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    store::SqliteStore::Options o;
-    o.path = (dir_ / "hub.db").string();
-    o.group_commit_max = 64;
+    where_.make(GetParam());
+    store::SqlStore::Options o = where_.options(64);
     o.audit = &trail_;
-    auto s = store::SqliteStore::open(o, clock_);
+    auto s = store::SqlStore::open(o, clock_);
     ASSERT_TRUE(s) << s.error().message;
     store_ = std::move(*s);
   }
   void TearDown() override {
     store_.reset();
-    fs::remove_all(dir_);
+    where_.remove();
   }
 
   // The start of a measure: to the OM, and to the PvP when the patient consented.
@@ -135,8 +129,9 @@ class PriorDeliveryTest : public ::testing::Test {
   }
   // The stored deliveries of an event (partner/product) and its history notes.
   std::vector<std::string> query(const std::string& sql, const std::string& message_id) {
-    auto db = store::Db::open((dir_ / "hub.db").string(), true);
-    EXPECT_TRUE(db);
+    auto db = where_.openDb(true);
+    EXPECT_TRUE(db) << db.error().message;
+    if (!db) return {};
     auto s = db->prepare(sql);
     EXPECT_TRUE(s) << s.error().message;
     s->bind(1, message_id);
@@ -154,20 +149,25 @@ class PriorDeliveryTest : public ::testing::Test {
         "WHERE e.message_id=?1 ORDER BY d.seq",
         message_id);
   }
+  // In the order written. event_history has no key of its own: SQLite's rowid is the insertion
+  // order; PostgreSQL has no such column, and in this insert-only table the row's place in the
+  // heap (ctid) is that order.
   std::vector<std::string> history(const std::string& message_id) {
+    const char* order = GetParam() == hub::testing::StoreBackend::kSqlite ? "h.rowid" : "h.ctid";
     return query(
-        "SELECT h.note FROM event_history h JOIN events e ON e.id=h.event_id WHERE "
-        "e.message_id=?1 ORDER BY h.rowid",
+        std::string("SELECT h.note FROM event_history h JOIN events e ON e.id=h.event_id WHERE "
+                    "e.message_id=?1 ORDER BY ") +
+            order,
         message_id);
   }
 
-  fs::path dir_;
+  hub::testing::StoreLocation where_;
   Clock clock_;
   Trail trail_;
-  std::unique_ptr<store::SqliteStore> store_;
+  std::unique_ptr<store::SqlStore> store_;
 };
 
-TEST_F(PriorDeliveryTest, StartWithConsentThenEndWithoutTheFlag) {
+TEST_P(PriorDeliveryTest, StartWithConsentThenEndWithoutTheFlag) {
   intake(start("start", "Z1", true));
   finish("start/pvp", DeliveryState::kDelivered);
   intake(end("end", "Z1"));
@@ -186,7 +186,7 @@ TEST_F(PriorDeliveryTest, StartWithConsentThenEndWithoutTheFlag) {
   EXPECT_EQ(routed[1].delivery_id, "end/pvp");
 }
 
-TEST_F(PriorDeliveryTest, StartWithoutConsentMeansNoEndNoticeAndTheHistorySaysWhy) {
+TEST_P(PriorDeliveryTest, StartWithoutConsentMeansNoEndNoticeAndTheHistorySaysWhy) {
   intake(start("start", "Z1", false));
   intake(start("other", "Z2", true));  // another case's start notice does not count
   intake(end("end", "Z1"));
@@ -207,7 +207,7 @@ TEST_F(PriorDeliveryTest, StartWithoutConsentMeansNoEndNoticeAndTheHistorySaysWh
   EXPECT_EQ(dueIds("pvp"), std::vector<std::string>{"other/pvp"});
 }
 
-TEST_F(PriorDeliveryTest, EndWaitsBehindAStartNoticeStillOnItsWay) {
+TEST_P(PriorDeliveryTest, EndWaitsBehindAStartNoticeStillOnItsWay) {
   intake(start("start", "Z1", true));
   intake(end("end", "Z1"));
   EXPECT_EQ(deliveries("end").size(), 2u);
@@ -219,7 +219,7 @@ TEST_F(PriorDeliveryTest, EndWaitsBehindAStartNoticeStillOnItsWay) {
 }
 
 // Submitted back to back (usually one group commit): the end sees the start written before it.
-TEST_F(PriorDeliveryTest, StartAndEndSubmittedBackToBack) {
+TEST_P(PriorDeliveryTest, StartAndEndSubmittedBackToBack) {
   auto a = submit(start("start", "Z1", true));
   auto b = submit(end("end", "Z1"));
   ASSERT_TRUE(a.get());
@@ -227,7 +227,7 @@ TEST_F(PriorDeliveryTest, StartAndEndSubmittedBackToBack) {
   EXPECT_EQ(deliveries("end").size(), 2u);
 }
 
-TEST_F(PriorDeliveryTest, ADeadStartNoticeStillCountsAndTheNoteSaysSo) {
+TEST_P(PriorDeliveryTest, ADeadStartNoticeStillCountsAndTheNoteSaysSo) {
   intake(start("start", "Z1", true));
   finish("start/pvp", DeliveryState::kDead);
   intake(end("end", "Z1"));
@@ -236,7 +236,7 @@ TEST_F(PriorDeliveryTest, ADeadStartNoticeStillCountsAndTheNoteSaysSo) {
             std::string::npos);
 }
 
-TEST_F(PriorDeliveryTest, ReplayOfAQuarantinedEndEventAppliesTheSameRule) {
+TEST_P(PriorDeliveryTest, ReplayOfAQuarantinedEndEventAppliesTheSameRule) {
   intake(start("start-1", "Z1", true));
   intake(start("start-2", "Z2", false));
   for (const char* msg : {"end-1", "end-2"}) {
@@ -263,5 +263,10 @@ TEST_F(PriorDeliveryTest, ReplayOfAQuarantinedEndEventAppliesTheSameRule) {
   ASSERT_FALSE(notes.empty());
   EXPECT_EQ(notes.back().rfind("not planned pvp/informeren-pvp-beeindiging: no delivery", 0), 0u);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, PriorDeliveryTest,
+                         ::testing::Values(hub::testing::StoreBackend::kSqlite,
+                                           hub::testing::StoreBackend::kPostgres),
+                         hub::testing::backendName);
 
 }  // namespace

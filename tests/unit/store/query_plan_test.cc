@@ -9,8 +9,8 @@
 #include <map>
 #include <tuple>
 
-#include "hub/store/sqlite_queries.h"
-#include "hub/store/sqlite_store.h"
+#include "hub/store/sql_queries.h"
+#include "hub/store/sql_store.h"
 
 namespace fs = std::filesystem;
 using namespace hub;
@@ -40,7 +40,7 @@ class BacklogStoreTest : public ::testing::Test {
     fs::remove_all(dir_);
   }
   void open() {
-    auto s = store::SqliteStore::open({db(), 64}, clock_);
+    auto s = store::SqlStore::open({db(), 64}, clock_);
     ASSERT_TRUE(s) << s.error().message;
     store_ = std::move(*s);
   }
@@ -142,7 +142,7 @@ class BacklogStoreTest : public ::testing::Test {
 
   fs::path dir_;
   Clock clock_;
-  std::unique_ptr<store::SqliteStore> store_;
+  std::unique_ptr<store::SqlStore> store_;
 };
 
 TEST_F(BacklogStoreTest, RepeatedQueriesSeekAnIndexAndNeverScanTheDeliveries) {

@@ -1,19 +1,18 @@
-// Payload retention on a real SQLite file: which bodies, products and outbox messages a purge
-// removes and which it keeps (a delivery not final yet, a young one, an unpublished message), the
-// bodies of a quarantined event's proposals going with the event's, one audit record per purge,
-// bounded batches, replays refused once the payload is gone, and a failing purge that is reported
-// without holding up the rest of the store.
+// Payload retention, on both backends (a real SQLite file, a real PostgreSQL database): which
+// bodies, products and outbox messages a purge removes and which it keeps (a delivery not final
+// yet, a young one, an unpublished message), the bodies of a quarantined event's proposals going
+// with the event's, one audit record per purge, bounded batches, replays refused once the payload
+// is gone, and a failing purge that is reported without holding up the rest of the store.
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <future>
 #include <memory>
 #include <mutex>
 
-#include "hub/store/sqlite_db.h"
-#include "hub/store/sqlite_store.h"
+#include "hub/store/sql_db.h"
+#include "hub/store/sql_store.h"
+#include "tests/unit/store/store_backend.h"
 
-namespace fs = std::filesystem;
 using namespace hub;
 
 namespace {
@@ -56,29 +55,23 @@ T wait(std::function<void(std::function<void(T)>)> submit) {
   return p->get_future().get();
 }
 
-class RetentionTest : public ::testing::Test {
+class RetentionTest : public ::testing::TestWithParam<hub::testing::StoreBackend> {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("ketenhub-retention-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    store::SqliteStore::Options opts;
-    opts.path = (dir_ / "hub.db").string();
-    opts.group_commit_max = 64;
+    where_.make(GetParam());
+    store::SqlStore::Options opts = where_.options(64);
     opts.audit = &trail_;
-    auto s = store::SqliteStore::open(opts, clock_);
+    auto s = store::SqlStore::open(opts, clock_);
     ASSERT_TRUE(s) << s.error().message;
     store_ = std::move(*s);
-    auto db = store::Db::open(opts.path, false);
+    auto db = where_.openDb(false);
     ASSERT_TRUE(db) << db.error().message;
     db_ = std::make_unique<store::Db>(std::move(*db));
   }
   void TearDown() override {
     store_.reset();
     db_.reset();
-    fs::remove_all(dir_);
+    where_.remove();
   }
 
   IntakeRecord event(const std::string& msg, std::vector<std::string> partners,
@@ -148,15 +141,32 @@ class RetentionTest : public ::testing::Test {
     return e && *e ? (*e)->payload_purged_at : -1;
   }
   int64_t products() { return count("SELECT COUNT(*) FROM products"); }
+  // Makes every DELETE on the outbox fail with "injected failure" (a trigger: each backend has
+  // its own syntax for one), and takes that away again.
+  Result<void> failOutboxDeletes() {
+    if (db_->dialect() == store::Dialect::kSqlite)
+      return db_->exec(
+          "CREATE TRIGGER no_delete BEFORE DELETE ON outbox BEGIN "
+          "SELECT RAISE(ABORT, 'injected failure'); END");
+    return db_->exec(
+        "CREATE FUNCTION no_delete() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$BEGIN RAISE EXCEPTION 'injected failure'; END$$; "
+        "CREATE TRIGGER no_delete BEFORE DELETE ON outbox FOR EACH ROW EXECUTE FUNCTION "
+        "no_delete()");
+  }
+  Result<void> allowOutboxDeletes() {
+    if (db_->dialect() == store::Dialect::kSqlite) return db_->exec("DROP TRIGGER no_delete");
+    return db_->exec("DROP TRIGGER no_delete ON outbox; DROP FUNCTION no_delete()");
+  }
 
-  fs::path dir_;
+  hub::testing::StoreLocation where_;
   Clock clock_;
   Trail trail_;
-  std::unique_ptr<store::SqliteStore> store_;
+  std::unique_ptr<store::SqlStore> store_;
   std::unique_ptr<store::Db> db_;  // a second connection, to look at the tables
 };
 
-TEST_F(RetentionTest, PurgesTheBodyAndProductsOfAnEventWhoseDeliveriesAreAllFinalAndOld) {
+TEST_P(RetentionTest, PurgesTheBodyAndProductsOfAnEventWhoseDeliveriesAreAllFinalAndOld) {
   intake(event("m1", {"om", "igj"}));
   int64_t final_at = clock_.now;
   finish("om", DeliveryState::kDelivered);
@@ -203,7 +213,7 @@ TEST_F(RetentionTest, PurgesTheBodyAndProductsOfAnEventWhoseDeliveriesAreAllFina
   EXPECT_EQ(trail_.byAction("payload_purged").size(), 1u);
 }
 
-TEST_F(RetentionTest, KeepsTheBodyWhileADeliveryIsNotFinal) {
+TEST_P(RetentionTest, KeepsTheBodyWhileADeliveryIsNotFinal) {
   intake(event("m1", {"om", "igj"}));
   finish("om", DeliveryState::kDelivered);  // igj stays pending
   intake(event("m2", {"om", "igj"}));
@@ -223,7 +233,7 @@ TEST_F(RetentionTest, KeepsTheBodyWhileADeliveryIsNotFinal) {
             1);
 }
 
-TEST_F(RetentionTest, AnEventWithoutDeliveriesGoesByItsReceipt) {
+TEST_P(RetentionTest, AnEventWithoutDeliveriesGoesByItsReceipt) {
   IntakeRecord r = event("m1", {});
   r.history.push_back("not planned om/product: condition /x equals y did not hold");
   intake(std::move(r));
@@ -236,7 +246,7 @@ TEST_F(RetentionTest, AnEventWithoutDeliveriesGoesByItsReceipt) {
   EXPECT_TRUE(body("m1").empty());
 }
 
-TEST_F(RetentionTest, PurgesPublishedOutboxMessagesAndKeepsUnpublishedOnes) {
+TEST_P(RetentionTest, PurgesPublishedOutboxMessagesAndKeepsUnpublishedOnes) {
   intake(event("m1", {"om", "igj"}));
   finish("om", DeliveryState::kDelivered, true);
   finish("igj", DeliveryState::kDead, true);
@@ -261,7 +271,7 @@ TEST_F(RetentionTest, PurgesPublishedOutboxMessagesAndKeepsUnpublishedOnes) {
   EXPECT_EQ((*left)[0].id, (*box)[1].id);
 }
 
-TEST_F(RetentionTest, AQuarantinedEventKeepsItsBodyForItsProposalsThenBothGo) {
+TEST_P(RetentionTest, AQuarantinedEventKeepsItsBodyForItsProposalsThenBothGo) {
   intake(event("q1", {}, true));
   int64_t received = clock_.now;
   clock_.now += 20 * kDay;
@@ -311,7 +321,7 @@ TEST_F(RetentionTest, AQuarantinedEventKeepsItsBodyForItsProposalsThenBothGo) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM deliveries"), 0);
 }
 
-TEST_F(RetentionTest, OneAuditRecordPerPurgeWithTheCountsAndNoPersonalData) {
+TEST_P(RetentionTest, OneAuditRecordPerPurgeWithTheCountsAndNoPersonalData) {
   intake(event("m1", {"om"}));
   finish("om", DeliveryState::kDelivered, true);
   auto box = store_->outbox(10);
@@ -333,7 +343,7 @@ TEST_F(RetentionTest, OneAuditRecordPerPurgeWithTheCountsAndNoPersonalData) {
   EXPECT_EQ(a.detail.find("999990019"), std::string::npos);
 }
 
-TEST_F(RetentionTest, PurgesInBoundedBatches) {
+TEST_P(RetentionTest, PurgesInBoundedBatches) {
   for (const char* m : {"m1", "m2", "m3"}) intake(event(m, {}));
   clock_.now += kDay;
   auto first = purge(clock_.now, 2);
@@ -348,7 +358,7 @@ TEST_F(RetentionTest, PurgesInBoundedBatches) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM events WHERE payload_purged_at IS NULL"), 0);
 }
 
-TEST_F(RetentionTest, ADeadDeliveryWhosePayloadWasPurgedIsNotReplayed) {
+TEST_P(RetentionTest, ADeadDeliveryWhosePayloadWasPurgedIsNotReplayed) {
   intake(event("m1", {"om"}));
   finish("om", DeliveryState::kDead);
   clock_.now += 31 * kDay;
@@ -363,7 +373,7 @@ TEST_F(RetentionTest, ADeadDeliveryWhosePayloadWasPurgedIsNotReplayed) {
   EXPECT_TRUE(trail_.byAction("replayed").empty());
 }
 
-TEST_F(RetentionTest, AFailingPurgeIsReportedRolledBackAndHoldsUpNothingElse) {
+TEST_P(RetentionTest, AFailingPurgeIsReportedRolledBackAndHoldsUpNothingElse) {
   intake(event("m1", {"om"}));
   finish("om", DeliveryState::kDelivered, true);
   auto box = store_->outbox(10);
@@ -371,9 +381,7 @@ TEST_F(RetentionTest, AFailingPurgeIsReportedRolledBackAndHoldsUpNothingElse) {
   ASSERT_TRUE(wait<Result<void>>(
       [&](auto done) { store_->submitOutboxSent({(*box)[0].id}, clock_.now, std::move(done)); }));
   // The last step of the purge fails: what it did before (the body, the product) is undone.
-  ASSERT_TRUE(
-      db_->exec("CREATE TRIGGER no_delete BEFORE DELETE ON outbox BEGIN "
-                "SELECT RAISE(ABORT, 'injected failure'); END"));
+  ASSERT_TRUE(failOutboxDeletes());
   clock_.now += 31 * kDay;
   // Submitted together: they may share a group commit.
   auto p1 = std::make_shared<std::promise<Result<IntakeStatus>>>();
@@ -397,12 +405,17 @@ TEST_F(RetentionTest, AFailingPurgeIsReportedRolledBackAndHoldsUpNothingElse) {
   EXPECT_TRUE(trail_.byAction("payload_purged").empty());
 
   // The next run, once the cause is gone, purges.
-  ASSERT_TRUE(db_->exec("DROP TRIGGER no_delete"));
+  ASSERT_TRUE(allowOutboxDeletes());
   auto r = purge(clock_.now - 30 * kDay);
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(r->events, 1);
   EXPECT_EQ(r->outbox, 1);
   EXPECT_TRUE(body("m1").empty());
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, RetentionTest,
+                         ::testing::Values(hub::testing::StoreBackend::kSqlite,
+                                           hub::testing::StoreBackend::kPostgres),
+                         hub::testing::backendName);
 
 }  // namespace

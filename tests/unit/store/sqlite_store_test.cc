@@ -1,6 +1,5 @@
-// Store transitions on a real SQLite file in a temp dir.
-#include "hub/store/sqlite_store.h"
-
+// Store transitions, on both backends: a real SQLite file in a temp dir, a real PostgreSQL
+// database on a private server.
 #include <gtest/gtest.h>
 
 #include <condition_variable>
@@ -8,6 +7,9 @@
 #include <future>
 #include <mutex>
 #include <thread>
+
+#include "hub/store/sql_store.h"
+#include "tests/unit/store/store_backend.h"
 
 namespace fs = std::filesystem;
 using namespace hub;
@@ -20,22 +22,18 @@ class FakeClock : public TimeSource {
   int64_t now = 1'000'000;
 };
 
-class StoreTest : public ::testing::Test {
+class StoreTest : public ::testing::TestWithParam<hub::testing::StoreBackend> {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("ketenhub-store-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    where_.make(GetParam());
     open();
   }
   void TearDown() override {
     store_.reset();
-    fs::remove_all(dir_);
+    where_.remove();
   }
   void open() {
-    auto s = store::SqliteStore::open({(dir_ / "hub.db").string(), 64}, clock_);
+    auto s = store::SqlStore::open(where_.options(64), clock_);
     ASSERT_TRUE(s) << s.error().message;
     store_ = std::move(*s);
   }
@@ -84,12 +82,12 @@ class StoreTest : public ::testing::Test {
     return r ? *r : std::vector<DueDelivery>{};
   }
 
-  fs::path dir_;
+  hub::testing::StoreLocation where_;
   FakeClock clock_;
-  std::unique_ptr<store::SqliteStore> store_;
+  std::unique_ptr<store::SqlStore> store_;
 };
 
-TEST_F(StoreTest, StoresEventAndPlansDeliveries) {
+TEST_P(StoreTest, StoresEventAndPlansDeliveries) {
   auto r = intake(event("m1", "Z1", {"om", "igj"}));
   ASSERT_TRUE(r);
   EXPECT_EQ(*r, IntakeStatus::kStored);
@@ -104,13 +102,13 @@ TEST_F(StoreTest, StoresEventAndPlansDeliveries) {
   EXPECT_EQ(due("igj").size(), 1u);
 }
 
-TEST_F(StoreTest, DuplicateMessageIdIsCountedNotPlannedAgain) {
+TEST_P(StoreTest, DuplicateMessageIdIsCountedNotPlannedAgain) {
   ASSERT_EQ(*intake(event("m1", "Z1", {"om"})), IntakeStatus::kStored);
   ASSERT_EQ(*intake(event("m1", "Z1", {"om"})), IntakeStatus::kDuplicate);
   EXPECT_EQ(due("om").size(), 1u);
 }
 
-TEST_F(StoreTest, QuarantinedEventHasNoDeliveries) {
+TEST_P(StoreTest, QuarantinedEventHasNoDeliveries) {
   auto rec = event("bad", "Z1", {});
   rec.quarantined = true;
   rec.reason = "not_json: body: line 1";
@@ -118,7 +116,7 @@ TEST_F(StoreTest, QuarantinedEventHasNoDeliveries) {
   EXPECT_TRUE(due("om").empty());
 }
 
-TEST_F(StoreTest, ClaimMovesToInFlightOnce) {
+TEST_P(StoreTest, ClaimMovesToInFlightOnce) {
   ASSERT_TRUE(intake(event("m1", "Z1", {"om"})));
   auto d = due("om");
   ASSERT_EQ(d.size(), 1u);
@@ -127,7 +125,7 @@ TEST_F(StoreTest, ClaimMovesToInFlightOnce) {
   EXPECT_TRUE(due("om").empty());
 }
 
-TEST_F(StoreTest, RetryWaitBecomesDueAtNextAt) {
+TEST_P(StoreTest, RetryWaitBecomesDueAtNextAt) {
   ASSERT_TRUE(intake(event("m1", "Z1", {"om"})));
   auto d = due("om");
   ASSERT_EQ(claim("om"), std::vector<int64_t>{d[0].seq});
@@ -152,7 +150,7 @@ TEST_F(StoreTest, RetryWaitBecomesDueAtNextAt) {
   EXPECT_EQ(again[0].attempts, 1);
 }
 
-TEST_F(StoreTest, SameCaseWaitsForEarlierDeliveryOtherCasesDoNot) {
+TEST_P(StoreTest, SameCaseWaitsForEarlierDeliveryOtherCasesDoNot) {
   ASSERT_TRUE(intake(event("m1", "Z1", {"om"})));
   ASSERT_TRUE(intake(event("m2", "Z1", {"om"})));  // later event, same case
   ASSERT_TRUE(intake(event("m3", "Z2", {"om"})));  // other case
@@ -177,7 +175,7 @@ TEST_F(StoreTest, SameCaseWaitsForEarlierDeliveryOtherCasesDoNot) {
 
 // The scheduler frees a partner's slot as soon as a result is queued, not committed: a claim
 // submitted right after a result must be applied after it and see its state.
-TEST_F(StoreTest, ClaimSubmittedAfterAResultSeesThatResult) {
+TEST_P(StoreTest, ClaimSubmittedAfterAResultSeesThatResult) {
   ASSERT_TRUE(intake(event("m1", "Z1", {"om"})));
   ASSERT_TRUE(intake(event("m2", "Z1", {"om"})));  // same case: waits for m1
   auto first = claim("om");
@@ -201,7 +199,7 @@ TEST_F(StoreTest, ClaimSubmittedAfterAResultSeesThatResult) {
   EXPECT_EQ((*c)[0].message_id, "m2");
 }
 
-TEST_F(StoreTest, ClaimDueSelectsAndClaimsInOneCommit) {
+TEST_P(StoreTest, ClaimDueSelectsAndClaimsInOneCommit) {
   ASSERT_TRUE(intake(event("m1", "Z1", {"om"})));
   ASSERT_TRUE(intake(event("m2", "Z1", {"om"})));  // same case: must wait for m1
   ASSERT_TRUE(intake(event("m3", "Z2", {"om"})));
@@ -216,7 +214,7 @@ TEST_F(StoreTest, ClaimDueSelectsAndClaimsInOneCommit) {
   EXPECT_TRUE(due("om").empty());  // claimed: in flight, and m2 still waits behind m1
 }
 
-TEST_F(StoreTest, RecoverInFlightAfterRestart) {
+TEST_P(StoreTest, RecoverInFlightAfterRestart) {
   ASSERT_TRUE(intake(event("m1", "Z1", {"om"})));
   auto d = due("om");
   ASSERT_EQ(claim("om"), std::vector<int64_t>{d[0].seq});
@@ -230,7 +228,7 @@ TEST_F(StoreTest, RecoverInFlightAfterRestart) {
   EXPECT_EQ(again[0].attempts, 1);
 }
 
-TEST_F(StoreTest, OverdueClaimTakesOnlyWhatPassedItsDeadlineWithoutCountingAnAttempt) {
+TEST_P(StoreTest, OverdueClaimTakesOnlyWhatPassedItsDeadlineWithoutCountingAnAttempt) {
   ASSERT_TRUE(intake(event("m1", "Z1", {"om"})));
   std::promise<Result<std::vector<DueDelivery>>> early, late;
   store_->submitClaimOverdue("om", clock_.now, 10, [&](Result<std::vector<DueDelivery>> r) {
@@ -249,7 +247,7 @@ TEST_F(StoreTest, OverdueClaimTakesOnlyWhatPassedItsDeadlineWithoutCountingAnAtt
   EXPECT_TRUE(due("om").empty());  // in_flight now
 }
 
-TEST_F(StoreTest, FallbackSwitchKeepsTheSignedProductAndUnblocksTheCase) {
+TEST_P(StoreTest, FallbackSwitchKeepsTheSignedProductAndUnblocksTheCase) {
   ASSERT_TRUE(intake(event("m1", "Z1", {"om"})));
   ASSERT_TRUE(intake(event("m2", "Z1", {"om"})));
   auto waiting = due("om");
@@ -315,7 +313,7 @@ TEST_F(StoreTest, FallbackSwitchKeepsTheSignedProductAndUnblocksTheCase) {
   EXPECT_EQ((*a)[0].channel_attempts, 1);  // the interrupted attempt counts
 }
 
-TEST_F(StoreTest, GroupCommitsConcurrentSubmissions) {
+TEST_P(StoreTest, GroupCommitsConcurrentSubmissions) {
   constexpr int kN = 2000;
   std::mutex mu;
   std::condition_variable cv;
@@ -343,7 +341,7 @@ TEST(StoreFull, HoldsTheBatchAndReportsNotWritable) {
   fs::path dir = fs::temp_directory_path() / ("ketenhub-store-full-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
-  auto s = store::SqliteStore::open({(dir / "hub.db").string(), 64, 1}, clock);  // 1 MiB
+  auto s = store::SqlStore::open({(dir / "hub.db").string(), 64, 1}, clock);  // 1 MiB
   ASSERT_TRUE(s) << s.error().message;
   std::mutex mu;
   std::condition_variable cv;
@@ -376,5 +374,10 @@ TEST(StoreFull, HoldsTheBatchAndReportsNotWritable) {
   s->reset();
   fs::remove_all(dir);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest,
+                         ::testing::Values(hub::testing::StoreBackend::kSqlite,
+                                           hub::testing::StoreBackend::kPostgres),
+                         hub::testing::backendName);
 
 }  // namespace

@@ -1,6 +1,4 @@
-#include "hub/store/sqlite_store.h"
-
-#include <sqlite3.h>
+#include "hub/store/sql_store.h"
 
 #include <chrono>
 
@@ -8,7 +6,7 @@
 #include "hub/core/thread_name.h"
 #include "hub/log/log.h"
 #include "hub/store/schema.h"
-#include "hub/store/sqlite_queries.h"
+#include "hub/store/sql_queries.h"
 
 namespace hub::store {
 namespace {
@@ -47,8 +45,13 @@ DueDelivery readDue(const Stmt& s) {
 
 }  // namespace
 
-Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const Options& opts,
-                                                       const TimeSource& clock) {
+namespace {
+
+struct Connections {
+  Db writer, reader, views;
+};
+
+Result<Connections> openSqlite(const SqlStore::Options& opts) {
   auto w = Db::open(opts.path, false);
   if (!w) return unexpected(w.error());
   for (const char* pragma :
@@ -66,8 +69,36 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const Options& opts,
   if (!rd) return unexpected(rd.error());
   auto views = Db::open(opts.path, true);
   if (!views) return unexpected(views.error());
-  std::unique_ptr<SqliteStore> s(
-      new SqliteStore(opts, clock, std::move(*w), std::move(*rd), std::move(*views)));
+  return Connections{std::move(*w), std::move(*rd), std::move(*views)};
+}
+
+// One hub instance per PostgreSQL store, for now: its start-up takes over every in-flight
+// delivery, and claims carry no lease yet. The writer's session holds an advisory lock (again on
+// every reconnect); a second instance finds it taken and does not start.
+constexpr const char* kOneInstance =
+    "DO $$BEGIN IF NOT pg_try_advisory_lock(7306086830637032035) THEN RAISE EXCEPTION "
+    "'another hub instance is using this store (one instance per database)'; END IF; END$$";
+
+// Three sessions, as on SQLite: the writer, the delivery path's reads, the operators' views.
+Result<Connections> openPostgres(const SqlStore::Options& opts) {
+  Connections c;
+  for (Db* db : {&c.writer, &c.reader, &c.views}) {
+    auto d = Db::openPostgres(opts.postgres, opts.postgres_password_file,
+                              db == &c.writer ? kOneInstance : "");
+    if (!d) return unexpected(d.error());
+    *db = std::move(*d);
+  }
+  if (auto r = migrate(c.writer); !r) return unexpected(r.error());
+  return c;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqlStore>> SqlStore::open(const Options& opts, const TimeSource& clock) {
+  auto c = opts.postgres.empty() ? openSqlite(opts) : openPostgres(opts);
+  if (!c) return unexpected(c.error());
+  std::unique_ptr<SqlStore> s(
+      new SqlStore(opts, clock, std::move(c->writer), std::move(c->reader), std::move(c->views)));
   if (auto r = s->prepareStatements(); !r) return unexpected(r.error());
   s->writer_ = std::thread([p = s.get()] {
     nameThisThread("kh-store");
@@ -76,28 +107,29 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const Options& opts,
   return s;
 }
 
-SqliteStore::SqliteStore(const Options& opts, const TimeSource& clock, Db writer, Db reader,
-                         Db views)
+SqlStore::SqlStore(const Options& opts, const TimeSource& clock, Db writer, Db reader, Db views)
     : opts_(opts),
       clock_(clock),
       wdb_(std::move(writer)),
       rdb_(std::move(reader)),
       vdb_(std::move(views)) {}
 
-SqliteStore::~SqliteStore() { stop(); }
+SqlStore::~SqlStore() { stop(); }
 
-Result<void> SqliteStore::prepareStatements() {
+Result<void> SqlStore::prepareStatements() {
   struct Def {
     Stmt* stmt;
     Db* db;
     std::string sql;
   };
   std::string waiting = kWaiting;
+  const Dialect d = wdb_.dialect();
   std::vector<Def> defs = {
       {&ws_.insert_event, &wdb_,
        "INSERT INTO events(message_id,event_type,case_id,actor,correlation_id,content_type,"
        "source,peer,received_at,state,reason,body,event_xml,person_hash) "
-       "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14) ON CONFLICT(message_id) DO NOTHING"},
+       "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14) ON CONFLICT(message_id) DO NOTHING "
+       "RETURNING id"},
       {&ws_.mark_duplicate, &wdb_, "UPDATE events SET duplicates=duplicates+1 WHERE message_id=?1"},
       {&ws_.insert_delivery, &wdb_,
        "INSERT INTO deliveries(delivery_id,event_id,partner,product,case_id,state,next_at,"
@@ -113,34 +145,36 @@ Result<void> SqliteStore::prepareStatements() {
            waiting},
       {&ws_.finish, &wdb_,
        "UPDATE deliveries SET state=?1,next_at=?2,updated_at=?3,"
-       "final_at=CASE WHEN ?4 THEN ?3 ELSE final_at END,channel=?5,reason=?6,"
+       "final_at=CASE WHEN ?4<>0 THEN ?3 ELSE final_at END,channel=?5,reason=?6,"
        "receipt=COALESCE(?7,receipt),channel_index=?9,current_channel=?10,"
-       "channel_attempts=CASE WHEN ?11 THEN 0 ELSE channel_attempts END,"
+       "channel_attempts=CASE WHEN ?11<>0 THEN 0 ELSE channel_attempts END,"
        "deadline_at=CASE WHEN ?12>0 THEN ?12 ELSE deadline_at END,reasons=?13,"
        "product_sha256=COALESCE(?14,product_sha256) WHERE seq=?8"},
       {&ws_.insert_product, &wdb_,
-       "INSERT OR IGNORE INTO products(delivery_seq,signed,built_at) VALUES(?1,?2,?3)"},
+       "INSERT INTO products(delivery_seq,signed,built_at) VALUES(?1,?2,?3) "
+       "ON CONFLICT(delivery_seq) DO NOTHING"},
       {&ws_.insert_outbox, &wdb_,
        "INSERT INTO outbox(created_at,address,kind,body,delivery_seq) VALUES(?1,?2,?3,?4,?5)"},
       {&ws_.outbox_sent, &wdb_, "UPDATE outbox SET sent_at=?1 WHERE id=?2 AND sent_at IS NULL"},
       {&ws_.insert_attempt, &wdb_,
-       "INSERT OR REPLACE INTO attempts(delivery_seq,attempt,started_at,finished_at,channel,"
-       "outcome,http_status,reason) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)"},
+       "INSERT INTO attempts(delivery_seq,attempt,started_at,finished_at,channel,"
+       "outcome,http_status,reason) VALUES(?1,?2,?3,?4,?5,?6,?7,?8) " +
+           std::string(sql::kReplaceAttempt)},
       {&ws_.audit_delivery, &wdb_,
        "SELECT d.delivery_id,d.partner,d.product,d.case_id,e.message_id,e.actor,e.person_hash "
        "FROM deliveries d JOIN events e ON e.id=d.event_id WHERE d.seq=CASE WHEN ?1>0 THEN ?1 "
        "ELSE (SELECT seq FROM deliveries WHERE delivery_id=?2) END"},
       {&ws_.audit_outbox, &wdb_, "SELECT kind,delivery_seq FROM outbox WHERE id=?1"},
-      {&ws_.begin, &wdb_, "BEGIN IMMEDIATE"},
+      {&ws_.begin, &wdb_, wdb_.beginSql()},
       {&ws_.commit, &wdb_, "COMMIT"},
       {&ws_.rollback, &wdb_, "ROLLBACK"},
-      {&ws_.due, &wdb_, sql::due()},
-      {&ws_.overdue, &wdb_, sql::overdue()},
-      {&ws_.fallback_due, &wdb_, sql::fallbackDue()},
-      {&due_stmt_, &rdb_, sql::due()},
-      {&next_due_stmt_, &rdb_, sql::nextDue()},
-      {&next_due_partner_stmt_, &rdb_, sql::nextDueOfPartner()},
-      {&next_due_channel_stmt_, &rdb_, sql::nextDueOfChannel()},
+      {&ws_.due, &wdb_, sql::due(d)},
+      {&ws_.overdue, &wdb_, sql::overdue(d)},
+      {&ws_.fallback_due, &wdb_, sql::fallbackDue(d)},
+      {&due_stmt_, &rdb_, sql::due(d)},
+      {&next_due_stmt_, &rdb_, sql::nextDue(d)},
+      {&next_due_partner_stmt_, &rdb_, sql::nextDueOfPartner(d)},
+      {&next_due_channel_stmt_, &rdb_, sql::nextDueOfChannel(d)},
       {&body_stmt_, &rdb_,
        "SELECT e.body,COALESCE(e.payload_purged_at,0) FROM deliveries d JOIN events e ON "
        "e.id=d.event_id WHERE d.seq=?1"},
@@ -156,7 +190,7 @@ Result<void> SqliteStore::prepareStatements() {
   return {};
 }
 
-void SqliteStore::stop() {
+void SqlStore::stop() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     stopping_ = true;
@@ -165,7 +199,7 @@ void SqliteStore::stop() {
   if (writer_.joinable()) writer_.join();
 }
 
-void SqliteStore::enqueue(Op op) {
+void SqlStore::enqueue(Op op) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (!stopping_) {
@@ -177,30 +211,30 @@ void SqliteStore::enqueue(Op op) {
   fail(op, Error{errc::kStore, "store is stopping"});
 }
 
-void SqliteStore::submitIntake(IntakeRecord rec, std::function<void(Result<IntakeStatus>)> done) {
+void SqlStore::submitIntake(IntakeRecord rec, std::function<void(Result<IntakeStatus>)> done) {
   enqueue(IntakeOp{std::move(rec), std::move(done)});
 }
-void SqliteStore::submitClaimDue(std::string partner, int64_t now_ms, int limit,
-                                 std::function<void(Result<std::vector<DueDelivery>>)> done) {
+void SqlStore::submitClaimDue(std::string partner, int64_t now_ms, int limit,
+                              std::function<void(Result<std::vector<DueDelivery>>)> done) {
   enqueue(ClaimDueOp{ClaimKind::kPartner, std::move(partner), now_ms, limit, std::move(done), {}});
 }
-void SqliteStore::submitClaimOverdue(std::string partner, int64_t now_ms, int limit,
-                                     std::function<void(Result<std::vector<DueDelivery>>)> done) {
+void SqlStore::submitClaimOverdue(std::string partner, int64_t now_ms, int limit,
+                                  std::function<void(Result<std::vector<DueDelivery>>)> done) {
   enqueue(ClaimDueOp{ClaimKind::kOverdue, std::move(partner), now_ms, limit, std::move(done), {}});
 }
-void SqliteStore::submitClaimFallback(std::string channel, int64_t now_ms, int limit,
-                                      std::function<void(Result<std::vector<DueDelivery>>)> done) {
+void SqlStore::submitClaimFallback(std::string channel, int64_t now_ms, int limit,
+                                   std::function<void(Result<std::vector<DueDelivery>>)> done) {
   enqueue(ClaimDueOp{ClaimKind::kFallback, std::move(channel), now_ms, limit, std::move(done), {}});
 }
-void SqliteStore::submitOutboxSent(std::vector<int64_t> ids, int64_t now_ms,
-                                   std::function<void(Result<void>)> done) {
+void SqlStore::submitOutboxSent(std::vector<int64_t> ids, int64_t now_ms,
+                                std::function<void(Result<void>)> done) {
   enqueue(OutboxSentOp{std::move(ids), now_ms, std::move(done)});
 }
-void SqliteStore::submitResult(AttemptResult res, std::function<void(Result<void>)> done) {
+void SqlStore::submitResult(AttemptResult res, std::function<void(Result<void>)> done) {
   enqueue(ResultOp{std::move(res), std::move(done)});
 }
 
-void SqliteStore::fail(Op& op, const Error& e) {
+void SqlStore::fail(Op& op, const Error& e) {
   std::visit(
       [&](auto& o) {
         if (o.done) o.done(unexpected(e));
@@ -208,7 +242,7 @@ void SqliteStore::fail(Op& op, const Error& e) {
       op);
 }
 
-void SqliteStore::succeed(Op& op) {
+void SqlStore::succeed(Op& op) {
   std::visit(
       [](auto& o) {
         using T = std::decay_t<decltype(o)>;
@@ -240,7 +274,7 @@ void SqliteStore::succeed(Op& op) {
       op);
 }
 
-Result<void> SqliteStore::apply(Op& op) {
+Result<void> SqlStore::apply(Op& op) {
   return std::visit(
       [this](auto& o) -> Result<void> {
         using T = std::decay_t<decltype(o)>;
@@ -266,7 +300,7 @@ Result<void> SqliteStore::apply(Op& op) {
       op);
 }
 
-Result<void> SqliteStore::applyIntake(IntakeOp& op) {
+Result<void> SqlStore::applyIntake(IntakeOp& op) {
   const auto& r = op.rec;
   const auto& e = r.env;
   auto& s = ws_.insert_event;
@@ -280,18 +314,21 @@ Result<void> SqliteStore::applyIntake(IntakeOp& op) {
   s.bindBlob(12, e.body);
   s.bindNull(13);  // the XML form is derived from the body again: personal data is kept once
   s.bind(14, r.person_hash);
-  if (auto x = s.run(); !x) return x;
-  if (wdb_.changes() == 0) {
+  auto row = s.step();
+  if (!row) return unexpected(row.error());
+  if (!*row) {
+    s.reset();
     op.status = IntakeStatus::kDuplicate;
     auditIntake(r, op.status, nullptr);
     return ws_.mark_duplicate.bind(1, e.message_id).run();
   }
-  int64_t event_id = sqlite3_last_insert_rowid(wdb_.raw());
+  const int64_t event_id = s.int64(0);
+  s.reset();
   op.status = r.quarantined ? IntakeStatus::kQuarantined : IntakeStatus::kStored;
   return insertPlanned(event_id, op.rec, op.status, nullptr);
 }
 
-Result<void> SqliteStore::applyClaimDue(ClaimDueOp& op) {
+Result<void> SqlStore::applyClaimDue(ClaimDueOp& op) {
   op.claimed.clear();
   auto& q = op.kind == ClaimKind::kPartner   ? ws_.due
             : op.kind == ClaimKind::kOverdue ? ws_.overdue
@@ -314,7 +351,7 @@ Result<void> SqliteStore::applyClaimDue(ClaimDueOp& op) {
   return {};
 }
 
-Result<void> SqliteStore::applyResult(ResultOp& op) {
+Result<void> SqlStore::applyResult(ResultOp& op) {
   const auto& r = op.res;
   if (auto x = auditResult(r); !x) return x;
   auto& f = ws_.finish;
@@ -348,7 +385,7 @@ Result<void> SqliteStore::applyResult(ResultOp& op) {
   return a.run();
 }
 
-Result<void> SqliteStore::applyOutboxSent(OutboxSentOp& op) {
+Result<void> SqlStore::applyOutboxSent(OutboxSentOp& op) {
   for (int64_t id : op.ids) {
     if (auto x = ws_.outbox_sent.bind(1, op.now_ms).bind(2, id).run(); !x) return x;
     if (wdb_.changes() > 0) {
@@ -358,7 +395,7 @@ Result<void> SqliteStore::applyOutboxSent(OutboxSentOp& op) {
   return {};
 }
 
-void SqliteStore::writerLoop() {
+void SqlStore::writerLoop() {
   std::vector<Op> batch;
   int failures = 0;
   size_t last_batch = 0;
@@ -415,12 +452,13 @@ void SqliteStore::writerLoop() {
   }
 }
 
-Result<int64_t> SqliteStore::recoverInFlight() {
+Result<int64_t> SqlStore::recoverInFlight() {
   if (auto a = auditInterrupted(); !a) return unexpected(a.error());
   auto r = wdb_.exec(
-      "INSERT OR REPLACE INTO attempts(delivery_seq,attempt,started_at,finished_at,channel,"
+      "INSERT INTO attempts(delivery_seq,attempt,started_at,finished_at,channel,"
       "outcome,http_status,reason) SELECT seq,attempts,updated_at,updated_at,'',"
-      "'interrupted',0,'hub stopped during the attempt' FROM deliveries WHERE state='in_flight'");
+      "'interrupted',0,'hub stopped during the attempt' FROM deliveries WHERE state='in_flight' " +
+      std::string(sql::kReplaceAttempt));
   if (!r) return unexpected(r.error());
   r = wdb_.exec(
       "UPDATE deliveries SET state=CASE WHEN channel_index>0 THEN 'fallback' ELSE 'pending' END "
@@ -429,8 +467,8 @@ Result<int64_t> SqliteStore::recoverInFlight() {
   return wdb_.changes();
 }
 
-Result<std::vector<DueDelivery>> SqliteStore::due(const std::string& partner, int64_t now_ms,
-                                                  int limit) {
+Result<std::vector<DueDelivery>> SqlStore::due(const std::string& partner, int64_t now_ms,
+                                               int limit) {
   std::lock_guard<std::mutex> lock(read_mu_);
   std::vector<DueDelivery> out;
   auto& s = due_stmt_;

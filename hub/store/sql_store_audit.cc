@@ -1,11 +1,9 @@
-// SqliteStore: the audit records of every operation, built on the writer thread from what the
+// SqlStore: the audit records of every operation, built on the writer thread from what the
 // operation actually did (a duplicate is recorded as one, a refused replay not at all) and
 // written to the trail in the group commit, before the database commit.
-#include <sqlite3.h>
-
 #include "hub/core/delivery_state.h"
 #include "hub/core/error_codes.h"
-#include "hub/store/sqlite_store.h"
+#include "hub/store/sql_store.h"
 
 namespace hub::store {
 namespace {
@@ -28,8 +26,7 @@ std::string channelOf(const std::string& fallback) {
 
 }  // namespace
 
-void SqliteStore::auditIntake(const IntakeRecord& rec, IntakeStatus status,
-                              const Actor* replayed_by) {
+void SqlStore::auditIntake(const IntakeRecord& rec, IntakeStatus status, const Actor* replayed_by) {
   int64_t at = replayed_by ? clock_.nowMs() : rec.env.received_at_ms;
   auto a = eventRecord(rec, replayed_by ? "replayed" : "received", at);
   if (replayed_by) {
@@ -66,7 +63,7 @@ void SqliteStore::auditIntake(const IntakeRecord& rec, IntakeStatus status,
   }
 }
 
-void SqliteStore::auditClaim(const ClaimDueOp& op) {
+void SqlStore::auditClaim(const ClaimDueOp& op) {
   if (op.kind == ClaimKind::kOverdue) return;  // moved along the chain: its result records it
   for (const auto& d : op.claimed) {
     AuditRecord a;
@@ -87,7 +84,7 @@ void SqliteStore::auditClaim(const ClaimDueOp& op) {
 }
 
 // A record about one delivery (by id, or by seq when the id is empty), with its event's fields.
-Result<AuditRecord> SqliteStore::deliveryRecord(const std::string& delivery_id, int64_t seq) {
+Result<AuditRecord> SqlStore::deliveryRecord(const std::string& delivery_id, int64_t seq) {
   auto& q = ws_.audit_delivery;
   q.bind(1, seq).bind(2, delivery_id);
   auto row = q.step();
@@ -109,7 +106,7 @@ Result<AuditRecord> SqliteStore::deliveryRecord(const std::string& delivery_id, 
   return a;
 }
 
-Result<void> SqliteStore::auditResult(const AttemptResult& r) {
+Result<void> SqlStore::auditResult(const AttemptResult& r) {
   auto base = deliveryRecord("", r.seq);
   if (!base) return unexpected(base.error());
   base->at_ms = r.finished_at;
@@ -146,7 +143,7 @@ Result<void> SqliteStore::auditResult(const AttemptResult& r) {
   return {};
 }
 
-Result<void> SqliteStore::auditOutboxSent(int64_t outbox_id, int64_t now_ms) {
+Result<void> SqlStore::auditOutboxSent(int64_t outbox_id, int64_t now_ms) {
   auto& q = ws_.audit_outbox;
   q.bind(1, outbox_id);
   auto row = q.step();
@@ -175,7 +172,7 @@ Result<void> SqliteStore::auditOutboxSent(int64_t outbox_id, int64_t now_ms) {
   return {};
 }
 
-Result<void> SqliteStore::auditInterrupted() {
+Result<void> SqlStore::auditInterrupted() {
   if (!opts_.audit) return {};
   auto q = wdb_.prepare("SELECT seq,current_channel FROM deliveries WHERE state='in_flight'");
   if (!q) return unexpected(q.error());
@@ -201,7 +198,7 @@ Result<void> SqliteStore::auditInterrupted() {
   return opts_.audit->append(recs);
 }
 
-Result<void> SqliteStore::writeAudit() {
+Result<void> SqlStore::writeAudit() {
   if (!opts_.audit || audit_.empty()) return {};
   return opts_.audit->append(audit_);
 }

@@ -1,6 +1,7 @@
 #pragma once
-// SqliteStore: the embedded default store. WAL, synchronous=FULL, one writer thread that
-// group-commits every queued operation in one transaction (one fsync for many messages).
+// SqlStore: the store on SQLite (the embedded default: WAL, synchronous=FULL) or on PostgreSQL
+// (Options::postgres). One writer thread group-commits every queued operation in one transaction
+// (one fsync for many messages); the SQL is shared, the few differences are named per dialect.
 // When a commit fails the batch is kept and retried with backoff; writable() turns false so
 // intake stops granting credit, and nothing is acknowledged that was not committed.
 #include <atomic>
@@ -14,14 +15,14 @@
 
 #include "hub/core/time_source.h"
 #include "hub/pipeline/store.h"
-#include "hub/store/sqlite_db.h"
+#include "hub/store/sql_db.h"
 
 namespace hub::store {
 
-class SqliteStore final : public Store {
+class SqlStore final : public Store {
  public:
   struct Options {
-    std::string path;
+    std::string path;  // SQLite: the database file
     int group_commit_max = 512;
     int max_size_mb = 0;  // 0 = no cap; past the cap commits fail (SQLITE_FULL) like a full disk
     // Where each commit's audit records go, before the commit (null: none, for tools and tests).
@@ -29,9 +30,13 @@ class SqliteStore final : public Store {
     // Told the duration of each successful group commit (seconds, BEGIN to COMMIT), on the
     // writer thread; keeps the store free of the metrics registry. Empty: not measured.
     std::function<void(double seconds)> on_commit = {};
+    // PostgreSQL instead of SQLite when set: a libpq connection string, and a file holding the
+    // password (never in the configuration itself; empty: none or in the connection string).
+    std::string postgres = {};
+    std::string postgres_password_file = {};
   };
-  static Result<std::unique_ptr<SqliteStore>> open(const Options& opts, const TimeSource& clock);
-  ~SqliteStore() override;
+  static Result<std::unique_ptr<SqlStore>> open(const Options& opts, const TimeSource& clock);
+  ~SqlStore() override;
   void stop();  // drains and joins the writer; pending callbacks get an error
 
   void submitIntake(IntakeRecord rec, std::function<void(Result<IntakeStatus>)> done) override;
@@ -141,7 +146,7 @@ class SqliteStore final : public Store {
   using Op = std::variant<IntakeOp, ClaimDueOp, ResultOp, OutboxSentOp, ReplayOp, PauseOp,
                           ReplayEventOp, ProposeOp, PurgeOp>;
 
-  SqliteStore(const Options& opts, const TimeSource& clock, Db writer, Db reader, Db views);
+  SqlStore(const Options& opts, const TimeSource& clock, Db writer, Db reader, Db views);
   Result<void> prepareStatements();
   void writerLoop();
   Result<void> apply(Op& op);

@@ -1,4 +1,4 @@
-#include "hub/store/sqlite_queries.h"
+#include "hub/store/sql_queries.h"
 
 namespace hub::store::sql {
 namespace {
@@ -8,22 +8,32 @@ constexpr const char* kWaiting = "('pending','retry_wait')";
 // A paused partner's deliveries are not claimed on any channel (they wait; nothing is lost).
 constexpr const char* kNotPaused = "d.partner NOT IN (SELECT partner FROM partner_pauses)";
 
-constexpr const char* kDueColumns =
-    "SELECT d.seq,d.delivery_id,d.partner,d.product,d.case_id,d.attempts,d.deadline_at,"
-    "d.created_at,e.message_id,e.event_type,e.actor,e.correlation_id,e.event_xml,"
-    "e.received_at,CAST('' AS "
-    "BLOB),e.content_type,d.channel_index,d.current_channel,d.channel_attempts,"
-    "COALESCE(d.legal_deadline_at,0),d.reasons,pr.signed,COALESCE(d.product_sha256,''),e.peer,"
-    "e.person_hash "
-    "FROM deliveries d JOIN events e ON e.id=d.event_id "
-    "LEFT JOIN products pr ON pr.delivery_seq=d.seq ";
+// The claim does not carry the event's body (column 14 is empty: the worker loads it).
+std::string dueColumns(Dialect d) {
+  return std::string(
+             "SELECT d.seq,d.delivery_id,d.partner,d.product,d.case_id,d.attempts,d.deadline_at,"
+             "d.created_at,e.message_id,e.event_type,e.actor,e.correlation_id,e.event_xml,"
+             "e.received_at,") +
+         emptyBlob(d) +
+         ",e.content_type,d.channel_index,d.current_channel,d.channel_attempts,"
+         "COALESCE(d.legal_deadline_at,0),d.reasons,pr.signed,COALESCE(d.product_sha256,''),"
+         "e.peer,e.person_hash "
+         "FROM deliveries d JOIN events e ON e.id=d.event_id "
+         "LEFT JOIN products pr ON pr.delivery_seq=d.seq ";
+}
+
+// SQLite's planner needs to be told the index of a few queries (see each); PostgreSQL's
+// chooses the partial index itself (tests/unit/store/query_plan_test.cc checks both).
+std::string indexedBy(Dialect d, const char* index) {
+  return d == Dialect::kSqlite ? std::string(" INDEXED BY ") + index : std::string();
+}
 
 }  // namespace
 
 // A later delivery of the same (partner, case) waits until every earlier one is delivered, moved
 // on to a fallback channel or is dead. Index deliveries_due, in its order.
-std::string due() {
-  return std::string(kDueColumns) + "WHERE d.partner=?1 AND d.state IN " + kWaiting +
+std::string due(Dialect dialect) {
+  return dueColumns(dialect) + "WHERE d.partner=?1 AND d.state IN " + kWaiting +
          " AND d.next_at<=?2 AND " + kNotPaused +
          " AND NOT EXISTS (SELECT 1 FROM deliveries p WHERE "
          "p.partner=d.partner AND p.case_id=d.case_id AND p.seq<d.seq AND p.channel_index=0 AND "
@@ -33,31 +43,32 @@ std::string due() {
 // No case order: they leave the coupling, which unblocks the case. Run once a second for a
 // partner whose circuit is open: index deliveries_overdue, in its order (deadline, then seq), so
 // that a million waiting, or a million overdue at once, cost a seek and `limit` rows.
-std::string overdue() {
-  return std::string(kDueColumns) + "WHERE d.partner=?1 AND d.state IN " + kWaiting +
+std::string overdue(Dialect dialect) {
+  return dueColumns(dialect) + "WHERE d.partner=?1 AND d.state IN " + kWaiting +
          " AND d.deadline_at<=?2 AND " + kNotPaused + " ORDER BY d.deadline_at, d.seq LIMIT ?3";
 }
 
 // Index deliveries_fallback, in its order.
-std::string fallbackDue() {
-  return std::string(kDueColumns) +
+std::string fallbackDue(Dialect dialect) {
+  return dueColumns(dialect) +
          "WHERE d.state='fallback' AND d.current_channel=?1 AND d.next_at<=?2 AND " + kNotPaused +
          " ORDER BY d.next_at, d.seq LIMIT ?3";
 }
 
 // Without INDEXED BY the planner prefers deliveries_state (an equality on state) and reads every
 // waiting delivery; deliveries_next answers with one seek.
-std::string nextDue() {
-  return "SELECT MIN(next_at) FROM deliveries INDEXED BY deliveries_next "
-         "WHERE state IN ('pending','retry_wait','fallback')";
+std::string nextDue(Dialect d) {
+  return "SELECT MIN(next_at) FROM deliveries" + indexedBy(d, "deliveries_next") +
+         " WHERE state IN ('pending','retry_wait','fallback')";
 }
 
 // deliveries_due (partner, next_at) in its order, up to the first delivery per-case order lets go
 // (the due query's condition): one held back by an earlier delivery of its case becomes
 // claimable only when that one ends, and its end wakes the scheduler; counting it would make the
 // scheduler loop every millisecond meanwhile.
-std::string nextDueOfPartner() {
-  return "SELECT d.next_at FROM deliveries d INDEXED BY deliveries_due WHERE d.partner=?1 AND "
+std::string nextDueOfPartner(Dialect d) {
+  return "SELECT d.next_at FROM deliveries d" + indexedBy(d, "deliveries_due") +
+         " WHERE d.partner=?1 AND "
          "d.state IN ('pending','retry_wait') AND ?1 NOT IN (SELECT partner FROM partner_pauses) "
          "AND NOT EXISTS (SELECT 1 FROM deliveries p WHERE p.partner=d.partner AND "
          "p.case_id=d.case_id AND p.seq<d.seq AND p.channel_index=0 AND "
@@ -66,8 +77,9 @@ std::string nextDueOfPartner() {
 
 // deliveries_fallback (current_channel, next_at) in its order, up to the first delivery of a
 // partner that is not paused.
-std::string nextDueOfChannel() {
-  return "SELECT next_at FROM deliveries INDEXED BY deliveries_fallback WHERE state='fallback' "
+std::string nextDueOfChannel(Dialect d) {
+  return "SELECT next_at FROM deliveries" + indexedBy(d, "deliveries_fallback") +
+         " WHERE state='fallback' "
          "AND current_channel=?1 AND partner NOT IN (SELECT partner FROM partner_pauses) "
          "ORDER BY next_at LIMIT 1";
 }
@@ -75,7 +87,7 @@ std::string nextDueOfChannel() {
 // The counts from delivery_counts (kept by triggers); the oldest per (state, partner) with one
 // seek in deliveries_state; the legal-deadline counts from covering partial indexes
 // (deliveries_legal_half, deliveries_dead_legal): they read only the deliveries counted.
-std::string counts() {
+std::string counts(Dialect) {
   return "SELECT c.partner,c.state,SUM(c.n),"
          "(SELECT MIN(d.created_at) FROM deliveries d WHERE d.state=c.state AND "
          "d.partner=c.partner),"
@@ -89,7 +101,7 @@ std::string counts() {
          "FROM delivery_counts c GROUP BY c.partner,c.state HAVING SUM(c.n)>0";
 }
 
-std::string channelCounts() {
+std::string channelCounts(Dialect) {
   return "SELECT partner,channel,state,n FROM delivery_counts "
          "WHERE state IN ('delivered','dead') AND n>0";
 }

@@ -1,38 +1,37 @@
-// SqliteStore: operator actions, applied by the writer thread in the group commit like every
+// SqlStore: operator actions, applied by the writer thread in the group commit like every
 // other operation (replay of dead deliveries, pause and resume of a partner, intake again for a
 // quarantined event). Rare: their statements are prepared per use.
-#include <sqlite3.h>
 
 #include <algorithm>
 
 #include "hub/core/error_codes.h"
-#include "hub/store/sqlite_store.h"
+#include "hub/store/sql_store.h"
 
 namespace hub::store {
 
-void SqliteStore::submitReplay(std::vector<ReplayRequest> replays, int64_t now_ms, Actor by,
-                               std::function<void(Result<int64_t>)> done) {
+void SqlStore::submitReplay(std::vector<ReplayRequest> replays, int64_t now_ms, Actor by,
+                            std::function<void(Result<int64_t>)> done) {
   enqueue(ReplayOp{std::move(replays), now_ms, std::move(by), std::move(done)});
 }
-void SqliteStore::submitPause(std::string partner, bool paused, Actor by, int64_t now_ms,
-                              std::function<void(Result<void>)> done) {
+void SqlStore::submitPause(std::string partner, bool paused, Actor by, int64_t now_ms,
+                           std::function<void(Result<void>)> done) {
   enqueue(PauseOp{std::move(partner), paused, std::move(by), now_ms, std::move(done)});
 }
-void SqliteStore::submitReplayEvent(IntakeRecord rec, Actor by,
-                                    std::function<void(Result<IntakeStatus>)> done) {
+void SqlStore::submitReplayEvent(IntakeRecord rec, Actor by,
+                                 std::function<void(Result<IntakeStatus>)> done) {
   enqueue(ReplayEventOp{std::move(rec), std::move(done), IntakeStatus::kStored, std::nullopt, 0,
                         std::move(by)});
 }
-void SqliteStore::submitApproveProposal(int64_t proposal_id, Actor approved_by, IntakeRecord rec,
-                                        std::function<void(Result<IntakeStatus>)> done) {
+void SqlStore::submitApproveProposal(int64_t proposal_id, Actor approved_by, IntakeRecord rec,
+                                     std::function<void(Result<IntakeStatus>)> done) {
   enqueue(ReplayEventOp{std::move(rec), std::move(done), IntakeStatus::kStored, std::nullopt,
                         proposal_id, std::move(approved_by)});
 }
-void SqliteStore::submitPropose(Proposal p, Actor by, std::function<void(Result<int64_t>)> done) {
+void SqlStore::submitPropose(Proposal p, Actor by, std::function<void(Result<int64_t>)> done) {
   enqueue(ProposeOp{std::move(p), std::move(by), std::move(done), 0, std::nullopt});
 }
 
-Result<void> SqliteStore::applyReplay(ReplayOp& op) {
+Result<void> SqlStore::applyReplay(ReplayOp& op) {
   // Back to the partner's coupling with the same delivery id (partners drop duplicates), a new
   // deadline, the chain from its start; the stored signed product, if any, is sent again. Not once
   // retention purged its event's body (and with it the product): there is nothing to send.
@@ -63,7 +62,7 @@ Result<void> SqliteStore::applyReplay(ReplayOp& op) {
   return {};
 }
 
-Result<void> SqliteStore::applyPause(PauseOp& op) {
+Result<void> SqlStore::applyPause(PauseOp& op) {
   auto s = op.paused
                ? wdb_.prepare(
                      "INSERT INTO partner_pauses(partner,paused_at,paused_by) VALUES(?1,?2,?3) "
@@ -84,7 +83,7 @@ Result<void> SqliteStore::applyPause(PauseOp& op) {
   return {};
 }
 
-Result<void> SqliteStore::applyReplayEvent(ReplayEventOp& op) {
+Result<void> SqlStore::applyReplayEvent(ReplayEventOp& op) {
   const auto& r = op.rec;
   auto find = wdb_.prepare(
       "SELECT id,payload_purged_at IS NOT NULL FROM events WHERE message_id=?1 AND "
@@ -153,7 +152,7 @@ Result<void> SqliteStore::applyReplayEvent(ReplayEventOp& op) {
   return insertPlanned(event_id, op.rec, op.status, &op.by);
 }
 
-Result<void> SqliteStore::applyPropose(ProposeOp& op) {
+Result<void> SqlStore::applyPropose(ProposeOp& op) {
   auto find = wdb_.prepare(
       "SELECT body,case_id,payload_purged_at IS NOT NULL FROM events WHERE message_id=?1 AND "
       "state='quarantined'");
@@ -176,12 +175,15 @@ Result<void> SqliteStore::applyPropose(ProposeOp& op) {
   }
   auto ins = wdb_.prepare(
       "INSERT INTO quarantine_proposals(message_id,original,corrected,proposed_by,proposed_at) "
-      "VALUES(?1,?2,?3,?4,?5)");
+      "VALUES(?1,?2,?3,?4,?5) RETURNING id");
   if (!ins) return unexpected(ins.error());
   ins->bind(1, op.p.message_id).bindBlob(2, original).bindBlob(3, op.p.corrected);
   ins->bind(4, op.p.proposed_by).bind(5, op.p.proposed_at);
-  if (auto x = ins->run(); !x) return x;
-  op.id = sqlite3_last_insert_rowid(wdb_.raw());
+  auto inserted = ins->step();
+  if (!inserted) return unexpected(inserted.error());
+  if (!*inserted) return unexpected(errc::kStore, "proposal not inserted");
+  op.id = ins->int64(0);
+  ins->reset();
   AuditRecord a;
   a.at_ms = op.p.proposed_at;
   a.action = "proposed";

@@ -1,11 +1,10 @@
-// SqliteStore: payload retention. One purge is one bounded batch, applied by the writer thread in
+// SqlStore: payload retention. One purge is one bounded batch, applied by the writer thread in
 // the group commit like every other operation, inside a savepoint: a purge that fails is rolled
 // back alone and reported to its caller (who tries again at its next run), and the rest of the
 // group commit goes ahead. Rare: statements are prepared per use.
-#include <sqlite3.h>
-
 #include "hub/core/time_format.h"
-#include "hub/store/sqlite_store.h"
+#include "hub/store/sql_queries.h"
+#include "hub/store/sql_store.h"
 
 namespace hub::store {
 namespace {
@@ -14,13 +13,18 @@ namespace {
 // of it is final and the newest final state is older than the cut-off (without deliveries: its
 // receipt); a quarantined event never reaches a final state: its body stays for the operators to
 // fix and replay it until its receipt and the latest proposal or approval for it are older.
-constexpr const char* kDueEvents =
-    "SELECT e.id FROM events e WHERE e.payload_purged_at IS NULL AND e.received_at<?1 AND ("
-    "(e.state='quarantined' AND NOT EXISTS (SELECT 1 FROM quarantine_proposals q WHERE "
-    "q.message_id=e.message_id AND MAX(q.proposed_at,COALESCE(q.approved_at,0))>=?1)) OR "
-    "(e.state<>'quarantined' AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id=e.id "
-    "AND (d.state NOT IN ('delivered','dead') OR COALESCE(d.final_at,d.updated_at)>=?1)))) "
-    "ORDER BY e.received_at LIMIT ?2";
+std::string dueEvents(Dialect d) {
+  return std::string(
+             "SELECT e.id FROM events e WHERE e.payload_purged_at IS NULL AND e.received_at<?1 "
+             "AND ((e.state='quarantined' AND NOT EXISTS (SELECT 1 FROM quarantine_proposals q "
+             "WHERE q.message_id=e.message_id AND ") +
+         sql::greatest(d) +
+         "(q.proposed_at,COALESCE(q.approved_at,0))>=?1)) OR "
+         "(e.state<>'quarantined' AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE "
+         "d.event_id=e.id AND (d.state NOT IN ('delivered','dead') OR "
+         "COALESCE(d.final_at,d.updated_at)>=?1)))) "
+         "ORDER BY e.received_at LIMIT ?2";
+}
 
 // Signed products that may go: a delivered one's once it is older than the cut-off (a delivered
 // delivery is never sent again); a dead one's with its event's body (until then a replay sends
@@ -40,12 +44,12 @@ constexpr const char* kDueOutbox =
 
 }  // namespace
 
-void SqliteStore::submitPurgePayloads(int64_t before_ms, int64_t now_ms, int limit,
-                                      std::function<void(Result<PurgeCounts>)> done) {
+void SqlStore::submitPurgePayloads(int64_t before_ms, int64_t now_ms, int limit,
+                                   std::function<void(Result<PurgeCounts>)> done) {
   enqueue(PurgeOp{before_ms, now_ms, limit, std::move(done), {}, std::nullopt});
 }
 
-Result<void> SqliteStore::applyPurge(PurgeOp& op) {
+Result<void> SqlStore::applyPurge(PurgeOp& op) {
   // Failed in an earlier try of this group commit: already reported, not tried again now.
   if (op.failed) return {};
   op.counts = {};
@@ -60,22 +64,23 @@ Result<void> SqliteStore::applyPurge(PurgeOp& op) {
   bool undone = wdb_.exec("ROLLBACK TO retention") && wdb_.exec("RELEASE retention");
   // Some errors (a full disk, I/O) end the whole transaction: then the group commit is tried
   // again, without this purge.
-  if (!undone || sqlite3_get_autocommit(wdb_.raw()) != 0) return unexpected(r.error());
+  if (!undone || !wdb_.inTransaction()) return unexpected(r.error());
   return {};
 }
 
-Result<void> SqliteStore::purgeBatch(PurgeOp& op) {
+Result<void> SqlStore::purgeBatch(PurgeOp& op) {
   auto events = wdb_.prepare(
       std::string("UPDATE events SET body=NULL,event_xml=NULL,payload_purged_at=?3 WHERE id IN (") +
-      kDueEvents + ")");
+      dueEvents(wdb_.dialect()) + ")");
   if (!events) return unexpected(events.error());
   events->bind(1, op.before_ms).bind(2, op.limit).bind(3, op.now_ms);
   if (auto x = events->run(); !x) return x;
   op.counts.events = wdb_.changes();
   // The proposals of the purged events (few: only quarantined events have them).
   auto proposals = wdb_.prepare(
-      "UPDATE quarantine_proposals SET original=X'',corrected=X'' WHERE (length(original)>0 OR "
-      "length(corrected)>0) AND EXISTS (SELECT 1 FROM events e WHERE "
+      std::string("UPDATE quarantine_proposals SET original=") + sql::emptyBlob(wdb_.dialect()) +
+      ",corrected=" + sql::emptyBlob(wdb_.dialect()) +
+      " WHERE (length(original)>0 OR length(corrected)>0) AND EXISTS (SELECT 1 FROM events e WHERE "
       "e.message_id=quarantine_proposals.message_id AND e.payload_purged_at IS NOT NULL)");
   if (!proposals) return unexpected(proposals.error());
   if (auto x = proposals->run(); !x) return x;

@@ -1,10 +1,10 @@
-// SqliteStore: an event's planning, applied in its intake transaction (intake, and replay of a
+// SqlStore: an event's planning, applied in its intake transaction (intake, and replay of a
 // quarantined event). A delivery may wait on the case's own history (a route's delivered_before
 // condition, e.g. the PvP's end notice on its start notice): the intake decision is pure, so the
 // store decides it here, against what is committed for the case (and what earlier operations of
 // the same batch wrote). The outcome is a routing note, never an error: an error would roll back
 // and retry the whole batch.
-#include "hub/store/sqlite_store.h"
+#include "hub/store/sql_store.h"
 
 namespace hub::store {
 
@@ -14,7 +14,7 @@ namespace hub::store {
 // A dead one counts too: the patient's consent was given, and an operator either replays it or
 // informs the partner otherwise; an end notice lost for good would be worse than one whose start
 // notice came late. The note says so.
-Result<void> SqliteStore::resolvePriorDeliveries(IntakeRecord& rec) {
+Result<void> SqlStore::resolvePriorDeliveries(IntakeRecord& rec) {
   bool any = false;
   for (const auto& d : rec.deliveries) any |= !d.requires_prior.empty();
   if (!any) return {};
@@ -62,8 +62,8 @@ Result<void> SqliteStore::resolvePriorDeliveries(IntakeRecord& rec) {
   return {};
 }
 
-Result<void> SqliteStore::insertPlanned(int64_t event_id, IntakeRecord& r, IntakeStatus status,
-                                        const Actor* replayed_by) {
+Result<void> SqlStore::insertPlanned(int64_t event_id, IntakeRecord& r, IntakeStatus status,
+                                     const Actor* replayed_by) {
   if (auto x = resolvePriorDeliveries(r); !x) return x;
   auditIntake(r, status, replayed_by);
   const auto& e = r.env;

@@ -1,12 +1,12 @@
-// SqliteStore: reads. The scheduler's, the workers' and the outbox relay's on the reader
+// SqlStore: reads. The scheduler's, the workers' and the outbox relay's on the reader
 // connection (read_mu_); the operators' views on a connection of their own (views_mu_).
 #include "hub/core/error_codes.h"
-#include "hub/store/sqlite_queries.h"
-#include "hub/store/sqlite_store.h"
+#include "hub/store/sql_queries.h"
+#include "hub/store/sql_store.h"
 
 namespace hub::store {
 
-Result<std::string> SqliteStore::eventBody(int64_t delivery_seq) {
+Result<std::string> SqlStore::eventBody(int64_t delivery_seq) {
   std::lock_guard<std::mutex> lock(read_mu_);
   auto& s = body_stmt_;
   s.bind(1, delivery_seq);
@@ -27,7 +27,7 @@ Result<std::string> SqliteStore::eventBody(int64_t delivery_seq) {
   return body;
 }
 
-Result<std::optional<int64_t>> SqliteStore::nextDueAt() {
+Result<std::optional<int64_t>> SqlStore::nextDueAt() {
   std::lock_guard<std::mutex> lock(read_mu_);
   auto row = next_due_stmt_.step();
   if (!row) return unexpected(row.error());
@@ -37,8 +37,8 @@ Result<std::optional<int64_t>> SqliteStore::nextDueAt() {
   return v;
 }
 
-Result<std::optional<int64_t>> SqliteStore::nextDueFor(const std::vector<std::string>& partners,
-                                                       const std::vector<std::string>& channels) {
+Result<std::optional<int64_t>> SqlStore::nextDueFor(const std::vector<std::string>& partners,
+                                                    const std::vector<std::string>& channels) {
   std::lock_guard<std::mutex> lock(read_mu_);
   std::optional<int64_t> soonest;
   auto take = [&](Stmt& s, const std::string& key) -> Result<void> {
@@ -56,7 +56,7 @@ Result<std::optional<int64_t>> SqliteStore::nextDueFor(const std::vector<std::st
   return soonest;
 }
 
-Result<std::vector<OutboxEntry>> SqliteStore::outbox(int limit) {
+Result<std::vector<OutboxEntry>> SqlStore::outbox(int limit) {
   std::lock_guard<std::mutex> lock(read_mu_);
   auto& s = outbox_stmt_;
   s.bind(1, limit);
@@ -74,7 +74,7 @@ Result<std::vector<OutboxEntry>> SqliteStore::outbox(int limit) {
   return out;
 }
 
-Result<std::vector<StateCount>> SqliteStore::counts() {
+Result<std::vector<StateCount>> SqlStore::counts() {
   std::lock_guard<std::mutex> lock(views_mu_);
   // Every scrape and status call: seeks and tiny reads however many deliveries wait
   // (sqlite_queries.h).
@@ -91,7 +91,7 @@ Result<std::vector<StateCount>> SqliteStore::counts() {
   return out;
 }
 
-Result<std::vector<ChannelCount>> SqliteStore::channelCounts() {
+Result<std::vector<ChannelCount>> SqlStore::channelCounts() {
   std::lock_guard<std::mutex> lock(views_mu_);
   auto s = vdb_.prepare(sql::channelCounts());
   if (!s) return unexpected(s.error());
@@ -181,7 +181,7 @@ Result<std::vector<T>> rows(Stmt& s, Read read) {
 
 }  // namespace
 
-Result<std::vector<DeliveryView>> SqliteStore::listDeliveries(const DeliveryFilter& f) {
+Result<std::vector<DeliveryView>> SqlStore::listDeliveries(const DeliveryFilter& f) {
   std::lock_guard<std::mutex> lock(views_mu_);
   // One statement for every filter: an empty value (or 0) matches everything.
   auto s = vdb_.prepare(
@@ -196,7 +196,7 @@ Result<std::vector<DeliveryView>> SqliteStore::listDeliveries(const DeliveryFilt
   return rows<DeliveryView>(*s, readDelivery);
 }
 
-Result<std::optional<DeliveryDetail>> SqliteStore::delivery(const std::string& delivery_id) {
+Result<std::optional<DeliveryDetail>> SqlStore::delivery(const std::string& delivery_id) {
   std::lock_guard<std::mutex> lock(views_mu_);
   auto s = vdb_.prepare(std::string(kDeliveryColumns) + "WHERE d.delivery_id=?1");
   if (!s) return unexpected(s.error());
@@ -226,7 +226,7 @@ Result<std::optional<DeliveryDetail>> SqliteStore::delivery(const std::string& d
   return std::optional<DeliveryDetail>(std::move(d));
 }
 
-Result<std::vector<EventView>> SqliteStore::listEvents(const EventFilter& f) {
+Result<std::vector<EventView>> SqlStore::listEvents(const EventFilter& f) {
   std::lock_guard<std::mutex> lock(views_mu_);
   auto s = vdb_.prepare(std::string(kEventColumns) +
                         "WHERE (?1='' OR state=?1) AND (?2='' OR event_type=?2) AND "
@@ -238,7 +238,7 @@ Result<std::vector<EventView>> SqliteStore::listEvents(const EventFilter& f) {
   return rows<EventView>(*s, readEvent);
 }
 
-Result<std::optional<EventView>> SqliteStore::event(const std::string& message_id, bool with_body) {
+Result<std::optional<EventView>> SqlStore::event(const std::string& message_id, bool with_body) {
   std::lock_guard<std::mutex> lock(views_mu_);
   auto s = vdb_.prepare(std::string(kEventColumns) + "WHERE message_id=?1");
   if (!s) return unexpected(s.error());
@@ -258,14 +258,14 @@ Result<std::optional<EventView>> SqliteStore::event(const std::string& message_i
   return std::optional<EventView>(std::move(v));
 }
 
-Result<std::vector<std::string>> SqliteStore::pausedPartners() {
+Result<std::vector<std::string>> SqlStore::pausedPartners() {
   std::lock_guard<std::mutex> lock(views_mu_);
   auto s = vdb_.prepare("SELECT partner FROM partner_pauses ORDER BY partner");
   if (!s) return unexpected(s.error());
   return rows<std::string>(*s, [](const Stmt& r) { return r.text(0); });
 }
 
-Result<std::vector<Proposal>> SqliteStore::proposals(const std::string& message_id) {
+Result<std::vector<Proposal>> SqlStore::proposals(const std::string& message_id) {
   std::lock_guard<std::mutex> lock(views_mu_);
   auto s = vdb_.prepare(
       "SELECT p.id,p.message_id,p.original,p.corrected,p.proposed_by,COALESCE(p.approved_by,''),"
@@ -280,13 +280,15 @@ Result<std::vector<Proposal>> SqliteStore::proposals(const std::string& message_
   });
 }
 
-Result<std::vector<PartnerActivity>> SqliteStore::activity(int64_t now_ms) {
+Result<std::vector<PartnerActivity>> SqlStore::activity(int64_t now_ms) {
   std::lock_guard<std::mutex> lock(views_mu_);
   // Attempts of the last hour (index on finished_at), by partner.
   auto s = vdb_.prepare(
       "SELECT d.partner,"
-      "SUM(a.outcome='delivered' AND a.finished_at>=?2),SUM(a.outcome='delivered'),"
-      "SUM(a.outcome<>'delivered' AND a.finished_at>=?2),SUM(a.outcome<>'delivered') "
+      "SUM(CASE WHEN a.outcome='delivered' AND a.finished_at>=?2 THEN 1 ELSE 0 END),"
+      "SUM(CASE WHEN a.outcome='delivered' THEN 1 ELSE 0 END),"
+      "SUM(CASE WHEN a.outcome<>'delivered' AND a.finished_at>=?2 THEN 1 ELSE 0 END),"
+      "SUM(CASE WHEN a.outcome<>'delivered' THEN 1 ELSE 0 END) "
       "FROM attempts a JOIN deliveries d ON d.seq=a.delivery_seq WHERE a.finished_at>=?1 "
       "GROUP BY d.partner");
   if (!s) return unexpected(s.error());
@@ -301,22 +303,23 @@ Result<std::vector<PartnerActivity>> SqliteStore::activity(int64_t now_ms) {
     return a;
   });
   if (!out) return out;
-  // The last error of each partner (within the last hour).
+  // The last error of each partner that has one (within the last hour): the attempts index by
+  // finished_at, newest first, up to the partner's first failure.
   auto e = vdb_.prepare(
-      "SELECT d.partner,COALESCE(a.reason,''),MAX(a.finished_at) FROM attempts a JOIN deliveries "
-      "d ON d.seq=a.delivery_seq WHERE a.finished_at>=?1 AND a.outcome<>'delivered' "
-      "GROUP BY d.partner");
+      "SELECT COALESCE(a.reason,''),a.finished_at FROM attempts a JOIN deliveries d ON "
+      "d.seq=a.delivery_seq WHERE d.partner=?1 AND a.finished_at>=?2 AND "
+      "a.outcome<>'delivered' ORDER BY a.finished_at DESC LIMIT 1");
   if (!e) return unexpected(e.error());
-  e->bind(1, now_ms - 3'600'000);
-  for (;;) {
+  for (auto& a : *out) {
+    if (a.failed_1h == 0) continue;
+    e->bind(1, a.partner).bind(2, now_ms - 3'600'000);
     auto row = e->step();
     if (!row) return unexpected(row.error());
-    if (!*row) break;
-    for (auto& a : *out)
-      if (a.partner == e->text(0)) {
-        a.last_error = e->text(1);
-        a.last_error_at = e->int64(2);
-      }
+    if (*row) {
+      a.last_error = e->text(0);
+      a.last_error_at = e->int64(1);
+    }
+    e->reset();
   }
   return out;
 }
