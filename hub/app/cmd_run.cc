@@ -22,6 +22,7 @@
 #include "hub/app/systemd_notify.h"
 #include "hub/audit/file_trail.h"
 #include "hub/engine/intake_service.h"
+#include "hub/engine/lease_keeper.h"
 #include "hub/engine/outbox_relay.h"
 #include "hub/engine/retention_purger.h"
 #include "hub/engine/scheduler.h"
@@ -87,6 +88,10 @@ int runMain(const RunOptions& opts) {
       [&stats](double seconds) { stats.storeCommitSeconds(seconds); }};
   store_options.postgres = cfg.store.postgres_conninfo;
   store_options.postgres_password_file = cfg.store.postgres_password_file;
+  // Several instances may share a PostgreSQL store: claims are leased to this process.
+  store_options.instance_id = instanceName(cfg) + "/" + std::to_string(::getpid());
+  if (!cfg.store.postgres_conninfo.empty())
+    store_options.lease_ms = static_cast<int64_t>(cfg.store.lease_seconds) * 1000;
   auto store = store::SqlStore::open(store_options, clock);
   if (!store) return fail(store.error().message);
   auto recovered = (*store)->recoverInFlight();
@@ -96,6 +101,12 @@ int runMain(const RunOptions& opts) {
   engine::Scheduler scheduler(rt, **store, clock, stats, defaultWorkers(cfg));
   engine::IntakeService intake(rt, **store, scheduler, stats);
   scheduler.start();
+  std::unique_ptr<engine::LeaseKeeper> leases;
+  if (store_options.lease_ms > 0) {
+    leases = std::make_unique<engine::LeaseKeeper>(**store, clock, store_options.lease_ms,
+                                                   [&scheduler] { scheduler.notify(); });
+    leases->start();
+  }
 
   // Status notifications and dead letters: published from the store's outbox (at-least-once).
   // notify/dead_letter changes take effect at the next start, not on reload.
@@ -104,6 +115,7 @@ int runMain(const RunOptions& opts) {
   if (cfg.notify.enabled()) {
     auto pub = amqp::OutboxPublisher::start(cfg.notify);
     if (!pub) {
+      if (leases) leases->stop();
       scheduler.stop();
       (*store)->stop();
       return fail("notify: " + pub.error().message);
@@ -122,6 +134,7 @@ int runMain(const RunOptions& opts) {
   auto stopAll = [&] {
     for (auto& l : listeners) l->stop();
     for (auto& c : connectors) c->stop();
+    if (leases) leases->stop();
     scheduler.stop();
     if (retention) retention->stop();
     if (relay) relay->stop();

@@ -144,6 +144,7 @@ struct StoreConfig {
   // the password, and the file holding it.
   std::string postgres_conninfo;
   std::string postgres_password_file;
+  int lease_seconds = 15;  // PostgreSQL: how long a claim holds without its instance renewing it
   int group_commit_max = 512;  // max operations per transaction
   int max_size_mb = 0;         // cap on the database file (0 = none): past it, intake stops
   int payload_days = 30;       // retention.payload_days: payloads kept past their end (days)

@@ -250,6 +250,7 @@ void readRest(MapReader& root, HubConfig& cfg, const LoadOptions& opts) {
     MapReader pg = st.child("postgres", true);
     cfg.store.postgres_conninfo = pg.str("conninfo", true);
     cfg.store.postgres_password_file = resolvePath(cfg.base_dir, pg.str("password_file", false));
+    cfg.store.lease_seconds = pg.integer("lease_seconds", cfg.store.lease_seconds, 3, 600);
     std::string lower = cfg.store.postgres_conninfo;
     for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (lower.find("password") != std::string::npos)

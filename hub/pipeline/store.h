@@ -251,6 +251,19 @@ class Store {
                                    std::function<void(Result<PurgeCounts>)> done) {
     done(unexpected("store", "this store does not purge payloads"));
   }
+  // Leases, for several instances sharing one store: every claim is leased to the claiming
+  // instance until a lease end; a result is applied only while the lease is that instance's.
+  // Renews this instance's leases of in-flight deliveries (and its heartbeat); done gets how many.
+  virtual void submitRenewLeases(int64_t now_ms, std::function<void(Result<int64_t>)> done) {
+    done(int64_t{0});
+  }
+  // Takes over up to `limit` in-flight deliveries whose lease ended before now (their instance
+  // stopped renewing: it died or lost the database): they wait again on their channel, the
+  // interrupted attempt recorded. done gets how many.
+  virtual void submitTakeOverExpired(int64_t now_ms, int limit,
+                                     std::function<void(Result<int64_t>)> done) {
+    done(int64_t{0});
+  }
   // Marks outbox messages as published (accepted by the broker).
   virtual void submitOutboxSent(std::vector<int64_t> ids, int64_t now_ms,
                                 std::function<void(Result<void>)> done) = 0;

@@ -140,7 +140,7 @@ CREATE TABLE quarantine_proposals (
 CREATE INDEX quarantine_proposals_message ON quarantine_proposals(message_id);
 
 -- Claims with a lease: an instance that stops renewing loses its in-flight deliveries to
--- another. One row per running hub instance, its heartbeat renewed while it runs; not used yet.
+-- another. One row per running hub instance, its heartbeat renewed while it runs.
 CREATE TABLE instances (
   id           TEXT PRIMARY KEY,
   started_at   BIGINT NOT NULL,
@@ -193,6 +193,11 @@ CREATE TRIGGER deliveries_recounted AFTER UPDATE OF partner, state, channel ON d
   EXECUTE FUNCTION deliveries_count_moved();
 CREATE TRIGGER deliveries_uncounted AFTER DELETE ON deliveries
   FOR EACH ROW EXECUTE FUNCTION deliveries_count_old();
+)sql",
+      // 2: leases in use (schema.cc's 10): the in-flight deliveries by lease end, for the
+      // takeover of an instance's expired leases and the renewal of its own.
+      R"sql(
+CREATE INDEX deliveries_leased ON deliveries(lease_until) WHERE state='in_flight';
 )sql",
   };
   return m;

@@ -190,6 +190,21 @@ CREATE TRIGGER deliveries_uncounted AFTER DELETE ON deliveries BEGIN
     CASE WHEN old.state IN ('delivered','dead') THEN COALESCE(old.channel, '') ELSE '' END;
 END;
 )sql",
+      // 10: claims with a lease (several instances sharing a PostgreSQL store; kept the same
+      // here): the claiming instance and until when its claim holds; the instances and their
+      // heartbeats; the in-flight deliveries by lease end.
+      R"sql(
+ALTER TABLE deliveries ADD COLUMN lease_owner TEXT;
+ALTER TABLE deliveries ADD COLUMN lease_until INTEGER;
+CREATE TABLE instances (
+  id           TEXT PRIMARY KEY,
+  started_at   INTEGER NOT NULL,
+  heartbeat_at INTEGER NOT NULL,
+  host         TEXT NOT NULL DEFAULT '',
+  version      TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX deliveries_leased ON deliveries(lease_until) WHERE state='in_flight';
+)sql",
   };
   return m;
 }

@@ -72,19 +72,11 @@ Result<Connections> openSqlite(const SqlStore::Options& opts) {
   return Connections{std::move(*w), std::move(*rd), std::move(*views)};
 }
 
-// One hub instance per PostgreSQL store, for now: its start-up takes over every in-flight
-// delivery, and claims carry no lease yet. The writer's session holds an advisory lock (again on
-// every reconnect); a second instance finds it taken and does not start.
-constexpr const char* kOneInstance =
-    "DO $$BEGIN IF NOT pg_try_advisory_lock(7306086830637032035) THEN RAISE EXCEPTION "
-    "'another hub instance is using this store (one instance per database)'; END IF; END$$";
-
 // Three sessions, as on SQLite: the writer, the delivery path's reads, the operators' views.
 Result<Connections> openPostgres(const SqlStore::Options& opts) {
   Connections c;
   for (Db* db : {&c.writer, &c.reader, &c.views}) {
-    auto d = Db::openPostgres(opts.postgres, opts.postgres_password_file,
-                              db == &c.writer ? kOneInstance : "");
+    auto d = Db::openPostgres(opts.postgres, opts.postgres_password_file);
     if (!d) return unexpected(d.error());
     *db = std::move(*d);
   }
@@ -138,10 +130,11 @@ Result<void> SqlStore::prepareStatements() {
       {&ws_.insert_history, &wdb_, "INSERT INTO event_history(event_id,at,note) VALUES(?1,?2,?3)"},
       {&ws_.claim, &wdb_,
        "UPDATE deliveries SET state='in_flight',attempts=attempts+1,"
-       "channel_attempts=channel_attempts+1,updated_at=?1 "
+       "channel_attempts=channel_attempts+1,updated_at=?1,lease_owner=?3,lease_until=?4 "
        "WHERE seq=?2 AND state IN ('pending','retry_wait','fallback')"},
       {&ws_.claim_no_attempt, &wdb_,
-       "UPDATE deliveries SET state='in_flight',updated_at=?1 WHERE seq=?2 AND state IN " +
+       "UPDATE deliveries SET state='in_flight',updated_at=?1,lease_owner=?3,lease_until=?4 "
+       "WHERE seq=?2 AND state IN " +
            waiting},
       {&ws_.finish, &wdb_,
        "UPDATE deliveries SET state=?1,next_at=?2,updated_at=?3,"
@@ -149,7 +142,8 @@ Result<void> SqlStore::prepareStatements() {
        "receipt=COALESCE(?7,receipt),channel_index=?9,current_channel=?10,"
        "channel_attempts=CASE WHEN ?11<>0 THEN 0 ELSE channel_attempts END,"
        "deadline_at=CASE WHEN ?12>0 THEN ?12 ELSE deadline_at END,reasons=?13,"
-       "product_sha256=COALESCE(?14,product_sha256) WHERE seq=?8"},
+       "product_sha256=COALESCE(?14,product_sha256),lease_owner=NULL,lease_until=NULL "
+       "WHERE seq=?8 AND (?15='' OR lease_owner=?15)"},
       {&ws_.insert_product, &wdb_,
        "INSERT INTO products(delivery_seq,signed,built_at) VALUES(?1,?2,?3) "
        "ON CONFLICT(delivery_seq) DO NOTHING"},
@@ -264,7 +258,7 @@ void SqlStore::succeed(Op& op) {
             o.done(o.counts);
         } else if constexpr (std::is_same_v<T, IntakeOp>)
           o.done(o.status);
-        else if constexpr (std::is_same_v<T, ReplayOp>)
+        else if constexpr (std::is_same_v<T, ReplayOp> || std::is_same_v<T, LeaseOp>)
           o.done(o.count);
         else if constexpr (std::is_same_v<T, ClaimDueOp>)
           o.done(std::move(o.claimed));
@@ -294,6 +288,8 @@ Result<void> SqlStore::apply(Op& op) {
           return applyPropose(o);
         else if constexpr (std::is_same_v<T, PurgeOp>)
           return applyPurge(o);
+        else if constexpr (std::is_same_v<T, LeaseOp>)
+          return applyLease(o);
         else
           return applyReplayEvent(o);
       },
@@ -303,6 +299,8 @@ Result<void> SqlStore::apply(Op& op) {
 Result<void> SqlStore::applyIntake(IntakeOp& op) {
   const auto& r = op.rec;
   const auto& e = r.env;
+  if (!r.deliveries.empty())
+    if (auto x = lockCase(e.case_id); !x) return x;
   auto& s = ws_.insert_event;
   s.bind(1, e.message_id).bind(2, e.event_type).bind(3, e.case_id).bind(4, e.actor);
   s.bind(5, e.correlation_id).bind(6, e.content_type).bind(7, e.source).bind(8, e.peer);
@@ -345,7 +343,12 @@ Result<void> SqlStore::applyClaimDue(ClaimDueOp& op) {
   // An overdue delivery is claimed to move it along the chain, not for an attempt.
   auto& claim = op.kind == ClaimKind::kOverdue ? ws_.claim_no_attempt : ws_.claim;
   for (auto& d : op.claimed) {
-    if (auto x = claim.bind(1, now).bind(2, d.seq).run(); !x) return x;
+    claim.bind(1, now).bind(2, d.seq);
+    if (opts_.lease_ms > 0)
+      claim.bind(3, opts_.instance_id).bind(4, now + opts_.lease_ms);
+    else
+      claim.bindNull(3).bindNull(4);
+    if (auto x = claim.run(); !x) return x;
   }
   auditClaim(op);
   return {};
@@ -367,7 +370,18 @@ Result<void> SqlStore::applyResult(ResultOp& op) {
     f.bindNull(14);
   else
     f.bind(14, r.product_sha256);
+  f.bind(15, opts_.lease_ms > 0 ? opts_.instance_id : std::string());
   if (auto x = f.run(); !x) return x;
+  if (opts_.lease_ms > 0 && wdb_.changes() == 0) {
+    // This instance lost the lease (it could not renew it in time) and another took the
+    // delivery over: the attempt is recorded, the state is the other instance's.
+    log::warn("attempt result after its lease was taken over", {{"seq", r.seq}});
+    if (r.attempt <= 0) return {};
+    auto& a = ws_.insert_attempt;
+    a.bind(1, r.seq).bind(2, r.attempt).bind(3, r.started_at).bind(4, r.finished_at);
+    a.bind(5, r.channel).bind(6, r.outcome).bind(7, r.http_status).bind(8, r.reason);
+    return a.run();
+  }
   if (!r.signed_product.empty()) {
     auto& p = ws_.insert_product;
     p.bind(1, r.seq).bindBlob(2, r.signed_product).bind(3, r.finished_at);
@@ -450,21 +464,6 @@ void SqlStore::writerLoop() {
       return;
     }
   }
-}
-
-Result<int64_t> SqlStore::recoverInFlight() {
-  if (auto a = auditInterrupted(); !a) return unexpected(a.error());
-  auto r = wdb_.exec(
-      "INSERT INTO attempts(delivery_seq,attempt,started_at,finished_at,channel,"
-      "outcome,http_status,reason) SELECT seq,attempts,updated_at,updated_at,'',"
-      "'interrupted',0,'hub stopped during the attempt' FROM deliveries WHERE state='in_flight' " +
-      std::string(sql::kReplaceAttempt));
-  if (!r) return unexpected(r.error());
-  r = wdb_.exec(
-      "UPDATE deliveries SET state=CASE WHEN channel_index>0 THEN 'fallback' ELSE 'pending' END "
-      "WHERE state='in_flight'");
-  if (!r) return unexpected(r.error());
-  return wdb_.changes();
 }
 
 Result<std::vector<DueDelivery>> SqlStore::due(const std::string& partner, int64_t now_ms,

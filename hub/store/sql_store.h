@@ -34,6 +34,11 @@ class SqlStore final : public Store {
     // password (never in the configuration itself; empty: none or in the connection string).
     std::string postgres = {};
     std::string postgres_password_file = {};
+    // Leases (several instances on one PostgreSQL store): this instance's id and how long a
+    // claim holds without renewal. 0: no leases (one instance; its start-up takes over every
+    // in-flight delivery).
+    std::string instance_id = {};
+    int64_t lease_ms = 0;
   };
   static Result<std::unique_ptr<SqlStore>> open(const Options& opts, const TimeSource& clock);
   ~SqlStore() override;
@@ -60,6 +65,9 @@ class SqlStore final : public Store {
   void submitPropose(Proposal p, Actor by, std::function<void(Result<int64_t>)> done) override;
   void submitPurgePayloads(int64_t before_ms, int64_t now_ms, int limit,
                            std::function<void(Result<PurgeCounts>)> done) override;
+  void submitRenewLeases(int64_t now_ms, std::function<void(Result<int64_t>)> done) override;
+  void submitTakeOverExpired(int64_t now_ms, int limit,
+                             std::function<void(Result<int64_t>)> done) override;
   bool writable() const override { return writable_.load(); }
 
   Result<std::vector<DueDelivery>> due(const std::string& partner, int64_t now_ms,
@@ -143,8 +151,15 @@ class SqlStore final : public Store {
     PurgeCounts counts;
     std::optional<Error> failed;  // reported to done; the rest of the batch still commits
   };
+  struct LeaseOp {
+    bool renew;  // true: renew this instance's leases; false: take over expired ones
+    int64_t now_ms;
+    int limit;
+    std::function<void(Result<int64_t>)> done;
+    int64_t count = 0;
+  };
   using Op = std::variant<IntakeOp, ClaimDueOp, ResultOp, OutboxSentOp, ReplayOp, PauseOp,
-                          ReplayEventOp, ProposeOp, PurgeOp>;
+                          ReplayEventOp, ProposeOp, PurgeOp, LeaseOp>;
 
   SqlStore(const Options& opts, const TimeSource& clock, Db writer, Db reader, Db views);
   Result<void> prepareStatements();
@@ -162,6 +177,12 @@ class SqlStore final : public Store {
   // Payload retention (sqlite_store_retention.cc): applyPurge runs purgeBatch in a savepoint.
   Result<void> applyPurge(PurgeOp& op);
   Result<void> purgeBatch(PurgeOp& op);
+  // Leases (sql_store_leases.cc).
+  Result<void> applyLease(LeaseOp& op);
+  Result<int64_t> takeOverExpired(int64_t now_ms, int limit);
+  // PostgreSQL: holds the case until the commit, so that instances committing events of one
+  // case at once number its deliveries (seq) in commit order. Nothing on SQLite (one writer).
+  Result<void> lockCase(const std::string& case_id);
   // An event's planning in its intake transaction (sqlite_store_planning.cc): decides the
   // deliveries that wait on the case's history, collects the audit records, inserts the planned
   // deliveries and routing notes. Resolves `rec` in place (idempotent: a retried batch applies it
@@ -191,8 +212,10 @@ class SqlStore final : public Store {
         finish, insert_attempt, insert_product, insert_outbox, outbox_sent, begin, commit, rollback,
         due, overdue, fallback_due, audit_delivery, audit_outbox;
   } ws_;
-  std::optional<Stmt> prior_delivery_;  // prepared on first use (sqlite_store_planning.cc)
-  std::vector<AuditRecord> audit_;      // the audit records of the batch being committed
+  std::optional<Stmt> prior_delivery_;  // prepared on first use (sql_store_planning.cc)
+  // Prepared on first use (sql_store_leases.cc).
+  std::optional<Stmt> case_lock_, renew_, heartbeat_, expired_, take_over_;
+  std::vector<AuditRecord> audit_;  // the audit records of the batch being committed
   // Reads on the delivery path: the scheduler, the workers (event bodies), the outbox relay.
   Db rdb_;
   Stmt due_stmt_, next_due_stmt_, outbox_stmt_, body_stmt_;

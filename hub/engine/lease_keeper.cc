@@ -1,0 +1,61 @@
+#include "hub/engine/lease_keeper.h"
+
+#include <chrono>
+
+#include "hub/core/thread_name.h"
+#include "hub/log/log.h"
+
+namespace hub::engine {
+namespace {
+constexpr int64_t kTakeOverEveryMs = 1000;
+constexpr int kTakeOverBatch = 256;
+}  // namespace
+
+LeaseKeeper::LeaseKeeper(Store& store, const TimeSource& clock, int64_t lease_ms,
+                         std::function<void()> on_taken_over)
+    : store_(store), clock_(clock), lease_ms_(lease_ms), on_taken_over_(std::move(on_taken_over)) {}
+
+LeaseKeeper::~LeaseKeeper() { stop(); }
+
+void LeaseKeeper::start() {
+  thread_ = std::thread([this] {
+    nameThisThread("kh-leases");
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!stopping_) {
+      lock.unlock();
+      tick(clock_.nowMs());
+      lock.lock();
+      cv_.wait_for(lock, std::chrono::milliseconds(200), [&] { return stopping_; });
+    }
+  });
+}
+
+void LeaseKeeper::stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void LeaseKeeper::tick(int64_t now_ms) {
+  if (now_ms >= next_renew_ && !shared_->renewing.exchange(true)) {
+    next_renew_ = now_ms + lease_ms_ / 3;
+    store_.submitRenewLeases(now_ms, [s = shared_](Result<int64_t> r) {
+      if (!r) log::warn("lease renewal failed", {{"reason", r.error().message}});
+      s->renewing = false;
+    });
+  }
+  if (now_ms >= next_take_over_ && !shared_->taking_over.exchange(true)) {
+    next_take_over_ = now_ms + kTakeOverEveryMs;
+    store_.submitTakeOverExpired(
+        now_ms, kTakeOverBatch, [s = shared_, notify = on_taken_over_](Result<int64_t> r) {
+          if (!r) log::warn("lease takeover failed", {{"reason", r.error().message}});
+          s->taking_over = false;
+          if (r && *r > 0 && notify) notify();
+        });
+  }
+}
+
+}  // namespace hub::engine

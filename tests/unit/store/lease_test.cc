@@ -1,0 +1,149 @@
+// Leases: two store instances (two hub processes' stores) on one PostgreSQL database. A claim is
+// the claiming instance's until its lease ends; renewing keeps it; once it ends another instance
+// takes it over (the interrupted attempt recorded) and the late result of the first is recorded
+// as an attempt only; an instance never takes over its own; one case's later delivery is not
+// claimed while an earlier one is in flight on another instance.
+#include <gtest/gtest.h>
+
+#include <future>
+
+#include "hub/store/sql_store.h"
+#include "tests/unit/store/store_backend.h"
+
+using namespace hub;
+
+namespace {
+
+class Clock : public TimeSource {
+ public:
+  int64_t nowMs() const override { return now; }
+  int64_t now = 1'000'000;
+};
+
+template <class T>
+T wait(std::function<void(std::function<void(T)>)> submit) {
+  auto p = std::make_shared<std::promise<T>>();
+  submit([p](T r) { p->set_value(std::move(r)); });
+  return p->get_future().get();
+}
+
+class LeaseTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    where_.make(hub::testing::StoreBackend::kPostgres);
+    a_ = open("host-a/1");
+    b_ = open("host-b/2");
+  }
+  void TearDown() override {
+    a_.reset();
+    b_.reset();
+    where_.remove();
+  }
+  std::unique_ptr<store::SqlStore> open(const std::string& id) {
+    auto o = where_.options(64);
+    o.instance_id = id;
+    o.lease_ms = 1000;
+    auto s = store::SqlStore::open(o, clock_);
+    EXPECT_TRUE(s) << s.error().message;
+    return s ? std::move(*s) : nullptr;
+  }
+  void intake(store::SqlStore& s, const std::string& msg, const std::string& case_id) {
+    IntakeRecord r;
+    r.env.message_id = msg;
+    r.env.event_type = "wvggz.crisismaatregel.genomen";
+    r.env.case_id = case_id;
+    r.env.body = "{}";
+    r.env.received_at_ms = clock_.now;
+    r.deliveries.push_back({msg + "/om", "om", "product", clock_.now + 600'000, 0});
+    auto st = wait<Result<IntakeStatus>>(
+        [&](auto done) { s.submitIntake(std::move(r), std::move(done)); });
+    ASSERT_TRUE(st) << st.error().message;
+  }
+  std::vector<DueDelivery> claim(store::SqlStore& s) {
+    auto r = wait<Result<std::vector<DueDelivery>>>(
+        [&](auto done) { s.submitClaimDue("om", clock_.now, 10, std::move(done)); });
+    EXPECT_TRUE(r) << r.error().message;
+    return r ? *r : std::vector<DueDelivery>{};
+  }
+  int64_t takeOver(store::SqlStore& s) {
+    auto r = wait<Result<int64_t>>(
+        [&](auto done) { s.submitTakeOverExpired(clock_.now, 100, std::move(done)); });
+    EXPECT_TRUE(r) << r.error().message;
+    return r ? *r : -1;
+  }
+  int64_t renew(store::SqlStore& s) {
+    auto r =
+        wait<Result<int64_t>>([&](auto done) { s.submitRenewLeases(clock_.now, std::move(done)); });
+    EXPECT_TRUE(r) << r.error().message;
+    return r ? *r : -1;
+  }
+  Result<void> delivered(store::SqlStore& s, const DueDelivery& d) {
+    AttemptResult res;
+    res.seq = d.seq;
+    res.attempt = d.attempts + 1;
+    res.started_at = res.finished_at = clock_.now;
+    res.outcome = "delivered";
+    res.new_state = DeliveryState::kDelivered;
+    res.channel = "rest-xml";
+    return wait<Result<void>>([&](auto done) { s.submitResult(res, std::move(done)); });
+  }
+  std::string state(const std::string& delivery_id) {
+    auto d = a_->delivery(delivery_id);
+    EXPECT_TRUE(d && *d);
+    return d && *d ? (*d)->delivery.state : "";
+  }
+
+  hub::testing::StoreLocation where_;
+  Clock clock_;
+  std::unique_ptr<store::SqlStore> a_, b_;
+};
+
+TEST_F(LeaseTest, AnExpiredLeaseIsTakenOverAndTheLateResultOnlyRecorded) {
+  intake(*a_, "m1", "CM-0344-2026-000001");
+  auto claimed = claim(*a_);
+  ASSERT_EQ(claimed.size(), 1u);
+  clock_.now += 500;
+  EXPECT_EQ(takeOver(*b_), 0);  // still A's
+  clock_.now += 1000;
+  EXPECT_EQ(takeOver(*a_), 0);  // never its own: its workers hold it
+  EXPECT_EQ(takeOver(*b_), 1);
+  EXPECT_EQ(state("m1/om"), "pending");
+  auto detail = a_->delivery("m1/om");
+  ASSERT_TRUE(detail && *detail);
+  ASSERT_EQ((*detail)->attempts.size(), 1u);
+  EXPECT_EQ((*detail)->attempts[0].outcome, "interrupted");
+  // B claims it and has it in flight; A's late result does not change B's state.
+  auto again = claim(*b_);
+  ASSERT_EQ(again.size(), 1u);
+  ASSERT_TRUE(delivered(*a_, claimed[0]));
+  EXPECT_EQ(state("m1/om"), "in_flight");
+  detail = a_->delivery("m1/om");
+  EXPECT_EQ((*detail)->attempts[0].outcome, "delivered");  // what A's attempt did
+  ASSERT_TRUE(delivered(*b_, again[0]));
+  EXPECT_EQ(state("m1/om"), "delivered");
+}
+
+TEST_F(LeaseTest, RenewingKeepsTheLease) {
+  intake(*a_, "m1", "CM-0344-2026-000001");
+  ASSERT_EQ(claim(*a_).size(), 1u);
+  for (int i = 0; i < 5; ++i) {
+    clock_.now += 600;
+    EXPECT_EQ(renew(*a_), 1);
+    EXPECT_EQ(takeOver(*b_), 0);
+  }
+  EXPECT_EQ(state("m1/om"), "in_flight");
+}
+
+TEST_F(LeaseTest, ACaseWaitsForItsDeliveryInFlightOnAnotherInstance) {
+  intake(*a_, "m1", "CM-0344-2026-000001");
+  intake(*b_, "m2", "CM-0344-2026-000001");
+  intake(*b_, "m3", "CM-0344-2026-000002");
+  auto on_a = claim(*a_);
+  ASSERT_EQ(on_a.size(), 2u);  // m1 and m3 (m2 waits for m1)
+  ASSERT_TRUE(delivered(*a_, on_a[0]));
+  auto on_b = claim(*b_);
+  ASSERT_EQ(on_b.size(), 1u);
+  EXPECT_EQ(on_b[0].delivery_id, "m2/om");
+}
+
+}  // namespace
