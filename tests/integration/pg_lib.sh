@@ -13,6 +13,10 @@
 #   pg_createdb NAME   CREATE DATABASE NAME (template0, UTF8); NAME is [a-z0-9_]+
 #   pg_psql DB ARGS... psql -X -qAt -v ON_ERROR_STOP=1 on database DB (over TCP, with the password)
 #
+# Tests run the server without fsync and full-page writes (fast, not crash-safe);
+# PG_EXTRA_OPTS (set before pg_start) is appended to its options and wins over them, e.g.
+# "-c fsync=on -c full_page_writes=on" (bench/run.sh STORE=postgres).
+#
 # Sets and exports PG_DIR, PG_PORT, PG_PASSWORD, PG_PASSWORD_FILE (DIR/password, mode 0600) and
 # PG_CONNINFO ("host=127.0.0.1 port=N user=ketenhub_admin password=P"; append " dbname=X").
 # The server log is DIR.log (so $WORK/pg.log for DIR=$WORK/pg: lib's cleanup shows its tail).
@@ -45,7 +49,8 @@ pg_ctl_start() {
   # shellcheck disable=SC2094  # pg_ctl appends the server's output, we append pg_ctl's
   pg_as_owner "$PG_BIN/pg_ctl" start -w -t 60 -D "$PG_DIR/data" -l "$PG_DIR.log" \
     -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DIR/sock -c fsync=off \
--c synchronous_commit=on -c full_page_writes=off -c max_connections=100 -c shared_buffers=32MB" \
+-c synchronous_commit=on -c full_page_writes=off -c max_connections=100 -c shared_buffers=32MB \
+${PG_EXTRA_OPTS:-}" \
     >>"$PG_DIR.log" 2>&1
 }
 
