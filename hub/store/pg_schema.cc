@@ -199,6 +199,23 @@ CREATE TRIGGER deliveries_uncounted AFTER DELETE ON deliveries
       R"sql(
 CREATE INDEX deliveries_leased ON deliveries(lease_until) WHERE state='in_flight';
 )sql",
+      // 3: plans that seek (tests/unit/store/pg_query_plan_test.cc). seq last in the claim
+      // indexes, so that ORDER BY (next_at or deadline_at, seq) is the index's order and needs
+      // no sort; deliveries_next only for the one query that states next_at>=0 (sql_queries.cc).
+      R"sql(
+DROP INDEX deliveries_due;
+CREATE INDEX deliveries_due ON deliveries(partner, next_at, seq)
+  WHERE state IN ('pending','retry_wait');
+DROP INDEX deliveries_overdue;
+CREATE INDEX deliveries_overdue ON deliveries(partner, deadline_at, seq)
+  WHERE state IN ('pending','retry_wait');
+DROP INDEX deliveries_fallback;
+CREATE INDEX deliveries_fallback ON deliveries(current_channel, next_at, seq)
+  WHERE state='fallback';
+DROP INDEX deliveries_next;
+CREATE INDEX deliveries_next ON deliveries(next_at)
+  WHERE state IN ('pending','retry_wait','fallback') AND next_at>=0;
+)sql",
   };
   return m;
 }

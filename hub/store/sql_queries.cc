@@ -23,21 +23,34 @@ std::string dueColumns(Dialect d) {
 }
 
 // SQLite's planner needs to be told the index of a few queries (see each); PostgreSQL's
-// chooses the partial index itself (tests/unit/store/query_plan_test.cc checks both).
+// chooses the partial index itself, helped by the forms below (query_plan_test.cc checks SQLite's
+// plans, pg_query_plan_test.cc PostgreSQL's).
 std::string indexedBy(Dialect d, const char* index) {
   return d == Dialect::kSqlite ? std::string(" INDEXED BY ") + index : std::string();
+}
+
+// Per-case order: an earlier delivery of the same (partner, case) still on the coupling holds
+// this one back. On PostgreSQL, `OFFSET 0` keeps the check a subplan run per candidate row (one
+// seek in deliveries_case, and only for the rows the index walk reaches before LIMIT); without
+// it the planner turns it into an anti-join that reads every waiting delivery of the partner
+// first, which it picks on a store that was empty when the statement was prepared.
+std::string heldBackByCase(Dialect d) {
+  return std::string(
+             "NOT EXISTS (SELECT 1 FROM deliveries p WHERE p.partner=d.partner AND "
+             "p.case_id=d.case_id AND p.seq<d.seq AND p.channel_index=0 AND "
+             "p.state NOT IN ('delivered','dead','fallback')") +
+         (d == Dialect::kPostgres ? " OFFSET 0)" : ")");
 }
 
 }  // namespace
 
 // A later delivery of the same (partner, case) waits until every earlier one is delivered, moved
-// on to a fallback channel or is dead. Index deliveries_due, in its order.
+// on to a fallback channel or is dead. Index deliveries_due, in its order (on PostgreSQL its last
+// column, seq, gives the ORDER BY without a sort).
 std::string due(Dialect dialect) {
   return dueColumns(dialect) + "WHERE d.partner=?1 AND d.state IN " + kWaiting +
-         " AND d.next_at<=?2 AND " + kNotPaused +
-         " AND NOT EXISTS (SELECT 1 FROM deliveries p WHERE "
-         "p.partner=d.partner AND p.case_id=d.case_id AND p.seq<d.seq AND p.channel_index=0 AND "
-         "p.state NOT IN ('delivered','dead','fallback')) ORDER BY d.next_at, d.seq LIMIT ?3";
+         " AND d.next_at<=?2 AND " + kNotPaused + " AND " + heldBackByCase(dialect) +
+         " ORDER BY d.next_at, d.seq LIMIT ?3";
 }
 
 // No case order: they leave the coupling, which unblocks the case. Run once a second for a
@@ -56,10 +69,13 @@ std::string fallbackDue(Dialect dialect) {
 }
 
 // Without INDEXED BY the planner prefers deliveries_state (an equality on state) and reads every
-// waiting delivery; deliveries_next answers with one seek.
+// waiting delivery; deliveries_next answers with one seek. On PostgreSQL deliveries_next also
+// requires next_at>=0, which only this query states: otherwise the planner takes it for the
+// per-partner queries too (a walk of every waiting delivery, filtered by partner).
 std::string nextDue(Dialect d) {
   return "SELECT MIN(next_at) FROM deliveries" + indexedBy(d, "deliveries_next") +
-         " WHERE state IN ('pending','retry_wait','fallback')";
+         " WHERE state IN ('pending','retry_wait','fallback')" +
+         (d == Dialect::kPostgres ? " AND next_at>=0" : "");
 }
 
 // deliveries_due (partner, next_at) in its order, up to the first delivery per-case order lets go
@@ -70,9 +86,8 @@ std::string nextDueOfPartner(Dialect d) {
   return "SELECT d.next_at FROM deliveries d" + indexedBy(d, "deliveries_due") +
          " WHERE d.partner=?1 AND "
          "d.state IN ('pending','retry_wait') AND ?1 NOT IN (SELECT partner FROM partner_pauses) "
-         "AND NOT EXISTS (SELECT 1 FROM deliveries p WHERE p.partner=d.partner AND "
-         "p.case_id=d.case_id AND p.seq<d.seq AND p.channel_index=0 AND "
-         "p.state NOT IN ('delivered','dead','fallback')) ORDER BY d.next_at LIMIT 1";
+         "AND " +
+         heldBackByCase(d) + " ORDER BY d.next_at LIMIT 1";
 }
 
 // deliveries_fallback (current_channel, next_at) in its order, up to the first delivery of a
