@@ -98,6 +98,22 @@ struct PgSession {
 class PgStmt final : public StmtBackend {
  public:
   PgStmt(std::shared_ptr<PgSession> s, std::string sql) : s_(std::move(s)), sql_(std::move(sql)) {}
+  // The server keeps a prepared statement until the connection ends: a statement prepared for one
+  // query (the admin views) would otherwise leave one behind per call. Statements of an earlier
+  // connection went with it. In a failed transaction DEALLOCATE fails too and the statement stays
+  // until the connection ends (rare; nothing else is affected).
+  ~PgStmt() override {
+    res_.reset();
+    if (names_.empty() || generation_ != s_->generation || !s_->conn ||
+        PQstatus(s_->conn.get()) != CONNECTION_OK)
+      return;
+    for (const auto& [types, name] : names_) {
+      PgResultPtr r(PQexec(s_->conn.get(), ("DEALLOCATE " + name).c_str()));
+      s_->afterCommand();
+    }
+  }
+  PgStmt(const PgStmt&) = delete;
+  PgStmt& operator=(const PgStmt&) = delete;
 
   void bindInt(int i, int64_t v) override { set(i, kInt8Oid, std::to_string(v), false); }
   void bindText(int i, std::string_view v) override { set(i, kTextOid, pgText(v), false); }
