@@ -103,8 +103,11 @@ int runMain(const RunOptions& opts) {
   scheduler.start();
   std::unique_ptr<engine::LeaseKeeper> leases;
   if (store_options.lease_ms > 0) {
-    leases = std::make_unique<engine::LeaseKeeper>(**store, clock, store_options.lease_ms,
-                                                   [&scheduler] { scheduler.notify(); });
+    leases = std::make_unique<engine::LeaseKeeper>(
+        **store, clock, store_options.lease_ms, [&scheduler] { scheduler.notify(); },
+        [&scheduler](std::map<std::string, int64_t> held) {
+          scheduler.holdCircuits(std::move(held));
+        });
     leases->start();
   }
 

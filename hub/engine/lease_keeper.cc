@@ -9,11 +9,17 @@ namespace hub::engine {
 namespace {
 constexpr int64_t kTakeOverEveryMs = 1000;
 constexpr int kTakeOverBatch = 256;
+constexpr int64_t kHeldEveryMs = 1000;
 }  // namespace
 
 LeaseKeeper::LeaseKeeper(Store& store, const TimeSource& clock, int64_t lease_ms,
-                         std::function<void()> on_taken_over)
-    : store_(store), clock_(clock), lease_ms_(lease_ms), on_taken_over_(std::move(on_taken_over)) {}
+                         std::function<void()> on_taken_over,
+                         std::function<void(std::map<std::string, int64_t>)> on_held)
+    : store_(store),
+      clock_(clock),
+      lease_ms_(lease_ms),
+      on_taken_over_(std::move(on_taken_over)),
+      on_held_(std::move(on_held)) {}
 
 LeaseKeeper::~LeaseKeeper() { stop(); }
 
@@ -55,6 +61,14 @@ void LeaseKeeper::tick(int64_t now_ms) {
           s->taking_over = false;
           if (r && *r > 0 && notify) notify();
         });
+  }
+  if (on_held_ && now_ms >= next_held_) {
+    next_held_ = now_ms + kHeldEveryMs;
+    if (auto held = store_.heldCircuits(now_ms); held)
+      on_held_(std::move(*held));
+    else
+      log::warn("reading the partners held by other instances failed",
+                {{"reason", held.error().message}});
   }
 }
 

@@ -4,9 +4,10 @@
 
 namespace hub::engine {
 
-PartnerGate::PartnerGate(const PartnerConfig& cfg, const TimeSource& clock)
+PartnerGate::PartnerGate(const PartnerConfig& cfg, const TimeSource& clock, Listener listener)
     : clock_(clock),
       partner_(cfg.code),
+      listener_(std::move(listener)),
       concurrency_(cfg.concurrency),
       breaker_cfg_(cfg.breaker),
       breaker_(std::make_unique<CircuitBreaker>(cfg.breaker, clock)),
@@ -20,6 +21,17 @@ void PartnerGate::noteCircuit() {
       closed ? log::Level::kInfo : log::Level::kWarn, "circuit changed",
       {{"partner", partner_}, {"from", circuitStateName(circuit_)}, {"to", circuitStateName(now)}});
   circuit_ = now;
+  if (listener_)
+    listener_(partner_, now, closed ? 0 : clock_.nowMs() + breaker_cfg_.open_for.count());
+}
+
+bool PartnerGate::held() const {
+  return hold_until_ms_ > clock_.nowMs() && breaker_->state() == CircuitBreaker::State::kClosed;
+}
+
+void PartnerGate::holdUntil(int64_t until_ms) {
+  std::lock_guard<std::mutex> lock(mu_);
+  hold_until_ms_ = until_ms;
 }
 
 void PartnerGate::update(const PartnerConfig& cfg) {
@@ -35,7 +47,7 @@ void PartnerGate::update(const PartnerConfig& cfg) {
 int PartnerGate::capacity() {
   std::lock_guard<std::mutex> lock(mu_);
   int capacity = concurrency_ - in_flight_;
-  if (capacity <= 0) return 0;
+  if (capacity <= 0 || held()) return 0;
   if (breaker_->state() == CircuitBreaker::State::kClosed) return capacity;
   // Open: only a half-open probe goes out, one at a time.
   const bool probe = in_flight_ == 0 && breaker_->allowRequest();
@@ -45,7 +57,7 @@ int PartnerGate::capacity() {
 
 bool PartnerGate::overdueCheck(int64_t now_ms) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (breaker_->state() == CircuitBreaker::State::kClosed) return false;
+  if (breaker_->state() == CircuitBreaker::State::kClosed && !held()) return false;
   if (now_ms - last_overdue_ms_ < kOverdueEveryMs) return false;
   last_overdue_ms_ = now_ms;
   return true;
@@ -73,12 +85,12 @@ int PartnerGate::inFlight() const {
 
 const char* PartnerGate::circuitName() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return breaker_->stateName();
+  return held() ? "open" : breaker_->stateName();
 }
 
 bool PartnerGate::circuitClosed() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return breaker_->state() == CircuitBreaker::State::kClosed;
+  return breaker_->state() == CircuitBreaker::State::kClosed && !held();
 }
 
 }  // namespace hub::engine

@@ -36,10 +36,18 @@ Scheduler::Scheduler(RuntimeConstSharedPtr rt, Store& store, const TimeSource& c
 
 Scheduler::~Scheduler() { stop(); }
 
+// Each partner's cap for the store, which holds it over all instances sharing it.
+void Scheduler::tellCaps(const RuntimeConstSharedPtr& rt) {
+  std::map<std::string, int> caps;
+  for (const auto& [code, p] : rt->cfg->partners) caps[code] = p.concurrency;
+  store_.setCouplingCaps(std::move(caps));
+}
+
 void Scheduler::start() {
   std::lock_guard<std::mutex> lock(mu_);
   if (running_) return;
   running_ = true;
+  tellCaps(rt_);
   thread_ = std::thread([this] {
     nameThisThread("kh-scheduler");
     loop();
@@ -74,6 +82,7 @@ void Scheduler::setRuntime(RuntimeConstSharedPtr rt) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (const auto& [code, p] : rt->cfg->partners) gate(p).update(p);
+    tellCaps(rt);
     rt_ = std::move(rt);
     wake_ = true;
   }
@@ -82,8 +91,30 @@ void Scheduler::setRuntime(RuntimeConstSharedPtr rt) {
 
 PartnerGate& Scheduler::gate(const PartnerConfig& p) {
   auto& g = gates_[p.code];
-  if (!g) g = std::make_unique<PartnerGate>(p, clock_);
+  if (g) return *g;
+  // Several instances: the others hold their attempts while this breaker is open or half-open
+  // (the store shares the change; without leases it records nothing).
+  auto share = [this](const std::string& partner, CircuitBreaker::State to, int64_t until) {
+    store_.submitCircuit(partner, circuitStateName(to), until, clock_.nowMs(), [](Result<void> r) {
+      if (!r) log::warn("could not share a circuit change", {{"reason", r.error().message}});
+    });
+  };
+  g = std::make_unique<PartnerGate>(p, clock_, share);
+  if (auto held = held_.find(p.code); held != held_.end()) g->holdUntil(held->second);
   return *g;
+}
+
+void Scheduler::holdCircuits(std::map<std::string, int64_t> held_until) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [code, g] : gates_) {
+      auto it = held_until.find(code);
+      g->holdUntil(it == held_until.end() ? 0 : it->second);
+    }
+    held_ = std::move(held_until);
+    wake_ = true;  // a hold that ended frees the partner's capacity
+  }
+  cv_.notify_all();
 }
 
 std::map<std::string, Scheduler::PartnerSnapshot> Scheduler::snapshot() const {

@@ -45,6 +45,10 @@ class Scheduler {
   // from it instead of from the body read back and converted again.
   void rememberEventForm(const std::string& message_id, std::shared_ptr<const std::string> xml);
   void setRuntime(RuntimeConstSharedPtr rt);
+  // Several instances: the partners whose circuit another instance holds open, with until when
+  // (Store::heldCircuits, read by the lease keeper once a second); every other partner is not
+  // held. This scheduler makes no attempt to a held partner meanwhile (partner_gate.h).
+  void holdCircuits(std::map<std::string, int64_t> held_until);
 
   struct PartnerSnapshot {
     int in_flight = 0;
@@ -65,6 +69,7 @@ class Scheduler {
   Result<std::optional<int64_t>> nextDue(const RuntimeConstSharedPtr& rt);
   void run(RuntimeConstSharedPtr rt, DueDelivery d, ClaimKind kind);
   PartnerGate& gate(const PartnerConfig& p);  // requires mu_
+  void tellCaps(const RuntimeConstSharedPtr& rt);
 
   Store& store_;
   const TimeSource& clock_;
@@ -72,11 +77,12 @@ class Scheduler {
   std::function<Random&()> random_;
   AttemptRunner runner_;
   EventFormCache forms_;
-  mutable std::mutex mu_;  // guards rt_, gates_, fallback_in_flight_, wake_, running_
+  mutable std::mutex mu_;  // guards rt_, gates_, fallback_in_flight_, held_, wake_, running_
   std::condition_variable cv_;
   RuntimeConstSharedPtr rt_;
   std::map<std::string, std::unique_ptr<PartnerGate>> gates_;  // by partner
   std::map<std::string, int> fallback_in_flight_;              // by fallback channel
+  std::map<std::string, int64_t> held_;  // partner -> held by another instance until
   bool wake_ = false;
   bool running_ = false;
   std::thread thread_;

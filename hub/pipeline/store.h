@@ -264,6 +264,24 @@ class Store {
                                      std::function<void(Result<int64_t>)> done) {
     done(int64_t{0});
   }
+  // Several instances (leases on): a partner's concurrency cap holds for all of them together.
+  // Told each partner's cap (on start and reload), a claim on a partner's coupling takes at most
+  // the cap minus what every instance has in flight on it (claims of one partner are serialised
+  // across instances for this). Without leases the caller's own limit is the whole rule.
+  virtual void setCouplingCaps(std::map<std::string, int> caps) { (void)caps; }
+  // Several instances: this instance's circuit breaker of `partner` changed to `state` (closed,
+  // open, half_open); the others hold their attempts to the partner until `hold_until_ms` (0:
+  // closed, hold no more). done gets whether it was recorded.
+  virtual void submitCircuit(std::string partner, std::string state, int64_t hold_until_ms,
+                             int64_t now_ms, std::function<void(Result<void>)> done) {
+    done({});
+  }
+  // The partners whose circuit another instance holds open or half-open at now_ms, with until
+  // when (the latest). Empty without leases.
+  virtual Result<std::map<std::string, int64_t>> heldCircuits(int64_t now_ms) {
+    (void)now_ms;
+    return std::map<std::string, int64_t>{};
+  }
   // Marks outbox messages as published (accepted by the broker).
   virtual void submitOutboxSent(std::vector<int64_t> ids, int64_t now_ms,
                                 std::function<void(Result<void>)> done) = 0;

@@ -216,6 +216,17 @@ DROP INDEX deliveries_next;
 CREATE INDEX deliveries_next ON deliveries(next_at)
   WHERE state IN ('pending','retry_wait','fallback') AND next_at>=0;
 )sql",
+      // 4: one partner's cap and circuit over all instances (schema.cc's 11).
+      R"sql(
+CREATE INDEX deliveries_in_flight ON deliveries(partner) WHERE state='in_flight' AND channel_index=0;
+CREATE TABLE partner_circuits (
+  partner    TEXT PRIMARY KEY,
+  state      TEXT NOT NULL,
+  hold_until BIGINT NOT NULL,
+  instance   TEXT NOT NULL,
+  changed_at BIGINT NOT NULL
+);
+)sql",
   };
   return m;
 }

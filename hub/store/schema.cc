@@ -205,6 +205,19 @@ CREATE TABLE instances (
 );
 CREATE INDEX deliveries_leased ON deliveries(lease_until) WHERE state='in_flight';
 )sql",
+      // 11: one partner's cap and circuit over all instances (kept the same here): the
+      // deliveries in flight on a partner's coupling; each partner's circuit as the instance
+      // whose breaker last changed it saw it, and until when the others hold their attempts.
+      R"sql(
+CREATE INDEX deliveries_in_flight ON deliveries(partner) WHERE state='in_flight' AND channel_index=0;
+CREATE TABLE partner_circuits (
+  partner    TEXT PRIMARY KEY,
+  state      TEXT NOT NULL,
+  hold_until INTEGER NOT NULL,
+  instance   TEXT NOT NULL,
+  changed_at INTEGER NOT NULL
+);
+)sql",
   };
   return m;
 }

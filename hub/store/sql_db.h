@@ -12,6 +12,7 @@
 //  - A Stmt is used by one thread at a time, with the Db it came from; it must not outlive it.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -105,6 +106,15 @@ class Db {
   // The statement that starts a write transaction (SQLite takes the write lock at once).
   const char* beginSql() const {
     return dialect() == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN";
+  }
+  // The statement in `slot`, prepared on first use (kept for the connection's life).
+  Result<Stmt*> preparedOnce(std::optional<Stmt>& slot, const std::string& sql) {
+    if (!slot) {
+      auto s = prepare(sql);
+      if (!s) return unexpected(s.error());
+      slot = std::move(*s);
+    }
+    return &*slot;
   }
   explicit operator bool() const { return b_ != nullptr; }
 

@@ -121,4 +121,34 @@ std::string channelCounts(Dialect) {
          "WHERE state IN ('delivered','dead') AND n>0";
 }
 
+DueDelivery readDue(const Stmt& s) {
+  DueDelivery d;
+  d.seq = s.int64(0);
+  d.delivery_id = s.text(1);
+  d.partner = s.text(2);
+  d.product = s.text(3);
+  d.case_id = s.text(4);
+  d.attempts = static_cast<int>(s.int64(5));
+  d.deadline_at = s.int64(6);
+  d.created_at = s.int64(7);
+  d.message_id = s.text(8);
+  d.event_type = s.text(9);
+  d.actor = s.text(10);
+  d.correlation_id = s.text(11);
+  d.event_xml = s.text(12);
+  d.received_at = s.int64(13);
+  d.body = s.text(14);
+  d.content_type = s.text(15);
+  d.channel_index = static_cast<int>(s.int64(16));
+  d.channel = s.text(17);
+  d.channel_attempts = static_cast<int>(s.int64(18));
+  d.legal_deadline_at = s.int64(19);
+  d.reasons = s.text(20);
+  d.signed_product = s.text(21);
+  d.product_sha256 = s.text(22);
+  d.peer = s.text(23);
+  d.person_hash = s.text(24);
+  return d;
+}
+
 }  // namespace hub::store::sql

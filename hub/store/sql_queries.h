@@ -5,6 +5,7 @@
 // (tests/unit/store/query_plan_test.cc holds their plans to that).
 #include <string>
 
+#include "hub/pipeline/store.h"
 #include "hub/store/sql_db.h"
 
 namespace hub::store::sql {
@@ -21,6 +22,9 @@ inline const char* emptyBlob(Dialect d) { return d == Dialect::kSqlite ? "X''" :
 // The larger of two values (a scalar, not the aggregate).
 inline const char* greatest(Dialect d) { return d == Dialect::kSqlite ? "MAX" : "GREATEST"; }
 
+// A row of the claim queries (due, overdue, fallbackDue): the delivery and its event; the body
+// is empty (the worker loads it).
+DueDelivery readDue(const Stmt& s);
 // Due deliveries of one partner on its coupling, per-case order respected (?1 partner, ?2 now,
 // ?3 limit).
 std::string due(Dialect d = Dialect::kSqlite);

@@ -12,40 +12,15 @@ namespace hub::store {
 namespace {
 constexpr std::chrono::microseconds kCommitLinger{1000};
 constexpr const char* kWaiting = "('pending','retry_wait')";
-
-DueDelivery readDue(const Stmt& s) {
-  DueDelivery d;
-  d.seq = s.int64(0);
-  d.delivery_id = s.text(1);
-  d.partner = s.text(2);
-  d.product = s.text(3);
-  d.case_id = s.text(4);
-  d.attempts = static_cast<int>(s.int64(5));
-  d.deadline_at = s.int64(6);
-  d.created_at = s.int64(7);
-  d.message_id = s.text(8);
-  d.event_type = s.text(9);
-  d.actor = s.text(10);
-  d.correlation_id = s.text(11);
-  d.event_xml = s.text(12);
-  d.received_at = s.int64(13);
-  d.body = s.text(14);
-  d.content_type = s.text(15);
-  d.channel_index = static_cast<int>(s.int64(16));
-  d.channel = s.text(17);
-  d.channel_attempts = static_cast<int>(s.int64(18));
-  d.legal_deadline_at = s.int64(19);
-  d.reasons = s.text(20);
-  d.signed_product = s.text(21);
-  d.product_sha256 = s.text(22);
-  d.peer = s.text(23);
-  d.person_hash = s.text(24);
-  return d;
+// A commit that lost to another instance's (PostgreSQL: deadlock detected, 40P01, or a
+// serialization failure, 40001) is tried again at once, a few times, without turning the store
+// unwritable: the database is fine, two instances' batches only met (for example on the counter
+// rows of delivery_counts that every claim and result moves).
+constexpr int kConflictRetries = 5;
+bool lostToAnotherCommit(const Error& e) {
+  return e.message.find("(40P01)") != std::string::npos ||
+         e.message.find("(40001)") != std::string::npos;
 }
-
-}  // namespace
-
-namespace {
 
 struct Connections {
   Db writer, reader, views;
@@ -290,6 +265,8 @@ Result<void> SqlStore::apply(Op& op) {
           return applyPurge(o);
         else if constexpr (std::is_same_v<T, LeaseOp>)
           return applyLease(o);
+        else if constexpr (std::is_same_v<T, CircuitOp>)
+          return applyCircuit(o);
         else
           return applyReplayEvent(o);
       },
@@ -331,12 +308,18 @@ Result<void> SqlStore::applyClaimDue(ClaimDueOp& op) {
   auto& q = op.kind == ClaimKind::kPartner   ? ws_.due
             : op.kind == ClaimKind::kOverdue ? ws_.overdue
                                              : ws_.fallback_due;
-  q.bind(1, op.key).bind(2, op.now_ms).bind(3, op.limit);
+  int limit = op.limit;
+  if (op.kind == ClaimKind::kPartner && clusterCapped()) {
+    auto room = couplingRoom(op.key, limit);
+    if (!room) return unexpected(room.error());
+    if ((limit = *room) <= 0) return {};
+  }
+  q.bind(1, op.key).bind(2, op.now_ms).bind(3, limit);
   for (;;) {
     auto row = q.step();
     if (!row) return unexpected(row.error());
     if (!*row) break;
-    op.claimed.push_back(readDue(q));
+    op.claimed.push_back(sql::readDue(q));
   }
   q.reset();
   int64_t now = clock_.nowMs();
@@ -411,7 +394,7 @@ Result<void> SqlStore::applyOutboxSent(OutboxSentOp& op) {
 
 void SqlStore::writerLoop() {
   std::vector<Op> batch;
-  int failures = 0;
+  int failures = 0, conflicts = 0;
   size_t last_batch = 0;
   for (;;) {
     if (batch.empty()) {
@@ -433,6 +416,7 @@ void SqlStore::writerLoop() {
     audit_.clear();
     const auto began = std::chrono::steady_clock::now();
     Result<void> r = ws_.begin.run();
+    if (r) r = lockClaimedPartners(batch);
     for (size_t i = 0; r && i < batch.size(); ++i) r = apply(batch[i]);
     if (r) r = writeAudit();  // no step is committed whose audit record is not written
     if (r) r = ws_.commit.run();
@@ -442,6 +426,7 @@ void SqlStore::writerLoop() {
             std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count());
       if (failures > 0) log::info("store writable again", {{"after_failures", failures}});
       failures = 0;
+      conflicts = 0;
       writable_ = true;
       last_batch = batch.size();
       for (auto& op : batch) succeed(op);
@@ -449,6 +434,12 @@ void SqlStore::writerLoop() {
       continue;
     }
     (void)ws_.rollback.run();
+    if (lostToAnotherCommit(r.error()) && conflicts < kConflictRetries) {
+      ++conflicts;
+      log::info("store commit met another instance's; trying again", {{"tries", conflicts}});
+      continue;
+    }
+    conflicts = 0;
     ++failures;
     writable_ = false;
     log::error("store commit failed; holding the batch and retrying",
@@ -464,25 +455,6 @@ void SqlStore::writerLoop() {
       return;
     }
   }
-}
-
-Result<std::vector<DueDelivery>> SqlStore::due(const std::string& partner, int64_t now_ms,
-                                               int limit) {
-  std::lock_guard<std::mutex> lock(read_mu_);
-  std::vector<DueDelivery> out;
-  auto& s = due_stmt_;
-  s.bind(1, partner).bind(2, now_ms).bind(3, limit);
-  for (;;) {
-    auto row = s.step();
-    if (!row) {
-      s.reset();
-      return unexpected(row.error());
-    }
-    if (!*row) break;
-    out.push_back(readDue(s));
-  }
-  s.reset();
-  return out;
 }
 
 }  // namespace hub::store

@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -68,6 +69,10 @@ class SqlStore final : public Store {
   void submitRenewLeases(int64_t now_ms, std::function<void(Result<int64_t>)> done) override;
   void submitTakeOverExpired(int64_t now_ms, int limit,
                              std::function<void(Result<int64_t>)> done) override;
+  void setCouplingCaps(std::map<std::string, int> caps) override;
+  void submitCircuit(std::string partner, std::string state, int64_t hold_until_ms, int64_t now_ms,
+                     std::function<void(Result<void>)> done) override;
+  Result<std::map<std::string, int64_t>> heldCircuits(int64_t now_ms) override;
   bool writable() const override { return writable_.load(); }
 
   Result<std::vector<DueDelivery>> due(const std::string& partner, int64_t now_ms,
@@ -158,8 +163,13 @@ class SqlStore final : public Store {
     std::function<void(Result<int64_t>)> done;
     int64_t count = 0;
   };
+  struct CircuitOp {
+    std::string partner, state;
+    int64_t hold_until_ms, now_ms;
+    std::function<void(Result<void>)> done;
+  };
   using Op = std::variant<IntakeOp, ClaimDueOp, ResultOp, OutboxSentOp, ReplayOp, PauseOp,
-                          ReplayEventOp, ProposeOp, PurgeOp, LeaseOp>;
+                          ReplayEventOp, ProposeOp, PurgeOp, LeaseOp, CircuitOp>;
 
   SqlStore(const Options& opts, const TimeSource& clock, Db writer, Db reader, Db views);
   Result<void> prepareStatements();
@@ -180,6 +190,17 @@ class SqlStore final : public Store {
   // Leases (sql_store_leases.cc).
   Result<void> applyLease(LeaseOp& op);
   Result<int64_t> takeOverExpired(int64_t now_ms, int limit);
+  // One partner's cap over all instances (sql_store_cluster.cc). At the start of a batch's
+  // transaction, before anything else (so no lock order can cross the case locks of intake):
+  // a transaction lock per partner the batch claims for, in name order. Then each claim takes
+  // at most the cap minus what all instances have in flight on the partner's coupling.
+  Result<void> lockClaimedPartners(const std::vector<Op>& batch);
+  Result<int> couplingRoom(const std::string& partner, int limit);
+  Result<void> applyCircuit(CircuitOp& op);
+  bool clusterCapped() const { return opts_.lease_ms > 0 && wdb_.dialect() == Dialect::kPostgres; }
+  std::optional<int> capOf(const std::string& partner);
+  // On the reader connection (read_mu_ held): every instance together is at the partner's cap.
+  Result<bool> couplingFull(const std::string& partner);
   // PostgreSQL: holds the case until the commit, so that instances committing events of one
   // case at once number its deliveries (seq) in commit order. Nothing on SQLite (one writer).
   Result<void> lockCase(const std::string& case_id);
@@ -215,12 +236,17 @@ class SqlStore final : public Store {
   std::optional<Stmt> prior_delivery_;  // prepared on first use (sql_store_planning.cc)
   // Prepared on first use (sql_store_leases.cc).
   std::optional<Stmt> case_lock_, renew_, heartbeat_, expired_, take_over_;
+  std::optional<Stmt> partner_lock_, coupling_in_flight_, circuit_;  // sql_store_cluster.cc
   std::vector<AuditRecord> audit_;  // the audit records of the batch being committed
   // Reads on the delivery path: the scheduler, the workers (event bodies), the outbox relay.
   Db rdb_;
   Stmt due_stmt_, next_due_stmt_, outbox_stmt_, body_stmt_;
   Stmt next_due_partner_stmt_, next_due_channel_stmt_;
   std::mutex read_mu_;
+  std::optional<Stmt> read_in_flight_, held_circuits_;  // guarded by read_mu_
+  // The partners' caps (setCouplingCaps): set by the scheduler, read by the writer and reads.
+  std::mutex caps_mu_;
+  std::map<std::string, int> caps_;  // guarded by caps_mu_
   // Reads for operators (admin API, /metrics, status) on a connection of their own: a slow view
   // never holds up the delivery path's reads (WAL: readers do not wait for each other).
   Db vdb_;

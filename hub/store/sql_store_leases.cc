@@ -12,18 +12,6 @@
 #include "hub/store/sql_store.h"
 
 namespace hub::store {
-namespace {
-
-Result<Stmt*> prepared(Db& db, std::optional<Stmt>& slot, const std::string& sql) {
-  if (!slot) {
-    auto s = db.prepare(sql);
-    if (!s) return unexpected(s.error());
-    slot = std::move(*s);
-  }
-  return &*slot;
-}
-
-}  // namespace
 
 void SqlStore::submitRenewLeases(int64_t now_ms, std::function<void(Result<int64_t>)> done) {
   enqueue(LeaseOp{true, now_ms, 0, std::move(done)});
@@ -54,7 +42,7 @@ Result<int64_t> SqlStore::recoverInFlight() {
 
 Result<void> SqlStore::lockCase(const std::string& case_id) {
   if (wdb_.dialect() != Dialect::kPostgres) return {};
-  auto s = prepared(wdb_, case_lock_, "SELECT pg_advisory_xact_lock(hashtext(?1))");
+  auto s = wdb_.preparedOnce(case_lock_, "SELECT pg_advisory_xact_lock(hashtext(?1))");
   if (!s) return unexpected(s.error());
   return (*s)->bind(1, case_id).run();
 }
@@ -68,16 +56,16 @@ Result<void> SqlStore::applyLease(LeaseOp& op) {
     op.count = *n;
     return {};
   }
-  auto r = prepared(wdb_, renew_,
-                    "UPDATE deliveries SET lease_until=?1 WHERE lease_owner=?2 AND "
-                    "state='in_flight'");
+  auto r = wdb_.preparedOnce(renew_,
+                             "UPDATE deliveries SET lease_until=?1 WHERE lease_owner=?2 AND "
+                             "state='in_flight'");
   if (!r) return unexpected(r.error());
   if (auto x = (*r)->bind(1, op.now_ms + opts_.lease_ms).bind(2, opts_.instance_id).run(); !x)
     return x;
   op.count = wdb_.changes();
-  auto h = prepared(wdb_, heartbeat_,
-                    "INSERT INTO instances(id,started_at,heartbeat_at) VALUES(?1,?2,?2) "
-                    "ON CONFLICT(id) DO UPDATE SET heartbeat_at=excluded.heartbeat_at");
+  auto h = wdb_.preparedOnce(heartbeat_,
+                             "INSERT INTO instances(id,started_at,heartbeat_at) VALUES(?1,?2,?2) "
+                             "ON CONFLICT(id) DO UPDATE SET heartbeat_at=excluded.heartbeat_at");
   if (!h) return unexpected(h.error());
   return (*h)->bind(1, opts_.instance_id).bind(2, op.now_ms).run();
 }
@@ -85,11 +73,11 @@ Result<void> SqlStore::applyLease(LeaseOp& op) {
 Result<int64_t> SqlStore::takeOverExpired(int64_t now_ms, int limit) {
   const bool pg = wdb_.dialect() == Dialect::kPostgres;
   // Another instance taking the same ones over at this moment holds their rows: skip them.
-  auto q = prepared(wdb_, expired_,
-                    std::string("SELECT seq,attempts,current_channel,lease_owner FROM deliveries "
-                                "WHERE state='in_flight' AND lease_until<?1 AND lease_owner<>?2 "
-                                "ORDER BY lease_until LIMIT ?3") +
-                        (pg ? " FOR UPDATE SKIP LOCKED" : ""));
+  auto q = wdb_.preparedOnce(
+      expired_, std::string("SELECT seq,attempts,current_channel,lease_owner FROM deliveries "
+                            "WHERE state='in_flight' AND lease_until<?1 AND lease_owner<>?2 "
+                            "ORDER BY lease_until LIMIT ?3") +
+                    (pg ? " FOR UPDATE SKIP LOCKED" : ""));
   if (!q) return unexpected(q.error());
   struct Expired {
     int64_t seq = 0, attempts = 0;
@@ -110,10 +98,11 @@ Result<int64_t> SqlStore::takeOverExpired(int64_t now_ms, int limit) {
   }
   (*q)->reset();
   if (expired.empty()) return int64_t{0};
-  auto t = prepared(wdb_, take_over_,
-                    "UPDATE deliveries SET state=CASE WHEN channel_index>0 THEN 'fallback' ELSE "
-                    "'pending' END,lease_owner=NULL,lease_until=NULL,updated_at=?2 "
-                    "WHERE seq=?1 AND state='in_flight' AND lease_until<?2");
+  auto t = wdb_.preparedOnce(
+      take_over_,
+      "UPDATE deliveries SET state=CASE WHEN channel_index>0 THEN 'fallback' ELSE "
+      "'pending' END,lease_owner=NULL,lease_until=NULL,updated_at=?2 "
+      "WHERE seq=?1 AND state='in_flight' AND lease_until<?2");
   if (!t) return unexpected(t.error());
   for (const auto& e : expired) {
     auto& a = ws_.insert_attempt;

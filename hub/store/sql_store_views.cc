@@ -5,6 +5,10 @@
 #include "hub/store/sql_store.h"
 
 namespace hub::store {
+namespace {
+// How often a scheduler whose partner is at its cap over all instances looks again.
+constexpr int64_t kClusterCapPollMs = 50;
+}  // namespace
 
 Result<std::string> SqlStore::eventBody(int64_t delivery_seq) {
   std::lock_guard<std::mutex> lock(read_mu_);
@@ -37,6 +41,25 @@ Result<std::optional<int64_t>> SqlStore::nextDueAt() {
   return v;
 }
 
+Result<std::vector<DueDelivery>> SqlStore::due(const std::string& partner, int64_t now_ms,
+                                               int limit) {
+  std::lock_guard<std::mutex> lock(read_mu_);
+  std::vector<DueDelivery> out;
+  auto& s = due_stmt_;
+  s.bind(1, partner).bind(2, now_ms).bind(3, limit);
+  for (;;) {
+    auto row = s.step();
+    if (!row) {
+      s.reset();
+      return unexpected(row.error());
+    }
+    if (!*row) break;
+    out.push_back(sql::readDue(s));
+  }
+  s.reset();
+  return out;
+}
+
 Result<std::optional<int64_t>> SqlStore::nextDueFor(const std::vector<std::string>& partners,
                                                     const std::vector<std::string>& channels) {
   std::lock_guard<std::mutex> lock(read_mu_);
@@ -49,8 +72,21 @@ Result<std::optional<int64_t>> SqlStore::nextDueFor(const std::vector<std::strin
     if (!row) return unexpected(row.error());
     return {};
   };
-  for (const auto& p : partners)
+  for (const auto& p : partners) {
+    const auto before = soonest;
     if (auto r = take(next_due_partner_stmt_, p); !r) return unexpected(r.error());
+    if (!clusterCapped() || soonest == before) continue;
+    if (*soonest > clock_.nowMs() + kClusterCapPollMs) continue;  // not due yet
+    // Due, but every instance together is at the partner's cap: look again shortly (another
+    // instance's attempt that ends cannot wake this scheduler).
+    auto full = couplingFull(p);
+    if (!full) return unexpected(full.error());
+    if (*full) {
+      soonest = before;
+      const int64_t again = clock_.nowMs() + kClusterCapPollMs;
+      if (!soonest || again < *soonest) soonest = again;
+    }
+  }
   for (const auto& c : channels)
     if (auto r = take(next_due_channel_stmt_, c); !r) return unexpected(r.error());
   return soonest;

@@ -87,6 +87,19 @@ class FakeStore final : public Store {
   }
   Result<std::vector<std::string>> pausedPartners() override { return std::vector<std::string>{}; }
   bool writable() const override { return true; }
+  Result<std::map<std::string, int64_t>> heldCircuits(int64_t) override {
+    if (held_fails) return unexpected("store", "the database is down");
+    return held;
+  }
+  void setCouplingCaps(std::map<std::string, int> c) override { caps = std::move(c); }
+  void submitCircuit(std::string partner, std::string state, int64_t until, int64_t,
+                     std::function<void(Result<void>)> done) override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      circuits.push_back(partner + ":" + state + "@" + std::to_string(until));
+    }
+    done({});
+  }
   Result<std::vector<DueDelivery>> due(const std::string&, int64_t, int) override {
     return std::vector<DueDelivery>{};
   }
@@ -131,7 +144,11 @@ class FakeStore final : public Store {
   std::vector<int64_t> sent_ids;
   std::map<std::string, std::vector<DueDelivery>> coupling, overdue, fallback;
   std::vector<AttemptResult> results;
-  std::map<std::string, int> claimed;  // by partner: how many coupling claims were handed out
+  std::map<std::string, int> claimed;   // by partner: how many coupling claims were handed out
+  std::map<std::string, int64_t> held;  // heldCircuits() answers this
+  bool held_fails = false;
+  std::map<std::string, int> caps;    // as told by setCouplingCaps
+  std::vector<std::string> circuits;  // submitCircuit: "partner:state@until"
 
  private:
   std::vector<DueDelivery> take(std::vector<DueDelivery>& q, int limit, const std::string& p) {

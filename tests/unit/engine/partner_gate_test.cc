@@ -75,3 +75,49 @@ TEST(PartnerGate, ReloadChangesTheCapAndRenewsTheBreakerOnlyWhenItsSettingsChang
 }
 
 }  // namespace
+
+namespace {
+
+// Several instances: another instance's open breaker holds this gate (no attempt, reported open,
+// overdue checks as when open) until the time it said, unless this breaker is itself open.
+TEST(PartnerGate, AHoldFromAnotherInstanceStopsAttemptsUntilItEnds) {
+  FakeClock clock;
+  PartnerGate g(partner(4, 2), clock);
+  g.holdUntil(clock.nowMs() + 5000);
+  EXPECT_EQ(g.capacity(), 0);
+  EXPECT_STREQ(g.circuitName(), "open");
+  EXPECT_FALSE(g.circuitClosed());
+  EXPECT_TRUE(g.overdueCheck(clock.nowMs()));
+  clock.advance(5000);
+  EXPECT_EQ(g.capacity(), 4);
+  EXPECT_STREQ(g.circuitName(), "closed");
+  EXPECT_FALSE(g.overdueCheck(clock.nowMs()));
+  g.holdUntil(clock.nowMs() + 5000);
+  g.holdUntil(0);  // closed on the other instance
+  EXPECT_EQ(g.capacity(), 4);
+}
+
+// Every change of this breaker is handed on with until when the others should hold: the open
+// period from now while open or half-open, 0 once closed.
+TEST(PartnerGate, ChangesOfTheBreakerAreToldWithTheHold) {
+  FakeClock clock;
+  std::vector<std::pair<std::string, int64_t>> told;
+  PartnerGate g(partner(4, 2), clock,
+                [&](const std::string& p, CircuitBreaker::State to, int64_t until) {
+                  told.emplace_back(p + ":" + circuitStateName(to), until);
+                });
+  g.started(2);
+  g.finished(OutcomeKind::kRetryable, true);
+  g.finished(OutcomeKind::kRetryable, true);
+  const int64_t opened = clock.nowMs();
+  clock.advance(30000);
+  EXPECT_EQ(g.capacity(), 1);  // the probe: half_open
+  g.started(1);
+  g.finished(OutcomeKind::kDelivered, true);
+  using Told = std::vector<std::pair<std::string, int64_t>>;
+  EXPECT_EQ(
+      told,
+      (Told{{"om:open", opened + 30000}, {"om:half_open", opened + 60000}, {"om:closed", 0}}));
+}
+
+}  // namespace

@@ -114,4 +114,34 @@ TEST(Scheduler, APermanentErrorOnTheCouplingIsRecordedAsASwitchToTheNextChannel)
   EXPECT_EQ(results[0].channel_index, 1);
 }
 
+// Several instances: the store is told the partners' caps; while another instance holds the
+// partner's circuit open, nothing goes to its coupling (fallback channels go on); once the hold
+// ends, it does.
+TEST(Scheduler, APartnerHeldByAnotherInstanceGetsNoAttemptUntilTheHoldEnds) {
+  auto coupling = std::make_shared<FakeChannel>("rest-xml");
+  auto mail = std::make_shared<FakeChannel>("securemail");
+  FakeStore store;
+  store.queue(store.coupling["igj"], delivery(1));
+  store.queue(store.fallback["securemail"], delivery(2, 1));
+  FakeClock clock;
+  FractionRandom random(1, 2);
+  stats::Stats stats;
+  Scheduler s(runtime(coupling, mail, 3), store, clock, stats, 1,
+              [&]() -> Random& { return random; });
+  s.holdCircuits({{"igj", clock.nowMs() + 60'000}});
+  s.start();
+  EXPECT_EQ(store.caps, (std::map<std::string, int>{{"igj", 3}}));
+  auto results = store.waitResults(1);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].seq, 2);
+  EXPECT_EQ(s.snapshot()["igj"].circuit, "open");
+  EXPECT_TRUE(coupling->sent.empty());
+  s.holdCircuits({});
+  results = store.waitResults(2);
+  s.stop();
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(results[1].seq, 1);
+  EXPECT_EQ(coupling->sent.size(), 1u);
+}
+
 }  // namespace

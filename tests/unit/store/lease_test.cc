@@ -59,9 +59,9 @@ class LeaseTest : public ::testing::Test {
         [&](auto done) { s.submitIntake(std::move(r), std::move(done)); });
     ASSERT_TRUE(st) << st.error().message;
   }
-  std::vector<DueDelivery> claim(store::SqlStore& s) {
+  std::vector<DueDelivery> claim(store::SqlStore& s, int limit = 10) {
     auto r = wait<Result<std::vector<DueDelivery>>>(
-        [&](auto done) { s.submitClaimDue("om", clock_.now, 10, std::move(done)); });
+        [&](auto done) { s.submitClaimDue("om", clock_.now, limit, std::move(done)); });
     EXPECT_TRUE(r) << r.error().message;
     return r ? *r : std::vector<DueDelivery>{};
   }
@@ -86,6 +86,16 @@ class LeaseTest : public ::testing::Test {
     res.new_state = DeliveryState::kDelivered;
     res.channel = "rest-xml";
     return wait<Result<void>>([&](auto done) { s.submitResult(res, std::move(done)); });
+  }
+  void circuit(store::SqlStore& s, const std::string& state, int64_t until) {
+    auto r = wait<Result<void>>(
+        [&](auto done) { s.submitCircuit("om", state, until, clock_.now, std::move(done)); });
+    EXPECT_TRUE(r) << r.error().message;
+  }
+  std::map<std::string, int64_t> held(store::SqlStore& s) {
+    auto r = s.heldCircuits(clock_.now);
+    EXPECT_TRUE(r) << r.error().message;
+    return r ? *r : std::map<std::string, int64_t>{};
   }
   std::string state(const std::string& delivery_id) {
     auto d = a_->delivery(delivery_id);
@@ -144,6 +154,46 @@ TEST_F(LeaseTest, ACaseWaitsForItsDeliveryInFlightOnAnotherInstance) {
   auto on_b = claim(*b_);
   ASSERT_EQ(on_b.size(), 1u);
   EXPECT_EQ(on_b[0].delivery_id, "m2/om");
+}
+
+// The partner's cap (3) holds for both instances together: what one has in flight leaves the
+// other less room, each asking for its own free slots; a result frees the slot for either.
+TEST_F(LeaseTest, ThePartnersCapHoldsOverBothInstances) {
+  a_->setCouplingCaps({{"om", 3}});
+  b_->setCouplingCaps({{"om", 3}});
+  for (int i = 1; i <= 8; ++i)
+    intake(*a_, "m" + std::to_string(i), "CM-0344-2026-00000" + std::to_string(i));
+  auto on_a = claim(*a_, 2);
+  ASSERT_EQ(on_a.size(), 2u);
+  EXPECT_EQ(claim(*b_, 3).size(), 1u);
+  EXPECT_EQ(claim(*b_, 3).size(), 0u);
+  EXPECT_EQ(claim(*a_, 1).size(), 0u);
+  ASSERT_TRUE(delivered(*a_, on_a[0]));
+  EXPECT_EQ(claim(*b_, 3).size(), 1u);
+  // Claims of both at the same moment (each its own transaction): never more than the cap.
+  ASSERT_TRUE(delivered(*a_, on_a[1]));
+  auto fa = std::async(std::launch::async, [&] { return claim(*a_, 3).size(); });
+  auto fb = std::async(std::launch::async, [&] { return claim(*b_, 3).size(); });
+  EXPECT_EQ(fa.get() + fb.get(), 1u);
+  // A partner without a cap told: the instance's own limit.
+  a_->setCouplingCaps({});
+  EXPECT_EQ(claim(*a_, 2).size(), 2u);
+}
+
+// One instance's breaker holds the partner for the others until the time it said, not for
+// itself; closed, it holds no more.
+TEST_F(LeaseTest, AnOpenCircuitHoldsThePartnerForTheOtherInstances) {
+  EXPECT_TRUE(held(*b_).empty());
+  circuit(*a_, "open", clock_.now + 30'000);
+  EXPECT_TRUE(held(*a_).empty());
+  EXPECT_EQ(held(*b_), (std::map<std::string, int64_t>{{"om", clock_.now + 30'000}}));
+  circuit(*a_, "half_open", clock_.now + 60'000);
+  EXPECT_EQ(held(*b_)["om"], clock_.now + 60'000);
+  clock_.now += 60'000;
+  EXPECT_TRUE(held(*b_).empty());  // A died half-open: its hold ends by itself
+  circuit(*a_, "open", clock_.now + 30'000);
+  circuit(*a_, "closed", 0);
+  EXPECT_TRUE(held(*b_).empty());
 }
 
 }  // namespace

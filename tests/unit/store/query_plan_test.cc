@@ -308,8 +308,9 @@ TEST_F(BacklogStoreTest, UpgradeCountsTheDeliveriesAlreadyStored) {
         "DROP INDEX deliveries_legal_half;DROP INDEX deliveries_dead_legal;"
         "CREATE INDEX deliveries_state ON deliveries(state, partner);"
         "DELETE FROM schema_version WHERE version>=9;"
-        // and before the leases (schema 10)
+        // and before the leases (schema 10) and the cluster's caps and circuits (11)
         "DROP INDEX deliveries_leased;DROP TABLE instances;"
+        "DROP INDEX deliveries_in_flight;DROP TABLE partner_circuits;"
         "ALTER TABLE deliveries DROP COLUMN lease_owner;"
         "ALTER TABLE deliveries DROP COLUMN lease_until;"
         // Written by a hub of schema 8: not counted by any trigger.
