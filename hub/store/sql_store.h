@@ -93,7 +93,8 @@ class SqlStore final : public Store {
   Result<std::vector<Proposal>> proposals(const std::string& message_id) override;
 
   // Crash recovery at start-up: in_flight deliveries go back to pending (attempt recorded as
-  // interrupted). Returns how many.
+  // interrupted). Returns how many. One transaction; on PostgreSQL tried again when it meets
+  // another instance's commit (deadlock, serialization failure).
   Result<int64_t> recoverInFlight();
 
  private:
@@ -190,6 +191,7 @@ class SqlStore final : public Store {
   // Leases (sql_store_leases.cc).
   Result<void> applyLease(LeaseOp& op);
   Result<int64_t> takeOverExpired(int64_t now_ms, int limit);
+  Result<int64_t> recoverInFlightOnce();
   // One partner's cap over all instances (sql_store_cluster.cc). At the start of a batch's
   // transaction, before anything else (so no lock order can cross the case locks of intake):
   // a transaction lock per partner the batch claims for, in name order. Then each claim takes

@@ -22,7 +22,7 @@ void SqlStore::submitTakeOverExpired(int64_t now_ms, int limit,
   enqueue(LeaseOp{false, now_ms, limit, std::move(done)});
 }
 
-Result<int64_t> SqlStore::recoverInFlight() {
+Result<int64_t> SqlStore::recoverInFlightOnce() {
   // With leases the in-flight deliveries of other instances are theirs while they renew: only
   // expired leases are taken over (this instance's own from before a restart among them).
   if (opts_.lease_ms > 0) return takeOverExpired(clock_.nowMs(), 1 << 30);
