@@ -14,16 +14,7 @@ pg_start "$WORK/pg"
 pg_createdb ketenhub
 kh_start_sim om om
 kh_config "$SIM_PORT_om"
-$PY - "$WORK/hub.yaml" "port=$PG_PORT" "$PG_PASSWORD_FILE" <<'PY'
-import sys
-path, port, pwfile = sys.argv[1:]
-text = open(path).read()
-text = text.replace("store:\n  sqlite: ketenhub.db\n",
-    "store:\n  postgres:\n    conninfo: \"host=127.0.0.1 %s dbname=ketenhub user=ketenhub_admin\"\n"
-    "    password_file: %s\n    lease_seconds: 3\naudit:\n  dir: audit\n  key_file: audit-person.key\n" % (port, pwfile))
-open(path, "w").write(text)
-PY
-grep -q "lease_seconds: 3" "$WORK/hub.yaml" || kh_fail "hub.yaml was not switched to postgres"
+pg_hub_store ketenhub 3
 VIEWER_TOKEN="viewer-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 printf 'cluster.viewer viewer sha256:%s\n' "$(printf %s "$VIEWER_TOKEN" | sha256sum | cut -d' ' -f1)" >"$WORK/tokens"
 sed -i "s|^admin:|admin:\n  tokens_file: tokens|" "$WORK/hub.yaml"
