@@ -93,6 +93,8 @@ Result<std::unique_ptr<SqlStore>> SqlStore::open(const Options& opts, const Time
   std::unique_ptr<SqlStore> s(
       new SqlStore(opts, clock, std::move(c->writer), std::move(c->reader), std::move(c->views)));
   if (auto r = s->prepareStatements(); !r) return unexpected(r.error());
+  s->started_at_ = clock.nowMs();
+  if (auto r = s->recordStart(); !r) return unexpected(r.error());
   s->writer_ = std::thread([p = s.get()] {
     nameThisThread("kh-store");
     p->writerLoop();

@@ -12,6 +12,9 @@
 #   pg_start_server    start it again: same data, port and password
 #   pg_createdb NAME   CREATE DATABASE NAME (template0, UTF8); NAME is [a-z0-9_]+
 #   pg_psql DB ARGS... psql -X -qAt -v ON_ERROR_STOP=1 on database DB (over TCP, with the password)
+#   pg_hub_store DB LEASE_SECONDS
+#                      switches $WORK/hub.yaml (lib.sh's kh_config) from SQLite to database DB on
+#                      this server (the password file, the lease, audit dir and key file)
 #
 # Tests run the server without fsync and full-page writes (fast, not crash-safe);
 # PG_EXTRA_OPTS (set before pg_start) is appended to its options and wins over them, e.g.
@@ -134,6 +137,21 @@ pg_psql() {
   local db=$1
   shift
   "$PG_BIN/psql" "$PG_CONNINFO dbname=$db connect_timeout=10" -X -qAt -v ON_ERROR_STOP=1 "$@"
+}
+
+pg_hub_store() {
+  local db=$1 lease=$2
+  python3 - "$WORK/hub.yaml" "$PG_PORT" "$PG_PASSWORD_FILE" "$db" "$lease" <<'PY'
+import sys
+path, port, pwfile, db, lease = sys.argv[1:]
+text = open(path).read()
+text = text.replace("store:\n  sqlite: ketenhub.db\n",
+    "store:\n  postgres:\n    conninfo: \"host=127.0.0.1 port=%s dbname=%s user=ketenhub_admin\"\n"
+    "    password_file: %s\n    lease_seconds: %s\naudit:\n  dir: audit\n  key_file: audit-person.key\n"
+    % (port, db, pwfile, lease))
+open(path, "w").write(text)
+PY
+  grep -q "lease_seconds: $lease" "$WORK/hub.yaml" || kh_fail "hub.yaml was not switched to postgres"
 }
 
 # The watcher: polls this shell (every 0.5 s) and, once it is gone, stops the server at once
