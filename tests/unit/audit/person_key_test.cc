@@ -1,13 +1,12 @@
 // person_key: created once, whole and private; many processes starting at once share one key.
 #include "hub/audit/person_key.h"
 
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <filesystem>
 #include <thread>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "audit_test_support.h"
 
