@@ -53,21 +53,26 @@ declare -F kh_stop_pid >/dev/null || kh_stop_pid() {
   kill -KILL "$1" 2>/dev/null || true
 }
 
-# Runs a command with the private node's environment (HOME holds the Erlang cookie).
+# The private node's environment (HOME holds the Erlang cookie), as env(1) arguments.
+rmq_env_args() {
+  RMQ_ENV=(HOME="$RMQ_DIR/home"
+    ERL_EPMD_PORT="$RMQ_EPMD_PORT" ERL_EPMD_ADDRESS=127.0.0.1
+    RABBITMQ_CONF_ENV_FILE="$RMQ_DIR/rabbitmq-env.conf"
+    RABBITMQ_NODENAME="$RMQ_NODE" RABBITMQ_USE_LONGNAME=false
+    RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT="$RMQ_PORT"
+    RABBITMQ_DIST_PORT="$RMQ_DIST_PORT"
+    RABBITMQ_CONFIG_FILE="$RMQ_DIR/rabbitmq.conf"
+    RABBITMQ_ADVANCED_CONFIG_FILE="$RMQ_DIR/advanced.config"
+    RABBITMQ_ENABLED_PLUGINS_FILE="$RMQ_DIR/enabled_plugins"
+    RABBITMQ_MNESIA_BASE="$RMQ_DIR/mnesia" RABBITMQ_LOG_BASE="$RMQ_DIR/log"
+    RABBITMQ_LOGS="$RMQ_LOG_DIR/rabbitmq-node.log"
+    RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}")
+}
+
+# Runs a command with the private node's environment.
 rmq_env() {
-  env HOME="$RMQ_DIR/home" \
-    ERL_EPMD_PORT="$RMQ_EPMD_PORT" ERL_EPMD_ADDRESS=127.0.0.1 \
-    RABBITMQ_CONF_ENV_FILE="$RMQ_DIR/rabbitmq-env.conf" \
-    RABBITMQ_NODENAME="$RMQ_NODE" RABBITMQ_USE_LONGNAME=false \
-    RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT="$RMQ_PORT" \
-    RABBITMQ_DIST_PORT="$RMQ_DIST_PORT" \
-    RABBITMQ_CONFIG_FILE="$RMQ_DIR/rabbitmq.conf" \
-    RABBITMQ_ADVANCED_CONFIG_FILE="$RMQ_DIR/advanced.config" \
-    RABBITMQ_ENABLED_PLUGINS_FILE="$RMQ_DIR/enabled_plugins" \
-    RABBITMQ_MNESIA_BASE="$RMQ_DIR/mnesia" RABBITMQ_LOG_BASE="$RMQ_DIR/log" \
-    RABBITMQ_LOGS="$RMQ_LOG_DIR/rabbitmq-node.log" \
-    RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}" \
-    "$@"
+  rmq_env_args
+  env "${RMQ_ENV[@]}" "$@"
 }
 
 rmq_ctl() { rmq_env timeout 60 "$RMQ_BIN/rabbitmqctl" -q -n "$RMQ_NODE" "$@"; }
@@ -105,8 +110,10 @@ CONF
 }
 
 rmq_start() {
-  # Its own session (setsid) so stopping it also reaches erl_child_setup and friends.
-  rmq_env setsid "$RMQ_BIN/rabbitmq-server" </dev/null >>"$RMQ_LOG_DIR/rabbitmq.log" 2>&1 &
+  # Its own session (setsid) so stopping it also reaches erl_child_setup and friends. A simple
+  # command, not a function, so that $! is the session leader itself (not a subshell around it).
+  rmq_env_args
+  env "${RMQ_ENV[@]}" setsid "$RMQ_BIN/rabbitmq-server" </dev/null >>"$RMQ_LOG_DIR/rabbitmq.log" 2>&1 &
   RMQ_PID=$!
   local end=$((SECONDS + 60))
   until rmq_ctl await_startup --timeout 5 >/dev/null 2>&1; do
