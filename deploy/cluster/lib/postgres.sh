@@ -26,21 +26,15 @@
 # command) sets PG_NO_WATCH=1.
 
 PG_BIN="${KETENHUB_PG_BINDIR:-/usr/lib/postgresql/15/bin}"
-PG_DIR="${PG_DIR:-}"
-PG_PORT="${PG_PORT:-}"
-PG_PASSWORD="${PG_PASSWORD:-}"
-PG_PASSWORD_FILE="${PG_PASSWORD_FILE:-}"
-PG_CONNINFO="${PG_CONNINFO:-}"
+PG_DIR=""
+PG_PORT=""
+PG_PASSWORD=""
+PG_PASSWORD_FILE=""
+PG_CONNINFO=""
 PG_WATCH_PID=""
 
-declare -F kh_fail >/dev/null || kh_fail() {
-  echo "FAIL: $*" >&2
-  exit 1
-}
-declare -F kh_log >/dev/null || kh_log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
-declare -F kh_free_port >/dev/null || kh_free_port() {
-  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
+# shellcheck source=common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 # Runs a PostgreSQL program as `postgres` when we are root.
 pg_as_owner() {

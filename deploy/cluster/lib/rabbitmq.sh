@@ -13,45 +13,26 @@
 #   rmq_queue_messages NAME messages ready + unacknowledged in NAME
 #   rmq_queue_consumers NAME consumers (receiver links) on NAME
 #
-# Where: RMQ_DIR (default $WORK/rabbit: config, cookie, mnesia), RMQ_LOG_DIR (default $WORK: the
-# console output rabbitmq.log, the node's log rabbitmq-node.log, epmd's rabbitmq-epmd.log),
-# RMQ_NODE (default ketenhub-test-PID@localhost). Sets RMQ_PORT (AMQP), RMQ_URL, RMQ_PID (the
+# Where (set after sourcing this file): RMQ_DIR (default $WORK/rabbit: config, cookie, mnesia),
+# RMQ_LOG_DIR (default $WORK: the console output rabbitmq.log, the node's log rabbitmq-node.log,
+# epmd's rabbitmq-epmd.log), RMQ_NODE (default ketenhub-test-PID@localhost). Sets RMQ_PORT (AMQP), RMQ_URL, RMQ_PID (the
 # node's session leader), RMQ_EPMD_PID, RMQ_EPMD_PORT, RMQ_DIST_PORT; a caller whose node outlives
 # it (run.sh) keeps them in a file. If the caller has a PIDS array (tests/integration/lib.sh), the
 # epmd pid is added to it.
 
 RMQ_BIN=/usr/lib/rabbitmq/bin
-RMQ_DIR="${RMQ_DIR:-${WORK:-}/rabbit}"
-RMQ_LOG_DIR="${RMQ_LOG_DIR:-${WORK:-}}"
-RMQ_NODE="${RMQ_NODE:-ketenhub-test-$$@localhost}"
-RMQ_PORT="${RMQ_PORT:-}"
-RMQ_URL="${RMQ_URL:-}"
-RMQ_PID="${RMQ_PID:-}"
-RMQ_EPMD_PID="${RMQ_EPMD_PID:-}"
-RMQ_EPMD_PORT="${RMQ_EPMD_PORT:-}"
-RMQ_DIST_PORT="${RMQ_DIST_PORT:-}"
+RMQ_DIR="${WORK:-}/rabbit"
+RMQ_LOG_DIR="${WORK:-}"
+RMQ_NODE="ketenhub-test-$$@localhost"
+RMQ_PORT=""
+RMQ_URL=""
+RMQ_PID=""
+RMQ_EPMD_PID=""
+RMQ_EPMD_PORT=""
+RMQ_DIST_PORT=""
 
-declare -F kh_fail >/dev/null || kh_fail() {
-  echo "FAIL: $*" >&2
-  exit 1
-}
-declare -F kh_log >/dev/null || kh_log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
-declare -F kh_free_port >/dev/null || kh_free_port() {
-  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-declare -F kh_wait_until >/dev/null || kh_wait_until() {
-  local end=$((SECONDS + $1))
-  shift
-  until "$@" >/dev/null 2>&1; do
-    [ $SECONDS -lt $end ] || return 1
-    sleep 0.1
-  done
-}
-declare -F kh_stop_pid >/dev/null || kh_stop_pid() {
-  kill -TERM "$1" 2>/dev/null || true
-  for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL "$1" 2>/dev/null || true
-}
+# shellcheck source=common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 # The private node's environment (HOME holds the Erlang cookie), as env(1) arguments.
 rmq_env_args() {
