@@ -91,6 +91,8 @@ HttpResponse AdminServer::metrics() {
       ctx_.stats.setGaugeFamily(name, std::move(series));
   }
   ctx_.stats.setGauge("ketenhub_ready", "", notReadyReasons().empty() ? 1 : 0);
+  if (auto cluster = ctx_.store.instances(now))
+    ctx_.stats.setGaugeFamily("ketenhub_cluster_instances", clusterGauges(*cluster));
   std::map<std::string, double> circuit;  // every configured partner, closed until it opens
   for (const auto& p : partners) circuit[stats::labels({{"partner", p}})] = 0;
   for (const auto& [p, s] : snap)

@@ -55,6 +55,7 @@ class AdminServer {
   HttpResponse readyz();
   HttpResponse metrics();
   HttpResponse status();
+  HttpResponse cluster();  // admin_cluster.cc
   // The operator API (admin_api.cc).
   HttpResponse listMessages(const Call& c);
   HttpResponse showMessage(const Call& c);

@@ -50,4 +50,12 @@ GaugeFamilies deliveryGauges(const std::vector<StateCount>& counts,
   return g;
 }
 
+std::map<std::string, double> clusterGauges(const ClusterView& cluster) {
+  std::map<std::string, double> g{{stats::labels({{"state", "alive"}}), 0},
+                                  {stats::labels({{"state", "stale"}}), 0}};
+  for (const auto& i : cluster.instances)
+    g[stats::labels({{"state", i.alive ? "alive" : "stale"}})] += 1;
+  return g;
+}
+
 }  // namespace hub::admin

@@ -21,4 +21,8 @@ using GaugeFamilies = std::map<std::string, std::map<std::string, double>>;
 GaugeFamilies deliveryGauges(const std::vector<StateCount>& counts,
                              const std::vector<std::string>& partners, int64_t now_ms);
 
+// ketenhub_cluster_instances: the instances sharing the store by state (alive, stale), both
+// series always there (0 when none).
+std::map<std::string, double> clusterGauges(const ClusterView& cluster);
+
 }  // namespace hub::admin

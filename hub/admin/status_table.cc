@@ -223,6 +223,32 @@ std::string statusTable(const bj::value& status, bool colour) {
   return out;
 }
 
+std::string clusterTable(const bj::value& cluster, bool colour) {
+  const auto& root = objectOr(cluster);
+  std::vector<Row> rows;
+  if (auto* items = root.if_contains("instances"); items && items->is_array())
+    for (const auto& v : items->get_array()) {
+      const auto& i = objectOr(v);
+      auto* self = i.if_contains("self");
+      bool me = self && self->is_bool() && self->get_bool();
+      std::string state = str(i, "state");
+      rows.push_back({{str(i, "id") + (me ? " *" : "")},
+                      {state, state == "alive" ? kGreen : kRed},
+                      {std::to_string(num(i, "heartbeat_age_s")) + " s"},
+                      {std::to_string(num(i, "in_flight"))},
+                      {str(i, "host")},
+                      {str(i, "version")}});
+    }
+  if (rows.empty()) return "no instances\n";
+  return render({{"INSTANCE"},
+                 {"STATE"},
+                 {"HEARTBEAT AGE", true},
+                 {"IN FLIGHT", true},
+                 {"HOST"},
+                 {"VERSION"}},
+                rows, colour);
+}
+
 std::string deadDeliveriesTable(const bj::value& list) {
   const auto& root = objectOr(list);
   std::vector<Row> rows;

@@ -16,6 +16,10 @@ namespace hub::admin {
 
 std::string statusTable(const boost::json::value& status, bool colour);
 
+// GET /api/v1/cluster: one row per hub instance sharing the store (id, state, heartbeat age, in
+// flight), this one marked "*"; stale ones in red.
+std::string clusterTable(const boost::json::value& cluster, bool colour);
+
 // GET /api/v1/messages (state=dead): one row per delivery, the next cursor when there is more.
 std::string deadDeliveriesTable(const boost::json::value& list);
 

@@ -64,8 +64,9 @@ void addStatus(CLI::App& app, ChosenCommand& chosen) {
   addFooter(
       sub,
       "Per partner: state, pending, in flight, retry wait, fallback, dead, dead within the legal\n"
-      "deadline, circuit (the worst first); per intake source: connected. Colour on a terminal\n"
-      "unless NO_COLOR is set.");
+      "deadline, circuit (the worst first); per intake source: connected; per hub instance\n"
+      "sharing the store: alive or stale, heartbeat age, in flight (this one marked *). Colour\n"
+      "on a terminal unless NO_COLOR is set.");
 }
 
 void addDlq(CLI::App& app, ChosenCommand& chosen) {

@@ -113,6 +113,9 @@ int statusMain(const AdminOptions& a) {
     auto v = call(c, false, "/api/v1/status");
     if (!v) return fail(v.error().message);
     std::cout << admin::statusTable(*v, colourWanted());
+    // The instances sharing the store (a hub without the cluster view: nothing more to show).
+    if (auto cluster = call(c, false, "/api/v1/cluster"))
+      std::cout << "\n" << admin::clusterTable(*cluster, colourWanted());
     return 0;
   });
 }

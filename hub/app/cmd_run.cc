@@ -20,6 +20,7 @@
 #include "hub/app/own_certificates.h"
 #include "hub/app/runtime_loader.h"
 #include "hub/app/systemd_notify.h"
+#include "hub/app/version.h"
 #include "hub/audit/file_trail.h"
 #include "hub/engine/intake_service.h"
 #include "hub/engine/lease_keeper.h"
@@ -32,12 +33,17 @@
 namespace hub::app {
 namespace {
 
+std::string hostName() {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') return "";
+  return host;
+}
+
 // The instance in every audit record: audit.instance, else the host name.
 std::string instanceName(const HubConfig& cfg) {
   if (!cfg.audit.instance.empty()) return cfg.audit.instance;
-  char host[256] = {};
-  if (::gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') return "ketenhub";
-  return host;
+  std::string host = hostName();
+  return host.empty() ? "ketenhub" : host;
 }
 
 int defaultWorkers(const HubConfig& cfg) {
@@ -90,6 +96,8 @@ int runMain(const RunOptions& opts) {
   store_options.postgres_password_file = cfg.store.postgres_password_file;
   // Several instances may share a PostgreSQL store: claims are leased to this process.
   store_options.instance_id = instanceName(cfg) + "/" + std::to_string(::getpid());
+  store_options.host = hostName();
+  store_options.version = std::string(versionNumber());
   if (!cfg.store.postgres_conninfo.empty())
     store_options.lease_ms = static_cast<int64_t>(cfg.store.lease_seconds) * 1000;
   auto store = store::SqlStore::open(store_options, clock);

@@ -1,7 +1,9 @@
 #include "hub/audit/person_key.h"
 
 #include <fcntl.h>
+#include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstring>
@@ -17,6 +19,9 @@ namespace hub::audit {
 namespace {
 constexpr size_t kMinKey = 32;
 
+// Written whole to a private temporary file, then linked into place: another process starting
+// at the same moment (several instances sharing a store) either wins the link and this one uses
+// its key, or finds the complete file; nobody ever reads a half-written key.
 Result<void> create(const std::string& path) {
   std::error_code ec;
   auto dir = std::filesystem::path(path).parent_path();
@@ -24,13 +29,20 @@ Result<void> create(const std::string& path) {
   std::array<uint8_t, 32> raw{};
   if (!tls::randomBytes(raw)) return unexpected(errc::kIo, "no random bytes for a new key");
   std::string text = tls::hexEncode(raw) + "\n";
-  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
-  if (!fd.valid()) {
-    if (errno == EEXIST) return {};  // created meanwhile by another process: use that one
-    return unexpected(errc::kIo, "cannot create " + path + ": " + std::strerror(errno));
-  }
-  if (!writeAll(fd.get(), text) || ::fsync(fd.get()) != 0)
-    return unexpected(errc::kIo, "cannot write " + path + ": " + std::strerror(errno));
+  std::string tmp = path + ".XXXXXX";
+  UniqueFd fd(::mkostemp(tmp.data(), O_CLOEXEC));
+  if (!fd.valid())
+    return unexpected(errc::kIo,
+                      "cannot create a file next to " + path + ": " + std::strerror(errno));
+  bool written =
+      ::fchmod(fd.get(), 0600) == 0 && writeAll(fd.get(), text) && ::fsync(fd.get()) == 0;
+  int err = errno;
+  bool linked = written && ::link(tmp.c_str(), path.c_str()) == 0;
+  if (written && !linked) err = errno;
+  ::unlink(tmp.c_str());
+  if (!written) return unexpected(errc::kIo, "cannot write " + path + ": " + std::strerror(err));
+  if (!linked && err != EEXIST)  // EEXIST: created meanwhile by another process: use that one
+    return unexpected(errc::kIo, "cannot create " + path + ": " + std::strerror(err));
   return {};
 }
 }  // namespace

@@ -200,6 +200,24 @@ struct ReplayRequest {
   int64_t next_at = 0;  // when to try again (a bulk replay spreads them: its rate limit)
 };
 
+// One hub instance on the store (the cluster view): its heartbeat and what it holds.
+struct InstanceView {
+  std::string id;  // "<instance name>/<pid>"
+  std::string host, version;
+  int64_t started_at = 0, heartbeat_at = 0;  // unix ms
+  int64_t heartbeat_age_ms = 0;              // now minus heartbeat_at (0 when in the future)
+  bool alive = false;                        // its heartbeat is at most 2 x the lease old
+  int64_t in_flight = 0;                     // in-flight deliveries leased to it
+  bool self = false;                         // the instance asking
+};
+
+// Every instance sharing the store, as the store saw them at one time.
+struct ClusterView {
+  std::string self;                     // this instance's id
+  int64_t lease_ms = 0;                 // 0: no leases (one instance on its own store)
+  std::vector<InstanceView> instances;  // by id
+};
+
 // Operations are applied in the order they were submitted (from any thread): the scheduler relies
 // on it to free a partner's slot once a result is submitted, before it is committed.
 class Store {
@@ -281,6 +299,12 @@ class Store {
   virtual Result<std::map<std::string, int64_t>> heldCircuits(int64_t now_ms) {
     (void)now_ms;
     return std::map<std::string, int64_t>{};
+  }
+  // The instances sharing this store at now_ms (their heartbeats, alive or stale, what each has
+  // in flight), this one marked `self`. One instance without leases: itself only.
+  virtual Result<ClusterView> instances(int64_t now_ms) {
+    (void)now_ms;
+    return unexpected("store", "this store does not list its instances");
   }
   // Marks outbox messages as published (accepted by the broker).
   virtual void submitOutboxSent(std::vector<int64_t> ids, int64_t now_ms,

@@ -59,6 +59,10 @@ const std::vector<MetricInfo>& metricCatalogue() {
       {"ketenhub_ready", T::kGauge,
        "1 when the hub is ready (GET /readyz answers 200: store and audit trail writable, every "
        "intake source connected), else 0."},
+      {"ketenhub_cluster_instances", T::kGauge,
+       "Hub instances sharing the store, by state: alive (heartbeat within 2 x "
+       "store.postgres.lease_seconds) or stale (stopped heartbeating; its row goes after a day). "
+       "One instance on its own store counts itself alive."},
       {"ketenhub_build_info", T::kGauge,
        "Always 1; the labels name the version and the git commit the binary was built from."},
       {"ketenhub_config_last_reload_successful", T::kGauge,

@@ -1,6 +1,7 @@
 #include "hub/store/sql_store.h"
 
 #include <chrono>
+#include <thread>
 
 #include "hub/core/error_codes.h"
 #include "hub/core/thread_name.h"
@@ -20,6 +21,18 @@ constexpr int kConflictRetries = 5;
 bool lostToAnotherCommit(const Error& e) {
   return e.message.find("(40P01)") != std::string::npos ||
          e.message.find("(40001)") != std::string::npos;
+}
+
+// Start-up work (migrations, crash recovery) meets the commits of instances already running:
+// lost to one, it is tried again after a short pause that grows with each try.
+template <typename F>
+auto retryLostCommits(F&& once) -> decltype(once()) {
+  for (int tries = 1;; ++tries) {
+    auto r = once();
+    if (r || !lostToAnotherCommit(r.error()) || tries > kConflictRetries) return r;
+    log::info("store start-up met another instance's commit; trying again", {{"tries", tries}});
+    std::this_thread::sleep_for(std::chrono::milliseconds(50 * tries));
+  }
 }
 
 struct Connections {
@@ -55,11 +68,24 @@ Result<Connections> openPostgres(const SqlStore::Options& opts) {
     if (!d) return unexpected(d.error());
     *db = std::move(*d);
   }
-  if (auto r = migrate(c.writer); !r) return unexpected(r.error());
+  if (auto r = retryLostCommits([&] { return migrate(c.writer); }); !r)
+    return unexpected(r.error());
   return c;
 }
 
 }  // namespace
+
+Result<int64_t> SqlStore::recoverInFlight() {
+  return retryLostCommits([this]() -> Result<int64_t> {
+    if (auto b = wdb_.exec(wdb_.beginSql()); !b) return unexpected(b.error());
+    auto n = recoverInFlightOnce();
+    if (n) {
+      if (auto c = wdb_.exec("COMMIT"); !c) n = unexpected(c.error());
+    }
+    if (!n) (void)wdb_.exec("ROLLBACK");
+    return n;
+  });
+}
 
 Result<std::unique_ptr<SqlStore>> SqlStore::open(const Options& opts, const TimeSource& clock) {
   auto c = opts.postgres.empty() ? openSqlite(opts) : openPostgres(opts);
@@ -67,6 +93,8 @@ Result<std::unique_ptr<SqlStore>> SqlStore::open(const Options& opts, const Time
   std::unique_ptr<SqlStore> s(
       new SqlStore(opts, clock, std::move(c->writer), std::move(c->reader), std::move(c->views)));
   if (auto r = s->prepareStatements(); !r) return unexpected(r.error());
+  s->started_at_ = clock.nowMs();
+  if (auto r = s->recordStart(); !r) return unexpected(r.error());
   s->writer_ = std::thread([p = s.get()] {
     nameThisThread("kh-store");
     p->writerLoop();

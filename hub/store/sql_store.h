@@ -40,6 +40,10 @@ class SqlStore final : public Store {
     // in-flight delivery).
     std::string instance_id = {};
     int64_t lease_ms = 0;
+    // The cluster view (sql_store_instances.cc): this instance's host and version, recorded with
+    // its heartbeat in `instances` (leases on).
+    std::string host = {};
+    std::string version = {};
   };
   static Result<std::unique_ptr<SqlStore>> open(const Options& opts, const TimeSource& clock);
   ~SqlStore() override;
@@ -92,8 +96,12 @@ class SqlStore final : public Store {
   Result<std::vector<PartnerActivity>> activity(int64_t now_ms) override;
   Result<std::vector<Proposal>> proposals(const std::string& message_id) override;
 
+  // The cluster view (sql_store_instances.cc).
+  Result<ClusterView> instances(int64_t now_ms) override;
+
   // Crash recovery at start-up: in_flight deliveries go back to pending (attempt recorded as
-  // interrupted). Returns how many.
+  // interrupted). Returns how many. One transaction; on PostgreSQL tried again when it meets
+  // another instance's commit (deadlock, serialization failure).
   Result<int64_t> recoverInFlight();
 
  private:
@@ -190,6 +198,7 @@ class SqlStore final : public Store {
   // Leases (sql_store_leases.cc).
   Result<void> applyLease(LeaseOp& op);
   Result<int64_t> takeOverExpired(int64_t now_ms, int limit);
+  Result<int64_t> recoverInFlightOnce();
   // One partner's cap over all instances (sql_store_cluster.cc). At the start of a batch's
   // transaction, before anything else (so no lock order can cross the case locks of intake):
   // a transaction lock per partner the batch claims for, in name order. Then each claim takes
@@ -197,6 +206,11 @@ class SqlStore final : public Store {
   Result<void> lockClaimedPartners(const std::vector<Op>& batch);
   Result<int> couplingRoom(const std::string& partner, int limit);
   Result<void> applyCircuit(CircuitOp& op);
+  // The cluster view (sql_store_instances.cc): this instance's row in `instances`, at open (with
+  // leases) and on every renewal (the heartbeat; rows stale for a day go).
+  Result<void> recordStart();
+  Result<void> heartbeat(int64_t now_ms);
+  Result<std::map<std::string, int64_t>> inFlightByOwner();
   bool clusterCapped() const { return opts_.lease_ms > 0 && wdb_.dialect() == Dialect::kPostgres; }
   std::optional<int> capOf(const std::string& partner);
   // On the reader connection (read_mu_ held): every instance together is at the partner's cap.
@@ -237,6 +251,8 @@ class SqlStore final : public Store {
   // Prepared on first use (sql_store_leases.cc).
   std::optional<Stmt> case_lock_, renew_, heartbeat_, expired_, take_over_;
   std::optional<Stmt> partner_lock_, coupling_in_flight_, circuit_;  // sql_store_cluster.cc
+  std::optional<Stmt> forget_instances_;                             // sql_store_instances.cc
+  int64_t started_at_ = 0;          // when this store was opened (unix ms)
   std::vector<AuditRecord> audit_;  // the audit records of the batch being committed
   // Reads on the delivery path: the scheduler, the workers (event bodies), the outbox relay.
   Db rdb_;

@@ -22,7 +22,7 @@ void SqlStore::submitTakeOverExpired(int64_t now_ms, int limit,
   enqueue(LeaseOp{false, now_ms, limit, std::move(done)});
 }
 
-Result<int64_t> SqlStore::recoverInFlight() {
+Result<int64_t> SqlStore::recoverInFlightOnce() {
   // With leases the in-flight deliveries of other instances are theirs while they renew: only
   // expired leases are taken over (this instance's own from before a restart among them).
   if (opts_.lease_ms > 0) return takeOverExpired(clock_.nowMs(), 1 << 30);
@@ -63,11 +63,7 @@ Result<void> SqlStore::applyLease(LeaseOp& op) {
   if (auto x = (*r)->bind(1, op.now_ms + opts_.lease_ms).bind(2, opts_.instance_id).run(); !x)
     return x;
   op.count = wdb_.changes();
-  auto h = wdb_.preparedOnce(heartbeat_,
-                             "INSERT INTO instances(id,started_at,heartbeat_at) VALUES(?1,?2,?2) "
-                             "ON CONFLICT(id) DO UPDATE SET heartbeat_at=excluded.heartbeat_at");
-  if (!h) return unexpected(h.error());
-  return (*h)->bind(1, opts_.instance_id).bind(2, op.now_ms).run();
+  return heartbeat(op.now_ms);  // sql_store_instances.cc
 }
 
 Result<int64_t> SqlStore::takeOverExpired(int64_t now_ms, int limit) {

@@ -10,7 +10,8 @@
 # delivering partner's deliveries, the dead partner's failures and its last error as text, as the
 # store has it) and the client certificate's expiry (days and warn/alarm level as the certificate
 # says), the header the signing certificate's; a quarantined event is listed and its Replay answers;
-# pause and resume from a card; a full-page screenshot is kept as an artifact.
+# pause and resume from a card; the Cluster section lists this hub, alive; a full-page screenshot
+# is kept as an artifact.
 # Installs what it needs: Debian's chromium (skipped, exit 0, only if that cannot be installed) and
 # the pinned playwright-core from package-lock.json (never a downloaded browser).
 # DASHBOARD_VIA=proxy serves the page from the source tree through dashboard/serve_dev.py instead
@@ -93,6 +94,10 @@ for p in om igj pvp rvr ciz; do
 done
 ui intake local
 kh_assert_eq true "$UI_REPLY" "intake source local on the page"
+# The Cluster section: this hub alone on its SQLite store, alive, its heartbeat just now.
+ui cluster 1
+kh_log "cluster: $UI_REPLY"
+[[ $UI_REPLY =~ ^alive:[0-9]+_s_ago:[0-9]+:.*/${HUB_PID}_\(this_hub\)$ ]] || kh_fail "cluster section: $UI_REPLY"
 
 # ---- a dead delivery: a lawyer request for a decision taken an hour ago, refused by the partner
 $PY - "$SRC/examples/events/wvggz.crisismaatregel.genomen.json" "$WORK/recent.json" <<'PY'

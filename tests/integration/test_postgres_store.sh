@@ -13,16 +13,7 @@ pg_createdb ketenhub
 pgq() { pg_psql ketenhub -c "$1"; }
 kh_start_sim om om
 kh_config "$SIM_PORT_om"
-$PY - "$WORK/hub.yaml" "port=$PG_PORT" "$PG_PASSWORD_FILE" <<'PY'
-import sys
-path, port, pwfile = sys.argv[1:]
-text = open(path).read()
-text = text.replace("store:\n  sqlite: ketenhub.db\n",
-    "store:\n  postgres:\n    conninfo: \"host=127.0.0.1 %s dbname=ketenhub user=ketenhub_admin\"\n"
-    "    password_file: %s\n    lease_seconds: 3\naudit:\n  dir: audit\n  key_file: audit-person.key\n" % (port, pwfile))
-open(path, "w").write(text)
-PY
-grep -q "postgres:" "$WORK/hub.yaml" || kh_fail "hub.yaml was not switched to postgres"
+pg_hub_store ketenhub 3
 kh_start_hub
 FIRST_ADMIN=$ADMIN_PORT
 

@@ -21,6 +21,8 @@
 //   empty LIST                   wait until LIST has no rows
 //   click P pause|resume         press the card's Pause/Resume button
 //   intake NAME                  the intake source's connection state (true | false)
+//   cluster N                    wait for exactly N rows in the Cluster section; answers
+//                                "state:age:in_flight:instance ..." (the row's cells) in order
 //   screenshot PATH              full-page PNG
 //   stale                        wait until the page says its data is stale (the hub is gone)
 //   problems                     page errors and CSP violations seen so far (err if any)
@@ -159,6 +161,15 @@ async function run(cmd, args) {
     case 'intake':
       return await page.locator(`#intake li[data-source="${args[0]}"]`).getAttribute('data-connected',
         { timeout: WAIT_MS });
+    case 'cluster': {
+      await page.waitForFunction((n) =>
+        document.querySelectorAll('#cluster tr[data-instance]').length === n, Number(args[0]),
+      { timeout: WAIT_MS });
+      return await page.$$eval('#cluster tr[data-instance]', (rows) => rows.map((r) => {
+        const td = [...r.querySelectorAll('td')].map((c) => c.textContent);
+        return [r.dataset.state, td[4].replace(/ /g, '_'), td[6], td[0].replace(/ /g, '_')].join(':');
+      }).join(' '));
+    }
     case 'screenshot':
       await page.screenshot({ path: args[0], fullPage: true });
       return args[0];

@@ -36,4 +36,12 @@ TEST(LeaseKeeper, HandsTheHeldPartnersOnOnceASecond) {
   EXPECT_EQ(handed.size(), 2u);
 }
 
+// A store without the cluster view (the interface's default) says so instead of an empty list.
+TEST(LeaseKeeper, AStoreWithoutTheClusterViewSaysSo) {
+  FakeStore store;
+  auto v = store.instances(0);
+  ASSERT_FALSE(v);
+  EXPECT_EQ(v.error().code, "store");
+}
+
 }  // namespace

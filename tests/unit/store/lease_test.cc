@@ -43,6 +43,8 @@ class LeaseTest : public ::testing::Test {
     auto o = where_.options(64);
     o.instance_id = id;
     o.lease_ms = 1000;
+    o.host = id.substr(0, id.find('/'));
+    o.version = "9.8.7";
     auto s = store::SqlStore::open(o, clock_);
     EXPECT_TRUE(s) << s.error().message;
     return s ? std::move(*s) : nullptr;
@@ -96,6 +98,11 @@ class LeaseTest : public ::testing::Test {
     auto r = s.heldCircuits(clock_.now);
     EXPECT_TRUE(r) << r.error().message;
     return r ? *r : std::map<std::string, int64_t>{};
+  }
+  ClusterView view(store::SqlStore& s) {
+    auto v = s.instances(clock_.now);
+    EXPECT_TRUE(v) << v.error().message;
+    return v ? *v : ClusterView{};
   }
   std::string state(const std::string& delivery_id) {
     auto d = a_->delivery(delivery_id);
@@ -194,6 +201,57 @@ TEST_F(LeaseTest, AnOpenCircuitHoldsThePartnerForTheOtherInstances) {
   circuit(*a_, "open", clock_.now + 30'000);
   circuit(*a_, "closed", 0);
   EXPECT_TRUE(held(*b_).empty());
+}
+
+// The cluster view: each instance's row is written when its store opens (host, version,
+// started_at), before any renewal; its heartbeat moves with every renewal; it is stale once the
+// heartbeat is more than 2 x the lease old, and its row goes with another instance's heartbeat a
+// day later. Each instance's in-flight deliveries are counted from their leases.
+TEST_F(LeaseTest, TheClusterViewListsEveryInstanceWithItsHeartbeat) {
+  for (const char* m : {"m1", "m2", "m3"}) intake(*a_, m, std::string("CM-0344-2026-") + m);
+  ASSERT_EQ(claim(*a_, 2).size(), 2u);
+  ASSERT_EQ(claim(*b_).size(), 1u);
+  clock_.now += 100;
+  auto v = view(*b_);
+  EXPECT_EQ(v.self, "host-b/2");
+  EXPECT_EQ(v.lease_ms, 1000);
+  ASSERT_EQ(v.instances.size(), 2u);
+  const auto& a = v.instances[0];
+  EXPECT_EQ(a.id, "host-a/1");
+  EXPECT_EQ(a.host, "host-a");
+  EXPECT_EQ(a.version, "9.8.7");
+  EXPECT_EQ(a.started_at, 1'000'000);
+  EXPECT_EQ(a.heartbeat_at, 1'000'000);
+  EXPECT_EQ(a.heartbeat_age_ms, 100);
+  EXPECT_TRUE(a.alive);
+  EXPECT_FALSE(a.self);
+  EXPECT_EQ(a.in_flight, 2);
+  EXPECT_EQ(v.instances[1].id, "host-b/2");
+  EXPECT_TRUE(v.instances[1].self);
+  EXPECT_EQ(v.instances[1].in_flight, 1);
+  EXPECT_TRUE(view(*a_).instances[0].self);
+
+  // A renews, B does not: B is stale once its heartbeat is more than 2 x the lease old.
+  clock_.now = 1'002'000;
+  EXPECT_EQ(renew(*a_), 2);
+  v = view(*a_);
+  EXPECT_EQ(v.instances[0].heartbeat_at, clock_.now);
+  EXPECT_EQ(v.instances[0].started_at, 1'000'000);  // a heartbeat keeps started_at
+  EXPECT_EQ(v.instances[1].heartbeat_age_ms, 2000);
+  EXPECT_TRUE(v.instances[1].alive);  // exactly 2 x the lease: still alive
+  clock_.now += 1;
+  v = view(*a_);
+  EXPECT_FALSE(v.instances[1].alive);
+  EXPECT_EQ(v.instances[1].in_flight, 1);  // until another instance takes it over
+  EXPECT_EQ(takeOver(*a_), 1);
+  EXPECT_EQ(view(*a_).instances[1].in_flight, 0);
+
+  // A day later B's row goes with A's next heartbeat.
+  clock_.now += 24 * 3600 * 1000;
+  renew(*a_);
+  v = view(*a_);
+  ASSERT_EQ(v.instances.size(), 1u);
+  EXPECT_EQ(v.instances[0].id, "host-a/1");
 }
 
 }  // namespace

@@ -375,6 +375,44 @@ TEST(StoreFull, HoldsTheBatchAndReportsNotWritable) {
   fs::remove_all(dir);
 }
 
+// The cluster view of one instance on its own store (no leases): itself alone, alive, its
+// heartbeat now, every in-flight delivery its own; nothing is written to `instances` for it.
+TEST_P(StoreTest, OneInstanceWithoutLeasesSeesItselfInTheClusterView) {
+  store_.reset();
+  auto o = where_.options(64);
+  o.instance_id = "host-a/1";
+  o.host = "host-a";
+  o.version = "9.8.7";
+  auto s = store::SqlStore::open(o, clock_);
+  ASSERT_TRUE(s) << s.error().message;
+  store_ = std::move(*s);
+  ASSERT_TRUE(intake(event("m1", "Z1", {"om"})));
+  ASSERT_TRUE(intake(event("m2", "Z2", {"om"})));
+  ASSERT_EQ(claim("om", 10).size(), 2u);
+  clock_.now += 60'000;
+  auto v = store_->instances(clock_.now);
+  ASSERT_TRUE(v) << v.error().message;
+  EXPECT_EQ(v->self, "host-a/1");
+  EXPECT_EQ(v->lease_ms, 0);
+  ASSERT_EQ(v->instances.size(), 1u);
+  const auto& me = v->instances[0];
+  EXPECT_EQ(me.id, "host-a/1");
+  EXPECT_EQ(me.host, "host-a");
+  EXPECT_EQ(me.version, "9.8.7");
+  EXPECT_EQ(me.started_at, 1'000'000);
+  EXPECT_EQ(me.heartbeat_at, clock_.now);
+  EXPECT_EQ(me.heartbeat_age_ms, 0);
+  EXPECT_TRUE(me.alive);
+  EXPECT_TRUE(me.self);
+  EXPECT_EQ(me.in_flight, 2);
+  auto db = where_.openDb(true);
+  ASSERT_TRUE(db);
+  auto q = db->prepare("SELECT COUNT(*) FROM instances");
+  ASSERT_TRUE(q);
+  ASSERT_TRUE(q->step());
+  EXPECT_EQ(q->int64(0), 0);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest,
                          ::testing::Values(hub::testing::StoreBackend::kSqlite,
                                            hub::testing::StoreBackend::kPostgres),
