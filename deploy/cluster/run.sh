@@ -19,7 +19,6 @@ D="${KETENHUB_CLUSTER_DIR:-$ROOT/var/cluster}"
 BIN="${KETENHUB_BIN:-$ROOT/build/ketenhub}"
 QUEUE=ketenhub.events
 STATE="$D/state.env"
-PY=/usr/bin/python3
 
 say() { echo "cluster: $*" >&2; }
 kh_log() { say "$*"; }
@@ -88,6 +87,7 @@ cmd_start() {
   khc_secrets "$D"  # the broker password and the audit person key, before any instance starts
 
   rm -f "$D/sim.port"
+  # shellcheck disable=SC2086  # SIM_ARGS: several options, split on purpose
   setsid "$BIN" partner-sim --listen 127.0.0.1:0 --cert "$D/pki/partner-om.crt" \
     --key "$D/pki/partner-om.key" --ca "$D/pki/ca.crt" --partner om --verify-ca "$D/pki/ca.crt" \
     --schemas "$ROOT/schemas" --out "$D/received" --port-file "$D/sim.port" ${SIM_ARGS:-} \
@@ -153,7 +153,8 @@ cmd_status() {
   fi
   if kill -0 "$RMQ_PID" 2>/dev/null; then
     echo "rabbitmq $RMQ_URL: queue $QUEUE ($(rmq_queue_info "$QUEUE" type)):" \
-      "$(rmq_queue_messages "$QUEUE") messages, $(rmq_queue_consumers "$QUEUE") consumers"
+      "$(rmq_queue_messages "$QUEUE") messages, $(rmq_queue_consumers "$QUEUE") consumers" \
+      "(the broker's figures lag up to 5 s)"
   else
     echo "rabbitmq: not running"
   fi

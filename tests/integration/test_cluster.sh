@@ -120,7 +120,7 @@ T1=$SECONDS
   for r in $(seq "$ROUNDS"); do publish "r$r" "$CASES" CM-0344-2026 --rate "$RATE1" --window 200; done
 ) &
 SEND=$!
-PIDS+=($SEND)
+PIDS+=("$SEND")
 kills=0
 while kill -0 "$SEND" 2>/dev/null; do
   sleep "$KILL_EVERY"
@@ -145,7 +145,7 @@ kh_log "phase 1: $PUBLISHED events delivered in $((SECONDS - T1)) s, $kills kill
 T2=$SECONDS
 publish db "$DB_EVENTS" CM-0345-2026 --rate "$RATE2" --window 200 &
 SEND=$!
-PIDS+=($SEND)
+PIDS+=("$SEND")
 more_than() { [ "$(delivered)" -gt "$1" ]; }
 kh_wait_until 30 more_than $((PUBLISHED + DB_EVENTS / 10)) || kh_fail "phase 2: load did not start"
 pg_stop_server
@@ -222,7 +222,7 @@ kh_assert_eq 0 "$disorder" "cases received out of store order"
 kh_assert_eq 0 "$(grep -c '"verified":false' "$WORK/sim-om/received.jsonl" || true)" "unverified products"
 p=$(peak)
 [ "$p" -le "$CAP" ] || kh_fail "the partner had $p requests at once; the cap is $CAP"
-kh_log "all phases: $PUBLISHED events, each delivered ($dups repeated attempts under the same id)," \
+kh_log "all phases: $PUBLISHED events, each delivered ($lines requests: $dups repeated attempts under the same id)," \
   "case order held, partner peak $p of cap $CAP, $RESTARTS restarts after kill -9," \
   "$DEADLOCK_RETRIES start-ups retried after 40P01; $((SECONDS - T0)) s in all"
 kh_pass
