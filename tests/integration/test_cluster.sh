@@ -21,6 +21,20 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/rabbitmq.sh"
 source "$(dirname "$0")/pg_lib.sh"  # after rabbitmq.sh: its EXIT trap runs rabbitmq.sh's
 source "$SRC/deploy/cluster/lib/hub.sh"
+# On exit the instances stop first (together), while their database and broker are still up;
+# then the EXIT traps of pg_lib.sh, rabbitmq.sh and lib.sh.
+CLUSTER_PREV_EXIT_TRAP=$(trap -p EXIT | sed -e "s/^trap -- '\(.*\)' EXIT\$/\1/")
+cluster_exit_trap() {
+  local rc=$? pid
+  set +e
+  for pid in "${HUB[@]}"; do kill -TERM "$pid" 2>/dev/null; done
+  for pid in "${HUB[@]}"; do
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  done
+  (exit $rc)
+  eval "$CLUSTER_PREV_EXIT_TRAP"
+}
+trap cluster_exit_trap EXIT
 CASES=${CASES:-1800}
 ROUNDS=${ROUNDS:-10}
 RATE1=${RATE1:-160}           # events/s published in phase 1
@@ -34,6 +48,7 @@ INSTANCES=3
 KHC_QUEUE=ketenhub.events
 KHC_SOURCE=$SRC
 KHC_LEASE_SECONDS=3
+declare -a HUB=() ADMIN=()
 T0=$SECONDS
 
 kh_pki
@@ -47,7 +62,6 @@ kh_assert_eq quorum "$(rmq_queue_info "$KHC_QUEUE" type)" "queue type"
 kh_start_sim om om
 khc_secrets "$WORK"
 khc_write_routes "$WORK" "$SIM_PORT_om" "$CAP"
-declare -a HUB ADMIN
 for i in $(seq $INSTANCES); do
   ADMIN[$i]=$(kh_free_port)
   khc_write_config "$WORK" "$i" "${ADMIN[$i]}"
