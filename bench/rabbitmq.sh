@@ -38,8 +38,8 @@ source bench/lib.sh
 bench_workdir rabbitmq
 
 # The private broker of the integration tests (own epmd, cookie, ports, mnesia under $W), with the
-# few helpers of tests/integration/lib.sh it uses. Its EXIT trap stops the node and epmd, then
-# bench_cleanup stops the rest and removes $W.
+# few helpers of tests/integration/lib.sh it uses (the others: deploy/cluster/lib/common.sh). Its
+# EXIT trap stops the node and epmd, then bench_cleanup stops the rest and removes $W.
 WORK="$W"
 PY=/usr/bin/python3
 kh_log() { echo "rabbitmq: $*" >&2; }
@@ -48,19 +48,6 @@ kh_fail() {
   exit 1
 }
 kh_free_port() { port; }
-kh_wait_until() {
-  local end=$((SECONDS + $1))
-  shift
-  until "$@" >/dev/null 2>&1; do
-    [ $SECONDS -lt $end ] || return 1
-    sleep 0.1
-  done
-}
-kh_stop_pid() {
-  kill -TERM "$1" 2>/dev/null || true
-  for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL "$1" 2>/dev/null || true
-}
 kh_cleanup() { bench_cleanup; }
 source tests/integration/rabbitmq.sh
 

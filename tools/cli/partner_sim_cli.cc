@@ -12,7 +12,8 @@ namespace {
 constexpr const char* kFooter =
     "Checks the client certificate (mutual TLS), the headers, the XML signature and the schema,\n"
     "stores what it accepted and injects faults.\n"
-    "Deliveries: POST to any path (e.g. /om/kennisgevingen); GET /healthz answers ok.\n"
+    "Deliveries: POST to any path (e.g. /om/kennisgevingen); GET /healthz answers ok;\n"
+    "GET /stats gives {\"requests\":N,\"in_flight\":N,\"peak_concurrent\":N} (deliveries).\n"
     "WUS fault codes: see tools/partner_sim/wus_check.h.\n"
     "Logs: JSON lines on stderr.";
 

@@ -66,16 +66,44 @@ SimResponse PartnerSim::handle(const SimRequest& request, const PeerInfo& peer) 
   switch (classifyRoute(request.method, request.target)) {
     case RouteKind::kHealth:
       return textResponse(200, "ok");
+    case RouteKind::kStats: {
+      SimResponse r;
+      r.status = 200;
+      r.content_type = "application/json";
+      r.body = statsJson() + "\n";
+      return r;
+    }
     case RouteKind::kNotFound:
       return textResponse(404, "not found");
     case RouteKind::kMethodNotAllowed: {
       SimResponse r = textResponse(405, "method not allowed");
-      r.headers.emplace_back("Allow", request.target.rfind("/healthz", 0) == 0 ? "GET" : "POST");
+      bool get_only =
+          request.target.rfind("/healthz", 0) == 0 || request.target.rfind("/stats", 0) == 0;
+      r.headers.emplace_back("Allow", get_only ? "GET" : "POST");
       return r;
     }
     case RouteKind::kDeliver:
       break;
   }
+  return handleCounted(request, peer);
+}
+
+std::string PartnerSim::statsJson() const {
+  return "{\"requests\":" + std::to_string(delivery_requests_.load()) +
+         ",\"in_flight\":" + std::to_string(in_flight_.load()) +
+         ",\"peak_concurrent\":" + std::to_string(peak_concurrent_.load()) + "}";
+}
+
+// One delivery request, counted while it is handled (faults and --delay-ms included).
+SimResponse PartnerSim::handleCounted(const SimRequest& request, const PeerInfo& peer) {
+  int64_t now = in_flight_.fetch_add(1) + 1;
+  int64_t peak = peak_concurrent_.load();
+  while (now > peak && !peak_concurrent_.compare_exchange_weak(peak, now)) {
+  }
+  struct Leave {
+    std::atomic<int64_t>& n;
+    ~Leave() { n.fetch_sub(1); }
+  } leave{in_flight_};
   uint64_t index = delivery_requests_.fetch_add(1);
   if (!faults_.fail_case.empty()) {
     // Per-case faults (ordering tests): only requests for that zaaknummer count.

@@ -64,9 +64,16 @@ class PartnerSim {
   SimResponse handle(const SimRequest& request, const PeerInfo& peer);
 
   uint64_t deliveryRequests() const { return delivery_requests_.load(); }
+  // Delivery requests being handled now, and the most there ever were at once (a partner's
+  // concurrency cap, checked from outside: GET /stats).
+  int64_t inFlight() const { return in_flight_.load(); }
+  int64_t peakConcurrent() const { return peak_concurrent_.load(); }
+  // {"requests":N,"in_flight":N,"peak_concurrent":N}
+  std::string statsJson() const;
 
  private:
   SimResponse handleDelivery(const SimRequest& request, const PeerInfo& peer);
+  SimResponse handleCounted(const SimRequest& request, const PeerInfo& peer);
   // partner_sim_wus.cc
   SimResponse handleWus(const SimRequest& request, const PeerInfo& peer);
   // Timestamps, stores (when --out is set) and logs one accepted delivery, for both adapters.
@@ -81,6 +88,8 @@ class PartnerSim {
   const WusSimActions wus_actions_;
   std::atomic<uint64_t> delivery_requests_{0};
   std::atomic<uint64_t> case_requests_{0};  // requests for faults_.fail_case
+  std::atomic<int64_t> in_flight_{0};
+  std::atomic<int64_t> peak_concurrent_{0};
 };
 
 // "400 Bad Request"-style reason phrase for a status code.

@@ -54,6 +54,9 @@ RouteKind classifyRoute(std::string_view method, std::string_view target) {
   if (path == "/healthz") {
     return method == "GET" ? RouteKind::kHealth : RouteKind::kMethodNotAllowed;
   }
+  if (path == "/stats") {
+    return method == "GET" ? RouteKind::kStats : RouteKind::kMethodNotAllowed;
+  }
   return method == "POST" ? RouteKind::kDeliver : RouteKind::kMethodNotAllowed;
 }
 

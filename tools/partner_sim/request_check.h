@@ -9,12 +9,12 @@
 
 namespace hub::sim {
 
-enum class RouteKind { kDeliver, kHealth, kNotFound, kMethodNotAllowed };
+enum class RouteKind { kDeliver, kHealth, kStats, kNotFound, kMethodNotAllowed };
 
 // Partners' delivery URLs differ ("/om/kennisgevingen", "/deliver", ...), so every origin-form
-// path except "/healthz" is a delivery endpoint: POST delivers, other methods get 405.
-// GET "/healthz" answers "ok". A target that is not a path ("*", absolute-form) gets 404.
-// The query string is ignored.
+// path except "/healthz" and "/stats" is a delivery endpoint: POST delivers, other methods get
+// 405. GET "/healthz" answers "ok"; GET "/stats" the request counters (JSON). A target that is not
+// a path ("*", absolute-form) gets 404. The query string is ignored.
 RouteKind classifyRoute(std::string_view method, std::string_view target);
 
 // The rest-xml headers of one delivery.

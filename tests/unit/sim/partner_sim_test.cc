@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 #include <vector>
 
 #include "hub/core/error_codes.h"
@@ -141,6 +144,52 @@ TEST_F(PartnerSimTest, RoutesAndMethods) {
   r.target = "/healthz";
   EXPECT_EQ(sim.handle(r, peer_).status, 200);
   EXPECT_EQ(sim.deliveryRequests(), 0u);  // only deliveries count for --fail-first
+}
+
+TEST_F(PartnerSimTest, StatsCountPeakConcurrentDeliveries) {
+  // Three deliveries held in --delay-ms at once, then one more on its own: the peak stays 3.
+  std::mutex m;
+  std::condition_variable cv;
+  int waiting = 0;
+  bool release = false;
+  PartnerSimDeps deps;
+  deps.sleep = [&](std::chrono::milliseconds) {
+    std::unique_lock<std::mutex> lock(m);
+    ++waiting;
+    cv.notify_all();
+    cv.wait(lock, [&] { return release; });
+  };
+  FaultOptions f;
+  f.delay_ms = 1;
+  PartnerSim sim("om", f, std::move(deps));
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 3; ++i) {
+    threads.emplace_back([&sim, this, i] {
+      EXPECT_EQ(sim.handle(delivery("d-" + std::to_string(i)), peer_).status, 200);
+    });
+  }
+  {
+    std::unique_lock<std::mutex> lock(m);
+    cv.wait(lock, [&] { return waiting == 3; });
+    EXPECT_EQ(sim.inFlight(), 3);
+    release = true;
+    cv.notify_all();
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(sim.handle(delivery("d-9"), peer_).status, 200);
+  EXPECT_EQ(sim.inFlight(), 0);
+  EXPECT_EQ(sim.peakConcurrent(), 3);
+  SimRequest r;
+  r.method = "GET";
+  r.target = "/stats";
+  SimResponse resp = sim.handle(r, peer_);
+  EXPECT_EQ(resp.status, 200);
+  EXPECT_EQ(resp.content_type, "application/json");
+  EXPECT_EQ(resp.body, "{\"requests\":4,\"in_flight\":0,\"peak_concurrent\":3}\n");
+  r.method = "POST";
+  resp = sim.handle(r, peer_);
+  EXPECT_EQ(resp.status, 405);
+  EXPECT_EQ(header(resp, "Allow"), "GET");
 }
 
 TEST_F(PartnerSimTest, StatusFaultComesBeforeAnyCheck) {

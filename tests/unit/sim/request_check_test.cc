@@ -27,6 +27,8 @@ TEST(ClassifyRoute, EveryPathDeliversExceptHealth) {
   EXPECT_EQ(classifyRoute("GET", "/healthz"), RouteKind::kHealth);
   EXPECT_EQ(classifyRoute("GET", "/healthz?verbose"), RouteKind::kHealth);
   EXPECT_EQ(classifyRoute("POST", "/healthz"), RouteKind::kMethodNotAllowed);
+  EXPECT_EQ(classifyRoute("GET", "/stats"), RouteKind::kStats);
+  EXPECT_EQ(classifyRoute("POST", "/stats"), RouteKind::kMethodNotAllowed);
   EXPECT_EQ(classifyRoute("OPTIONS", "*"), RouteKind::kNotFound);
   EXPECT_EQ(classifyRoute("POST", "https://localhost/x"), RouteKind::kNotFound);
 }
