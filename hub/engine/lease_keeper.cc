@@ -7,7 +7,6 @@
 
 namespace hub::engine {
 namespace {
-constexpr int64_t kTakeOverEveryMs = 1000;
 constexpr int kTakeOverBatch = 256;
 constexpr int64_t kHeldEveryMs = 1000;
 }  // namespace
@@ -31,7 +30,7 @@ void LeaseKeeper::start() {
       lock.unlock();
       tick(clock_.nowMs());
       lock.lock();
-      cv_.wait_for(lock, std::chrono::milliseconds(200), [&] { return stopping_; });
+      cv_.wait_for(lock, std::chrono::milliseconds(100), [&] { return stopping_; });
     }
   });
 }
@@ -47,7 +46,7 @@ void LeaseKeeper::stop() {
 
 void LeaseKeeper::tick(int64_t now_ms) {
   if (now_ms >= next_renew_ && !shared_->renewing.exchange(true)) {
-    next_renew_ = now_ms + lease_ms_ / 3;
+    next_renew_ = now_ms + lease_ms_ / 4;
     store_.submitRenewLeases(now_ms, [s = shared_](Result<int64_t> r) {
       if (!r) log::warn("lease renewal failed", {{"reason", r.error().message}});
       s->renewing = false;

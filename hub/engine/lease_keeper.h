@@ -1,8 +1,9 @@
 #pragma once
 // LeaseKeeper: keeps this instance's claims alive when several instances share one store, and
 // takes over those of instances that stopped. One thread:
-//   - every lease/3: Store::submitRenewLeases (this instance's in-flight leases and heartbeat);
-//   - every second: Store::submitTakeOverExpired; when it took any over, `on_taken_over` (the
+//   - every lease/4: Store::submitRenewLeases (this instance's in-flight leases and heartbeat);
+//   - every kTakeOverEveryMs (pipeline/store.h: the lease timing): Store::submitTakeOverExpired;
+//   when it took any over, `on_taken_over` (the
 //     scheduler's notify: they are claimable again);
 //   - every second: Store::heldCircuits, the partners another instance's breaker holds open,
 //     handed to `on_held` (the scheduler's holdCircuits). When it cannot be read, nothing is

@@ -19,6 +19,16 @@
 
 namespace hub {
 
+// Leases (several instances on one store), the timing that makes "a dead instance's deliveries
+// are taken over within lease_seconds" hold: a claim or renewal at `now` holds until
+// now + leaseHorizonMs(lease); the holder renews every lease / 4 (so at least 1.25 s before a
+// 3 s lease would end), and every instance looks for ended leases every kTakeOverEveryMs (well
+// inside the margin of up to 1 s between the horizon and the lease).
+constexpr int64_t kTakeOverEveryMs = 500;
+constexpr int64_t leaseHorizonMs(int64_t lease_ms) {
+  return lease_ms - (lease_ms / 3 < 1000 ? lease_ms / 3 : 1000);
+}
+
 // A delivery of the same case by an earlier event (a route's `delivered_before` condition).
 struct PriorDelivery {
   std::string partner, product;

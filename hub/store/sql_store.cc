@@ -356,7 +356,7 @@ Result<void> SqlStore::applyClaimDue(ClaimDueOp& op) {
   for (auto& d : op.claimed) {
     claim.bind(1, now).bind(2, d.seq);
     if (opts_.lease_ms > 0)
-      claim.bind(3, opts_.instance_id).bind(4, now + opts_.lease_ms);
+      claim.bind(3, opts_.instance_id).bind(4, now + leaseHorizonMs(opts_.lease_ms));
     else
       claim.bindNull(3).bindNull(4);
     if (auto x = claim.run(); !x) return x;

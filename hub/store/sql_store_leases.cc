@@ -1,7 +1,8 @@
 // SqlStore: what becomes of in-flight deliveries when their instance stops: at start-up (one
 // instance) all of them, and leases, for several hub instances sharing one PostgreSQL store. Every
 // claim leases the delivery to the claiming instance (lease_owner) until lease_until; the instance
-// renews its leases while it lives (Options::lease_ms / 3, engine/lease_keeper.h), and a result is
+// renews its leases while it lives (every Options::lease_ms / 4; the horizon and take-over period
+// in pipeline/store.h make a takeover happen within the lease), and a result is
 // applied only while the lease is still its own. An instance that stops renewing (killed, cut off
 // from the database) loses its in-flight deliveries once their lease ends: any instance takes them
 // over (they wait on their channel again, the interrupted attempt recorded, as after a crash).
@@ -60,7 +61,10 @@ Result<void> SqlStore::applyLease(LeaseOp& op) {
                              "UPDATE deliveries SET lease_until=?1 WHERE lease_owner=?2 AND "
                              "state='in_flight'");
   if (!r) return unexpected(r.error());
-  if (auto x = (*r)->bind(1, op.now_ms + opts_.lease_ms).bind(2, opts_.instance_id).run(); !x)
+  if (auto x = (*r)->bind(1, op.now_ms + leaseHorizonMs(opts_.lease_ms))
+                   .bind(2, opts_.instance_id)
+                   .run();
+      !x)
     return x;
   op.count = wdb_.changes();
   return heartbeat(op.now_ms);  // sql_store_instances.cc

@@ -36,6 +36,19 @@ TEST(LeaseKeeper, HandsTheHeldPartnersOnOnceASecond) {
   EXPECT_EQ(handed.size(), 2u);
 }
 
+// The lease timing (pipeline/store.h): for every lease the configuration allows (3..600 s), an
+// instance killed right after renewing has its deliveries taken over within the lease (the
+// horizon, plus one take-over period, plus one keeper tick), and a live instance renews at least
+// a second before its horizon.
+TEST(LeaseKeeper, TakeoverFallsWithinTheLeaseAndRenewalComesWellBeforeIt) {
+  constexpr int64_t kTickMs = 100;
+  for (int64_t lease = 3000; lease <= 600000; lease += 500) {
+    SCOPED_TRACE(lease);
+    EXPECT_LT(leaseHorizonMs(lease) + kTakeOverEveryMs + kTickMs, lease);
+    EXPECT_GE(leaseHorizonMs(lease) - lease / 4 - kTickMs, 1000 - kTickMs);
+  }
+}
+
 // A store without the cluster view (the interface's default) says so instead of an empty list.
 TEST(LeaseKeeper, AStoreWithoutTheClusterViewSaysSo) {
   FakeStore store;
