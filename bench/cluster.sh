@@ -32,7 +32,6 @@ source tests/integration/pg_lib.sh
 PG_EXTRA_OPTS="-c fsync=on -c synchronous_commit=on -c full_page_writes=on -c shared_buffers=128MB"
 pg_start "$W/pg"
 bash deploy/pki/make-test-pki.sh "$W/pki" --sign-key rsa2048 >/dev/null
-HZ=$(getconf CLK_TCK)
 
 # partner-sim NAME [ARGS...]: a partner simulator for om; sets SIM_PORT.
 start_sim() {
@@ -114,14 +113,6 @@ send_to() {  # DIR COUNT CASE_PREFIX
     --count "$2" --window 500 >"$1/send.log" 2>&1
 }
 pgsql() { "$PG_BIN/psql" "host=$PG_DIR/sock port=$PG_PORT user=ketenhub_admin dbname=$1" -X -qAt -v ON_ERROR_STOP=1 -c "$2"; }
-pg_cpu_s() {
-  local pm
-  pm=$(head -n1 "$PG_DIR/data/postmaster.pid")
-  { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v pm="$pm" -v hz="$HZ" '
-    { pid = $1; sub(/^.*\) /, "") } pid == pm || $2 == pm { t += $12 + $13 + $14 + $15 }
-    END { printf "%.2f", t / hz }'
-}
-cpu_s() { awk -v hz="$HZ" '{sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz}' "/proc/$1/stat"; }
 
 # Phase 1: throughput.
 RESULTS=()

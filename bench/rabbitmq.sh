@@ -57,7 +57,6 @@ openssl_speed() { openssl speed -seconds 3 rsa2048 2>/dev/null | awk '/^rsa 2048
 # scripts, beam.smp, erl_child_setup, inet_gethost), and by thread role of the hub (threads are
 # named kh-<role>[-N]).
 HZ=$(getconf CLK_TCK)
-cpu_s() { awk -v hz="$HZ" '{printf "%.1f", ($14 + $15) / hz}' "/proc/$1/stat"; }
 tree() {
   local c
   echo "$1"

@@ -108,16 +108,6 @@ if [ "$STORE" = postgres ]; then
 else
   sql() { sqlite3 -cmd ".timeout 10000" "$W/hub.db" "$@"; }
 fi
-# CPU seconds of the whole PostgreSQL cluster: the postmaster and its children (backends,
-# checkpointer, WAL writer, ...), with what exited children used (the postmaster reaps them).
-pg_cpu_s() {
-  local pm
-  pm=$(head -n1 "$PG_DIR/data/postmaster.pid")
-  { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v pm="$pm" -v hz="$(getconf CLK_TCK)" '
-    { pid = $1; sub(/^.*\) /, "") }  # the name may hold spaces: fields from the state on
-    pid == pm || $2 == pm { t += $12 + $13 + $14 + $15 }
-    END { printf "%.2f", t / hz }'
-}
 # Polls once a second: the figures come from the timestamps in the store, not from this loop, and
 # a sqlite3 process ten times a second took ~3 % of the 2 cores away from the hub. On PostgreSQL
 # the count comes from delivery_counts (a few rows), not from a scan of the deliveries in the
@@ -155,7 +145,6 @@ if [ -n "${PERF_HUB:-}" ]; then kill -INT "$PERF_PID"; wait "$PERF_PID" || true;
 IFS="|" read -r T0 T1 <<<"$(sql "SELECT MIN(e.received_at), MAX(d.final_at) FROM deliveries d JOIN events e ON e.id=d.event_id")"
 DPS=$(awk -v n="$N" -v ms="$((T1 - T0))" 'BEGIN { printf "%d", n * 1000 / (ms > 0 ? ms : 1) }')
 DEAD=$(sql "SELECT COUNT(*) FROM deliveries WHERE state='dead'")
-cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"; }
 HUB_CPU=$(cpu_s "$HUB")
 [ "$STORE" = sqlite ] || PG_CPU1=$(awk -v a="$PG_CPU_BEFORE1" -v b="$(pg_cpu_s)" 'BEGIN { printf "%.2f", b - a }')
 echo "bench: measuring openssl speed rsa2048 (one process) after phase 1 ..."

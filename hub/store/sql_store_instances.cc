@@ -1,6 +1,6 @@
 // SqlStore: the cluster view. With leases every instance keeps a row in `instances` (id,
 // host, version, started_at, heartbeat_at): written when its store opens and again on every
-// lease renewal (its heartbeat, every lease/3). An instance is alive while its heartbeat is at
+// lease renewal (its heartbeat, every lease/4). An instance is alive while its heartbeat is at
 // most 2 x the lease old, stale after that; rows whose heartbeat is a day old are deleted by the
 // heartbeat of any instance. What each holds in flight is read from the deliveries' leases.
 // Without leases (one instance on its own store) the view is this instance alone, alive, with
