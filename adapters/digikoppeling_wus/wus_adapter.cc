@@ -107,14 +107,32 @@ Result<WireMessage> WusAdapter::prepare(const ChannelInput& in) const {
   return msg;
 }
 
-Outcome WusAdapter::send(const ChannelInput& in, const WireMessage& msg) {
+Result<WusAdapter::Expected> WusAdapter::expectedResponse(const ChannelInput& in) const {
   auto message_id = wus::wusMessageId(in.delivery_id);
-  if (!message_id) return Outcome::permanent(message_id.error().message);
+  if (!message_id) return unexpected(message_id.error());
   auto action = wus::requestAction(contract_, partner_, in.product);
-  if (!action) return Outcome::permanent(action.error().message);
-  const std::string response_action = wus::responseAction(contract_, in.product, *action);
+  if (!action) return unexpected(action.error());
+  return Expected{*message_id, wus::responseAction(contract_, in.product, *action)};
+}
+
+Outcome WusAdapter::send(const ChannelInput& in, const WireMessage& msg) {
+  auto expected = expectedResponse(in);
+  if (!expected) return Outcome::permanent(expected.error().message);
   return wus::classifyWusResponse(client_->post(msg.body, msg.headers),
-                                  {*message_id, response_action});
+                                  {expected->message_id, expected->action});
+}
+
+void WusAdapter::sendAsync(const ChannelInput& in, WireMessage msg, SendDone done) {
+  auto expected = expectedResponse(in);
+  if (!expected) {
+    done(Outcome::permanent(expected.error().message));
+    return;
+  }
+  // The answer (a small SOAP envelope, parsed without DTDs) is classified on the I/O thread.
+  client_->postAsync(std::move(msg.body), msg.headers,
+                     [expected = std::move(*expected), done = std::move(done)](curl::HttpResult r) {
+                       done(wus::classifyWusResponse(r, {expected.message_id, expected.action}));
+                     });
 }
 
 }  // namespace hub::adapters

@@ -34,10 +34,19 @@ class WusAdapter final : public Channel {
              std::unique_ptr<curl::HttpsClient> client);
   Result<WireMessage> prepare(const ChannelInput& in) const override;
   Outcome send(const ChannelInput& in, const WireMessage& msg) override;
+  // Non-blocking through the client's I/O thread, except with tls.crl (https_client.h).
+  bool sendsAsync() const override { return client_->sendsAsync(); }
+  void sendAsync(const ChannelInput& in, WireMessage msg, SendDone done) override;
 
   const curl::HttpsClient& client() const { return *client_; }
 
  private:
+  struct Expected {  // what the answer must relate to (wus_response.h: ExpectedResponse)
+    std::string message_id;
+    std::string action;
+  };
+  Result<Expected> expectedResponse(const ChannelInput& in) const;
+
   const std::string partner_;        // partner code: part of the default wsa:Action
   const std::string endpoint_;       // the URL posted to
   const std::string to_;             // wsa:To

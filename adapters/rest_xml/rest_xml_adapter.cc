@@ -56,4 +56,9 @@ Outcome RestXmlAdapter::send(const ChannelInput&, const WireMessage& msg) {
   return curl::classifyHttp(client_->post(msg.body, msg.headers));
 }
 
+void RestXmlAdapter::sendAsync(const ChannelInput&, WireMessage msg, SendDone done) {
+  client_->postAsync(std::move(msg.body), msg.headers,
+                     [done = std::move(done)](curl::HttpResult r) { done(curl::classifyHttp(r)); });
+}
+
 }  // namespace hub::adapters

@@ -4,7 +4,7 @@
 //   X-Message-Id: <delivery id>   (the same on every retry: partners drop duplicates)
 //   X-Case-Id, X-Event-Type, X-Product
 // and classify the answer (hub/curl/http_outcome.h). Sends one attempt, never retries.
-// Thread-safe (HttpsClient is).
+// Thread-safe (HttpsClient is). sendAsync posts without blocking (HttpsClient::postAsync).
 #include <memory>
 
 #include "adapters/registry.h"
@@ -22,6 +22,9 @@ class RestXmlAdapter final : public Channel {
   RestXmlAdapter(std::string endpoint, std::unique_ptr<curl::HttpsClient> client);
   Result<WireMessage> prepare(const ChannelInput& in) const override;
   Outcome send(const ChannelInput& in, const WireMessage& msg) override;
+  // Non-blocking through the client's I/O thread, except with tls.crl (https_client.h).
+  bool sendsAsync() const override { return client_->sendsAsync(); }
+  void sendAsync(const ChannelInput& in, WireMessage msg, SendDone done) override;
 
   const curl::HttpsClient& client() const { return *client_; }
 

@@ -48,8 +48,8 @@ std::string instanceName(const HubConfig& cfg) {
 
 int defaultWorkers(const HubConfig& cfg) {
   if (cfg.engine.workers > 0) return cfg.engine.workers;
-  // Attempts block on the network while signing needs the cores: enough workers per core that
-  // the cores stay busy while others wait for partners (measured: bench/run.sh, 8 per core).
+  // Exchanges that block (secure mail, print, SOAP, rest-xml with CRLs) wait here while the
+  // build workers keep the cores busy: enough that a slow relay does not hold the others.
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   return static_cast<int>(std::min(64u, cores * 8));
 }
@@ -106,7 +106,8 @@ int runMain(const RunOptions& opts) {
   if (!recovered) return fail(recovered.error().message);
   if (*recovered > 0) log::warn("recovered interrupted deliveries", {{"count", *recovered}});
 
-  engine::Scheduler scheduler(rt, **store, clock, stats, defaultWorkers(cfg));
+  engine::Scheduler scheduler(rt, **store, clock, stats, defaultWorkers(cfg), {},
+                              cfg.engine.build_workers);
   engine::IntakeService intake(rt, **store, scheduler, stats);
   scheduler.start();
   std::unique_ptr<engine::LeaseKeeper> leases;

@@ -180,7 +180,8 @@ struct ChannelConfig {
 };
 
 struct EngineConfig {
-  int workers = 0;                  // 0 = number of cores
+  int workers = 0;                  // threads for exchanges that block; 0 = 8 per core, max 64
+  int build_workers = 0;            // threads that build products (CPU); 0 = number of cores
   RetryPolicy retry;                // default retry policy
   Millis deadline_crisis{1800000};  // default operational deadline, crisis measures and IBS
   Millis deadline_other{14400000};  // default operational deadline, others

@@ -295,6 +295,7 @@ void readRest(MapReader& root, HubConfig& cfg, const LoadOptions& opts) {
 
   MapReader en = root.child("engine");
   cfg.engine.workers = en.integer("workers", 0, 0, 256);
+  cfg.engine.build_workers = en.integer("build_workers", 0, 0, 256);
   cfg.engine.retry = readRetry(en.child("retry"), cfg.engine.retry);
   MapReader dl = en.child("deadline");
   cfg.engine.deadline_crisis = dl.duration("crisis", cfg.engine.deadline_crisis);

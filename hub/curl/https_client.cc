@@ -83,7 +83,9 @@ struct HttpsClient::Handle {
   CrlStore* crls = nullptr;     // the partner's CRLs (tls.crl); null: no revocation check
   uint64_t crl_generation = 0;  // of the CRLs the cached connection was verified with
   std::string crl_error;        // no usable CRL: the connection was not made
-  // Per-request response state.
+  // Per-request state: what is sent (kept alive until the transfer ends) and the response.
+  SlistPtr request_headers;
+  std::string request_body;  // postAsync only (post() sends the caller's string)
   std::string body;
   std::optional<std::string> retry_after;
   std::optional<std::string> date;
@@ -226,6 +228,12 @@ Result<std::unique_ptr<HttpsClient>> HttpsClient::create(const HttpsTarget& cfg,
   auto first = client->newHandle();
   if (!first) return unexpected(first.error());
   client->pool_.seed(std::move(*first));
+  if (!client->crls_) {
+    auto loop = MultiLoop::create("kh-http-" + client->settings_.partner,
+                                  std::max(1, client->settings_.concurrency));
+    if (!loop) return unexpected(loop.error());
+    client->loop_ = std::move(*loop);
+  }
   return client;
 }
 
@@ -279,15 +287,8 @@ Result<std::unique_ptr<HttpsClient::Handle>> HttpsClient::newHandle() const {
   return h;
 }
 
-HttpResult HttpsClient::post(const std::string& body, const Headers& headers) {
-  HttpResult r;
-  std::unique_ptr<Handle> h = pool_.acquire();
-  if (!h) {
-    r.transport = TransportError::kOther;
-    r.curl_error = "cannot create a curl handle";
-    return r;
-  }
-  h->reset();
+bool HttpsClient::startRequest(std::unique_ptr<Handle>& hp, const Headers& headers) {
+  hp->reset();
   bool fresh_connect = false;
   if (crls_) {
     crls_->start();  // the first request fetches due CRLs, then a thread keeps them
@@ -296,59 +297,69 @@ HttpResult HttpsClient::post(const std::string& body, const Headers& headers) {
     // is not enough (the old connection stays in the handle's cache and the next request would
     // reuse it): the handle goes, with its connections, and a new one takes its place.
     const uint64_t generation = crls_->generation();
-    fresh_connect = generation != h->crl_generation || !crls_->view().unavailable.empty();
+    fresh_connect = generation != hp->crl_generation || !crls_->view().unavailable.empty();
     if (fresh_connect) {
-      if (auto fresh = newHandle(); fresh) h = std::move(*fresh);
+      if (auto fresh = newHandle(); fresh) hp = std::move(*fresh);
     }
-    h->crl_generation = generation;
+    hp->crl_generation = generation;
   }
-  SlistPtr list;
-  auto append = [&list](const std::string& line) {
-    curl_slist* next = curl_slist_append(list.get(), line.c_str());
+  Handle& h = *hp;
+  h.request_headers.reset();
+  auto append = [&h](const std::string& line) {
+    curl_slist* next = curl_slist_append(h.request_headers.get(), line.c_str());
     if (next) {
-      (void)list.release();
-      list.reset(next);
+      (void)h.request_headers.release();
+      h.request_headers.reset(next);
     }
     return next != nullptr;
   };
   bool ok = append("Expect:");  // no 100-continue round trip for large bodies
   for (const auto& [name, value] : headers) ok = ok && append(name + ": " + value);
-  CURL* e = h->easy.get();
+  CURL* e = h.easy.get();
   curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, fresh_connect ? 1L : 0L);
-  if (ok) {
-    curl_easy_setopt(e, CURLOPT_HTTPHEADER, list.get());
-    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
-    curl_easy_setopt(e, CURLOPT_POSTFIELDS, body.data());
-  }
-  CURLcode rc = ok ? curl_easy_perform(e) : CURLE_OUT_OF_MEMORY;
+  if (!ok) return false;
+  curl_easy_setopt(e, CURLOPT_HTTPHEADER, h.request_headers.get());
+  return true;
+}
+
+// curl reads the body from `body` until the transfer ends (no copy).
+void HttpsClient::setBody(Handle& h, const std::string& body) {
+  curl_easy_setopt(h.easy.get(), CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  curl_easy_setopt(h.easy.get(), CURLOPT_POSTFIELDS, body.data());
+}
+
+HttpResult HttpsClient::finishRequest(Handle& h, CURLcode rc) {
+  HttpResult r;
   r.received_at_ms = clock_.nowMs();
-  long status = 0, os_errno = 0, connects = 0;
+  CURL* e = h.easy.get();
+  long status = 0, os_errno = 0;
   curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
   curl_easy_getinfo(e, CURLINFO_OS_ERRNO, &os_errno);
-  curl_easy_getinfo(e, CURLINFO_NUM_CONNECTS, &connects);
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, nullptr);
   curl_easy_setopt(e, CURLOPT_POSTFIELDS, nullptr);
+  h.request_headers.reset();
+  std::string().swap(h.request_body);
 
   r.curl_code = static_cast<int>(rc);
   if (rc == CURLE_OK) {
     r.http_status = static_cast<int>(status);
-    r.body = std::move(h->body);
-    r.retry_after = std::move(h->retry_after);
-    r.date = std::move(h->date);
+    r.body = std::move(h.body);
+    r.retry_after = std::move(h.retry_after);
+    r.date = std::move(h.date);
   } else {
     r.transport = transportError(rc, os_errno);
-    r.curl_error = h->error[0] != '\0' ? h->error : curl_easy_strerror(rc);
-    if (h->identity.revoked) {
+    r.curl_error = h.error[0] != '\0' ? h.error : curl_easy_strerror(rc);
+    if (h.identity.revoked) {
       r.transport = TransportError::kTlsRevoked;
       r.curl_error = "certificate revoked";
-    } else if (!h->crl_error.empty() || !h->identity.crl_problem.empty()) {
+    } else if (!h.crl_error.empty() || !h.identity.crl_problem.empty()) {
       r.transport = TransportError::kTlsCrl;
-      r.curl_error = !h->crl_error.empty() ? h->crl_error : h->identity.crl_problem;
-    } else if (!h->identity.mismatch.empty()) {
+      r.curl_error = !h.crl_error.empty() ? h.crl_error : h.identity.crl_problem;
+    } else if (!h.identity.mismatch.empty()) {
       r.transport = TransportError::kTlsPeerIdentity;
-      r.curl_error = h->identity.mismatch;
-    } else if (!h->ctx_error.empty()) {
-      r.curl_error = "TLS profile: " + h->ctx_error;
+      r.curl_error = h.identity.mismatch;
+    } else if (!h.ctx_error.empty()) {
+      r.curl_error = "TLS profile: " + h.ctx_error;
     } else if (r.transport == TransportError::kTlsPin) {
       r.curl_error = "server public key matches none of the " +
                      std::to_string(settings_.pin_count) + " configured pins";
@@ -357,7 +368,60 @@ HttpResult HttpsClient::post(const std::string& body, const Headers& headers) {
     }
     r.tls_error = isTls(r.transport);
   }
+  return r;
+}
+
+int64_t HttpsClient::connectsOf(Handle& h) {
+  long connects = 0;
+  curl_easy_getinfo(h.easy.get(), CURLINFO_NUM_CONNECTS, &connects);
+  return connects;
+}
+
+HttpResult HttpsClient::post(const std::string& body, const Headers& headers) {
+  std::unique_ptr<Handle> h = pool_.acquire();
+  if (!h) return noHandle();
+  bool ok = startRequest(h, headers);
+  if (ok) setBody(*h, body);
+  CURLcode rc = ok ? curl_easy_perform(h->easy.get()) : CURLE_OUT_OF_MEMORY;
+  HttpResult r = finishRequest(*h, rc);
+  const int64_t connects = connectsOf(*h);
   pool_.release(std::move(h), connects);
+  return r;
+}
+
+void HttpsClient::postAsync(std::string body, const Headers& headers, Done done) {
+  if (!loop_) {  // with CRLs: each handle keeps its own connections (see startRequest)
+    done(post(body, headers));
+    return;
+  }
+  std::unique_ptr<Handle> h = pool_.acquire();
+  if (!h) {
+    done(noHandle());
+    return;
+  }
+  if (!startRequest(h, headers)) {
+    HttpResult r = finishRequest(*h, CURLE_OUT_OF_MEMORY);
+    pool_.release(std::move(h));
+    done(std::move(r));
+    return;
+  }
+  h->request_body = std::move(body);
+  setBody(*h, h->request_body);
+  CURL* easy = h->easy.get();
+  // The loop thread ends the transfer: the handle goes back to the pool before `done` runs.
+  auto held = std::make_shared<std::unique_ptr<Handle>>(std::move(h));
+  loop_->add(easy, [this, held, done = std::move(done)](CURLcode rc) {
+    HttpResult r = finishRequest(**held, rc);
+    const int64_t connects = connectsOf(**held);
+    pool_.release(std::move(*held), connects);
+    done(std::move(r));
+  });
+}
+
+HttpResult HttpsClient::noHandle() {
+  HttpResult r;
+  r.transport = TransportError::kOther;
+  r.curl_error = "cannot create a curl handle";
   return r;
 }
 

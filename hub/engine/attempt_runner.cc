@@ -76,57 +76,80 @@ std::string processStep(const DeliveryRule& rule) {
   return s;
 }
 
-AttemptReport AttemptRunner::run(const Runtime& rt, DueDelivery d, Random& random,
-                                 const std::string& skip_reason) const {
-  int64_t started = clock_.nowMs();
-  const DeliveryRule* rule = rt.rule(d.event_type, d.partner, d.product);
-  const std::string channel = channelName(rt, d);
-  AttemptReport rep;
-  rep.on_coupling = d.channel_index == 0;
-  Outcome outcome;
-  AttemptResult& res = rep.result;
-  bool skipped = !skip_reason.empty();
-  bool built_now = false;
-  if (!rule || !rt.cfg->partners.count(d.partner)) {
-    outcome =
+PreparedAttempt AttemptRunner::begin(const Runtime& rt, DueDelivery d,
+                                     const std::string& skip_reason) const {
+  PreparedAttempt a;
+  a.started = clock_.nowMs();
+  a.rule = rt.rule(d.event_type, d.partner, d.product);
+  a.channel = channelName(rt, d);
+  a.skipped = !skip_reason.empty();
+  if (!a.rule || !rt.cfg->partners.count(d.partner)) {
+    a.outcome =
         Outcome::permanent("route for " + d.partner + "/" + d.product + " is no longer configured");
-  } else if (skipped) {
-    outcome = Outcome::retryable(skip_reason);
+  } else if (a.skipped) {
+    a.outcome = Outcome::retryable(skip_reason);
   } else {
     if (d.signed_product.empty()) {
-      auto built = buildFor(rt, d, started, load_body_);
+      auto built = buildFor(rt, d, a.started, load_body_);
       std::string().swap(d.body);  // the product is built: the body is not needed any more
       if (built) {
         d.signed_product = std::move(built->signed_xml);
         d.product_sha256 = tls::sha256Hex(d.signed_product);
-        res.product_sha256 = d.product_sha256;
-        built_now = true;
+        a.built_now = true;
       } else {
         // The store not answering is transient; a product that cannot be built is not.
         std::string why = built.error().code + ": " + built.error().message;
-        outcome =
+        a.outcome =
             built.error().code == errc::kStore ? Outcome::retryable(why) : Outcome::permanent(why);
       }
     }
     Channel* ch = rt.channel(d.partner, d.channel_index > 0 ? d.channel : "");
     if (!d.signed_product.empty()) {
       if (!ch) {
-        outcome = Outcome::permanent("channel " + channel + " is not configured for partner " +
-                                     d.partner);
+        a.outcome = Outcome::permanent("channel " + a.channel + " is not configured for partner " +
+                                       d.partner);
       } else {
-        ChannelInput in{d.delivery_id,    d.message_id, d.case_id,          d.event_type,
-                        d.partner,        d.product,    processStep(*rule), d.signed_product,
-                        d.product_sha256, started};
-        auto msg = ch->prepare(in);
+        a.in = ChannelInput{
+            d.delivery_id, d.message_id,         d.case_id,        d.event_type,     d.partner,
+            d.product,     processStep(*a.rule), d.signed_product, d.product_sha256, a.started};
+        auto msg = ch->prepare(a.in);
         if (!msg) {
-          outcome = Outcome::permanent(msg.error().message);
+          a.outcome = Outcome::permanent(msg.error().message);
         } else {
-          outcome = ch->send(in, *msg);
-          rep.sent = true;
+          a.msg = std::move(*msg);
+          a.ch = ch;
         }
       }
     }
   }
+  a.d = std::move(d);
+  return a;
+}
+
+AttemptReport AttemptRunner::run(const Runtime& rt, DueDelivery d, Random& random,
+                                 const std::string& skip_reason) const {
+  PreparedAttempt a = begin(rt, std::move(d), skip_reason);
+  if (!a.ch) {
+    Outcome decided = *a.outcome;
+    return finish(rt, std::move(a), std::move(decided), random);
+  }
+  Outcome outcome = a.ch->send(a.in, a.msg);
+  return finish(rt, std::move(a), std::move(outcome), random);
+}
+
+AttemptReport AttemptRunner::finish(const Runtime& rt, PreparedAttempt a, Outcome outcome,
+                                    Random& random) const {
+  DueDelivery& d = a.d;
+  const DeliveryRule* rule = a.rule;
+  const std::string& channel = a.channel;
+  const int64_t started = a.started;
+  const bool skipped = a.skipped;
+  const bool built_now = a.built_now;
+  AttemptReport rep;
+  rep.on_coupling = d.channel_index == 0;
+  rep.sent = a.ch != nullptr;
+  AttemptResult& res = rep.result;
+  if (built_now) res.product_sha256 = d.product_sha256;
   int64_t finished_at = clock_.nowMs();
   ChainPosition at{d.channel_index, channel, d.channel_attempts + (skipped ? 0 : 1), d.deadline_at,
                    d.reasons};

@@ -10,10 +10,12 @@
 // A delivery claimed as overdue (its coupling's circuit open past the deadline) skips 2: its
 // channel gives up without an attempt. Stateless and thread-safe: clock and randomness injected.
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "hub/core/time_source.h"
 #include "hub/engine/runtime.h"
+#include "hub/pipeline/channel.h"
 #include "hub/pipeline/store.h"
 #include "hub/stats/stats.h"
 
@@ -24,6 +26,21 @@ struct AttemptReport {
   OutcomeKind kind = OutcomeKind::kRetryable;
   bool sent = false;        // an exchange with the channel happened (counts for the circuit)
   bool on_coupling = true;  // the attempt was on the partner's coupling (its gate), not a fallback
+};
+
+// Between AttemptRunner::begin() and finish(): the product built and the channel's wire message
+// prepared, waiting for the exchange's outcome (or decided without one).
+struct PreparedAttempt {
+  DueDelivery d;
+  const DeliveryRule* rule = nullptr;  // in the Runtime begin() was given (keep it alive)
+  std::string channel;                 // the chain position's channel name
+  int64_t started = 0;
+  bool skipped = false;    // claimed as overdue: no attempt
+  bool built_now = false;  // the product was built by this attempt (the store keeps its hash)
+  Channel* ch = nullptr;   // set: send `msg` on it; null: `outcome` is decided already
+  ChannelInput in;
+  WireMessage msg;
+  std::optional<Outcome> outcome;
 };
 
 class AttemptRunner {
@@ -37,6 +54,13 @@ class AttemptRunner {
   // skip_reason non-empty: no attempt; the current channel gives up with that reason.
   AttemptReport run(const Runtime& rt, DueDelivery d, Random& random,
                     const std::string& skip_reason = "") const;
+
+  // run() in two halves, for an exchange that ends on another thread: begin() builds the product
+  // and prepares the message (1 and the first half of 2), finish() takes the channel's outcome
+  // (3 and 4). run() = begin, ch->send, finish.
+  PreparedAttempt begin(const Runtime& rt, DueDelivery d,
+                        const std::string& skip_reason = "") const;
+  AttemptReport finish(const Runtime& rt, PreparedAttempt a, Outcome outcome, Random& random) const;
 
  private:
   const TimeSource& clock_;

@@ -21,10 +21,17 @@ constexpr size_t kEventFormBytes = 1u << 20;
 constexpr int64_t kEventFormAgeMs = 10 * 60 * 1000;
 constexpr const char* kCircuitOpenReason = "deadline passed while the partner's circuit was open";
 
+// Building is CPU work: one build worker per core unless configured.
+int buildWorkers(int configured) {
+  if (configured > 0) return configured;
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
 }  // namespace
 
 Scheduler::Scheduler(RuntimeConstSharedPtr rt, Store& store, const TimeSource& clock,
-                     stats::Stats& stats, int workers, std::function<Random&()> random)
+                     stats::Stats& stats, int workers, std::function<Random&()> random,
+                     int build_workers)
     : store_(store),
       clock_(clock),
       stats_(stats),
@@ -32,7 +39,8 @@ Scheduler::Scheduler(RuntimeConstSharedPtr rt, Store& store, const TimeSource& c
       runner_(clock, stats, [&store](int64_t seq) { return store.eventBody(seq); }),
       forms_(kEventFormBytes, kEventFormAgeMs),
       rt_(std::move(rt)),
-      pool_(workers) {}
+      pool_(workers, "kh-worker"),
+      build_pool_(buildWorkers(build_workers), "kh-build") {}
 
 Scheduler::~Scheduler() { stop(); }
 
@@ -62,6 +70,13 @@ void Scheduler::stop() {
   }
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
+  {
+    // Nothing is dispatched any more: wait for the attempts under way (their exchanges end
+    // within the coupling's timeouts) so each result reaches the store.
+    std::unique_lock<std::mutex> lock(mu_);
+    attempts_cv_.wait(lock, [&] { return attempts_running_ == 0; });
+  }
+  build_pool_.stop();
   pool_.stop();
 }
 
@@ -225,8 +240,12 @@ bool Scheduler::dispatchAll(const RuntimeConstSharedPtr& rt, int64_t now) {
         fallback_in_flight_[c.key] += n;
       }
     }
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      attempts_running_ += n;
+    }
     for (auto& d : *c.deliveries)
-      pool_.post(
+      build_pool_.post(
           [this, rt, kind = c.kind, d = std::move(d)]() mutable { run(rt, std::move(d), kind); });
     dispatched = true;
   }
@@ -238,8 +257,34 @@ void Scheduler::run(RuntimeConstSharedPtr rt, DueDelivery d, ClaimKind kind) {
   if (kind != ClaimKind::kOverdue && d.signed_product.empty() && d.event_xml.empty()) {
     if (auto form = forms_.get(d.message_id, clock_.nowMs())) d.event_xml = *form;
   }
-  AttemptReport rep = runner_.run(*rt, std::move(d), random_(),
-                                  kind == ClaimKind::kOverdue ? kCircuitOpenReason : "");
+  auto a = std::make_shared<PreparedAttempt>(
+      runner_.begin(*rt, std::move(d), kind == ClaimKind::kOverdue ? kCircuitOpenReason : ""));
+  if (!a->ch) {  // decided without an exchange
+    Outcome decided = *a->outcome;
+    complete(kind, key, runner_.finish(*rt, std::move(*a), std::move(decided), random_()));
+    return;
+  }
+  if (!a->ch->sendsAsync()) {  // the exchange blocks: a send worker waits for it, not a core
+    pool_.post([this, rt = std::move(rt), kind, key, a] {
+      Outcome outcome = a->ch->send(a->in, a->msg);
+      complete(kind, key, runner_.finish(*rt, std::move(*a), std::move(outcome), random_()));
+    });
+    return;
+  }
+  Channel* ch = a->ch;
+  WireMessage msg = std::move(a->msg);
+  ch->sendAsync(a->in, std::move(msg), [this, rt, kind, key, a](Outcome outcome) mutable {
+    // On the channel's I/O thread: the rest on a build worker, ahead of the builds waiting (it
+    // frees the partner's slot). The task takes this attempt's hold on the runtime along, so the
+    // runtime (which owns the channel and its I/O thread) is never released on that thread.
+    build_pool_.postFirst([this, rt = std::move(rt), kind, key = std::move(key), a = std::move(a),
+                           outcome = std::move(outcome)]() mutable {
+      complete(kind, key, runner_.finish(*rt, std::move(*a), std::move(outcome), random_()));
+    });
+  });
+}
+
+void Scheduler::complete(ClaimKind kind, const std::string& key, AttemptReport rep) {
   std::string partner = key;
   store_.submitResult(std::move(rep.result), [partner](Result<void> r) {
     if (!r)
@@ -261,8 +306,10 @@ void Scheduler::run(RuntimeConstSharedPtr rt, DueDelivery d, ClaimKind kind) {
       --fallback_in_flight_[key];
     }
     if (wake) wake_ = true;
+    --attempts_running_;
   }
   if (wake) cv_.notify_all();
+  attempts_cv_.notify_all();
 }
 
 }  // namespace hub::engine

@@ -1,6 +1,7 @@
 #pragma once
 // Scheduler: the loop. One thread that claims due deliveries from the store and hands them to the
-// worker pool; everything else is delegated:
+// build workers (one per core); the exchange runs on the channel's I/O thread (sendsAsync) or a
+// send worker (channels that block), and a build worker finishes it. Everything else is delegated:
 //   PartnerGate (partner_gate.h)      per-partner concurrency cap and circuit breaker, updated on
 //                                     reload; decides how many the partner's coupling may take
 //   the store's claim queries          per-case order, due times, the fallback channel queues
@@ -35,8 +36,10 @@ class Scheduler {
  public:
   // random: the randomness for backoff jitter of the calling worker thread (default: one
   // std::mt19937_64 per thread).
+  // workers: threads for exchanges that block (channels without sendsAsync()); build_workers:
+  // threads that build products and finish attempts (0: one per core).
   Scheduler(RuntimeConstSharedPtr rt, Store& store, const TimeSource& clock, stats::Stats& stats,
-            int workers, std::function<Random&()> random = {});
+            int workers, std::function<Random&()> random = {}, int build_workers = 0);
   ~Scheduler();
   void start();
   void stop();    // stops claiming, lets running attempts finish and commit
@@ -67,7 +70,10 @@ class Scheduler {
   bool dispatchAll(const RuntimeConstSharedPtr& rt, int64_t now);
   // The soonest next_at among deliveries the scheduler could claim now (wake-up time).
   Result<std::optional<int64_t>> nextDue(const RuntimeConstSharedPtr& rt);
+  // One claimed delivery on a build worker: builds and prepares; the exchange runs on the
+  // channel's I/O thread (sendsAsync) or a send worker; complete() ends it.
   void run(RuntimeConstSharedPtr rt, DueDelivery d, ClaimKind kind);
+  void complete(ClaimKind kind, const std::string& key, AttemptReport rep);
   PartnerGate& gate(const PartnerConfig& p);  // requires mu_
   void tellCaps(const RuntimeConstSharedPtr& rt);
 
@@ -86,7 +92,12 @@ class Scheduler {
   bool wake_ = false;
   bool running_ = false;
   std::thread thread_;
-  WorkerPool pool_;
+  // Attempts dispatched and not completed (stop() waits for them: an exchange in flight on an
+  // I/O thread still finishes on a build worker). Guarded by mu_.
+  int attempts_running_ = 0;
+  std::condition_variable attempts_cv_;
+  WorkerPool pool_;        // send workers: exchanges that block ("kh-worker-N")
+  WorkerPool build_pool_;  // build workers: build, prepare, finish ("kh-build-N")
 };
 
 }  // namespace hub::engine

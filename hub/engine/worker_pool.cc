@@ -4,10 +4,10 @@
 
 namespace hub::engine {
 
-WorkerPool::WorkerPool(int threads) {
+WorkerPool::WorkerPool(int threads, const std::string& name) {
   for (int i = 0; i < threads; ++i) {
-    threads_.emplace_back([this, i] {
-      nameThisThread("kh-worker-" + std::to_string(i));
+    threads_.emplace_back([this, i, name] {
+      nameThisThread(name + "-" + std::to_string(i));
       loop();
     });
   }
@@ -19,6 +19,14 @@ void WorkerPool::post(std::function<void()> task) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     tasks_.push_back(std::move(task));
+  }
+  cv_.notify_one();
+}
+
+void WorkerPool::postFirst(std::function<void()> task) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    tasks_.push_front(std::move(task));
   }
   cv_.notify_one();
 }

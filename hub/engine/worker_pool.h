@@ -1,9 +1,11 @@
 #pragma once
-// A fixed pool of worker threads running posted tasks (map, sign, deliver).
+// A fixed pool of worker threads running posted tasks in order; postFirst() puts a task ahead of
+// the queued ones (short tasks that free resources, such as finishing an attempt).
 #include <condition_variable>
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -11,9 +13,11 @@ namespace hub::engine {
 
 class WorkerPool {
  public:
-  explicit WorkerPool(int threads);
+  // Threads are named `name`-0, `name`-1, ... (as `top -H` and perf show them).
+  explicit WorkerPool(int threads, const std::string& name = "kh-worker");
   ~WorkerPool();
   void post(std::function<void()> task);
+  void postFirst(std::function<void()> task);
   void stop();  // runs what is queued, then joins
   int size() const { return static_cast<int>(threads_.size()); }
 

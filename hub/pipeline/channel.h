@@ -8,11 +8,14 @@
 //   send(in, msg)    one attempt with a prepared message; classifies the result as an Outcome
 //                    (delivered, retryable, permanent). Never sleeps, retries or decides: the
 //                    engine does (adapters classify, the engine decides).
+//   sendAsync(...)   the same attempt without blocking the caller, where the channel has an I/O
+//                    thread for it (rest-xml: libcurl multi); the outcome arrives in a callback.
 //
 // Every channel of one delivery carries the same signed product bytes (ChannelInput::
 // signed_product): built and signed once, stored, reused on every attempt and channel.
 // Implementations must be safe to call from several worker threads at once.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -54,9 +57,21 @@ struct WireMessage {
 
 class Channel {
  public:
+  using SendDone = std::function<void(Outcome)>;
+
   virtual ~Channel() = default;
   virtual Result<WireMessage> prepare(const ChannelInput& in) const = 0;
   virtual Outcome send(const ChannelInput& in, const WireMessage& msg) = 0;
+
+  // True when sendAsync() never blocks the calling thread (the exchange runs on the channel's
+  // own I/O thread), so the engine may call it from a thread that must not wait on the network.
+  virtual bool sendsAsync() const { return false; }
+  // send() with the outcome delivered to `done`: on the channel's I/O thread when sendsAsync(),
+  // otherwise on the calling thread before sendAsync returns (the default). `in` is read only
+  // during the call; `done` must not block.
+  virtual void sendAsync(const ChannelInput& in, WireMessage msg, SendDone done) {
+    done(send(in, msg));
+  }
 };
 
 }  // namespace hub
