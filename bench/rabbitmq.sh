@@ -10,7 +10,7 @@
 # them, next to `openssl speed rsa2048` (one process) measured in the same run, plus the broker's
 # CPU. Last line is machine-readable.
 # Usage: bash bench/rabbitmq.sh [N]   (N default 10000; env: BUILD_DIR (default build-bench/),
-#        WORKERS (16), CONCURRENCY (32), CREDIT (the hub's credit_window, 1000), PYTHON=0 to skip
+#        WORKERS (16, send workers), BUILD_WORKERS (0: one per core), CONCURRENCY (32), CREDIT (the hub's credit_window, 1000), PYTHON=0 to skip
 #        phase 3, PERF_HUB=file to record a perf profile of the hub during phase 1)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -115,7 +115,7 @@ intake:
 store: {sqlite: hub.db, group_commit_max: 2000}
 signing: {key: pki/hub-sign.key, certificate: pki/hub-sign.crt}
 admin: {listen: "127.0.0.1:$ADMIN_PORT"}
-engine: {workers: ${WORKERS:-16}}
+engine: {workers: ${WORKERS:-16}, build_workers: ${BUILD_WORKERS:-0}}
 paths: {routes: routes, mappings: $ROOT/mappings, schemas: $ROOT/schemas}
 YAML
 cat >"$W/routes/partners.yaml" <<YAML
@@ -247,7 +247,7 @@ fi
 echo
 echo "rabbitmq: RabbitMQ $(dpkg-query -W -f='${Version}' rabbitmq-server) (AMQP 1.0 plugin), durable classic queue, persistent messages; hub credit_window ${CREDIT:-1000}"
 echo "rabbitmq: partner-sim signature and schema checks OFF and nothing stored (as bench/run.sh)"
-echo "rabbitmq: signing key RSA-2048; hub workers=${WORKERS:-16}, partner concurrency=${CONCURRENCY:-32}; $(nproc) cores shared by broker, hub, partner-sim"
+echo "rabbitmq: signing key RSA-2048; hub build workers=${BUILD_WORKERS:-0} (0: one per core), send workers=${WORKERS:-16}, partner concurrency=${CONCURRENCY:-32}; $(nproc) cores shared by broker, hub, partner-sim"
 echo "rabbitmq: preload: $N events into the queue in ${PRE_WALL} s ($(awk -v n="$N" -v s="$PRE_WALL" 'BEGIN { printf "%d", n / s }')/s), CPU seconds: sender ${PRE_CPU}, broker ${PRE_BROKER_CPU} ($(per_delivery "$PRE_BROKER_CPU" "$N" "$SIGN_PER_S") per event)"
 echo "rabbitmq: phase 1 (drain): $N events, $DPS deliveries/s end to end (dead: $DEAD); CPU seconds: hub $HUB_CPU, broker $BROKER_CPU, partner-sim $SIM_CPU; hub context switches per delivery $((HUB_CSW / N))"
 echo "rabbitmq: phase 1 host: $HOST1; load average $(cut -d' ' -f1-3 /proc/loadavg)"

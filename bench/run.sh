@@ -77,7 +77,7 @@ else
 fi)
 signing: {key: pki/hub-sign.key, certificate: pki/hub-sign.crt}
 admin: {listen: "127.0.0.1:$ADMIN_PORT"}
-engine: {workers: ${WORKERS:-16}}
+engine: {workers: ${WORKERS:-16}, build_workers: ${BUILD_WORKERS:-0}}
 paths: {routes: routes, mappings: $ROOT/mappings, schemas: $ROOT/schemas}
 YAML
 cat >"$W/routes/partners.yaml" <<YAML
@@ -184,7 +184,7 @@ RATIO=$(awk -v a="$DPS" -v b="$SIGN_PER_S" 'BEGIN { printf "%.2f", a / b }')
 
 echo
 echo "bench: $SIM_NOTE"
-echo "bench: signing key RSA-2048; hub workers=${WORKERS:-16}, partner concurrency=${CONCURRENCY:-32}; $(nproc) cores"
+echo "bench: signing key RSA-2048; hub build workers=${BUILD_WORKERS:-0} (0: one per core), send workers=${WORKERS:-16}, partner concurrency=${CONCURRENCY:-32}; $(nproc) cores"
 echo "bench: phase 1: $N events, $DPS deliveries/s end to end (dead: $DEAD); CPU seconds: hub $HUB_CPU, partner-sim $SIM_CPU, sender $SEND_CPU; hub context switches per delivery $((HUB_CSW / N))"
 echo "bench: hub CPU seconds by thread: $HUB_ROLES"
 echo "bench: openssl speed rsa2048 (one process): $SIGN_PER_S signatures/s (before $SIGN_BEFORE, after $SIGN_AFTER) -> ratio $RATIO (target >= 1.0)"
