@@ -274,14 +274,27 @@ void Scheduler::run(RuntimeConstSharedPtr rt, DueDelivery d, ClaimKind kind) {
   Channel* ch = a->ch;
   WireMessage msg = std::move(a->msg);
   ch->sendAsync(a->in, std::move(msg), [this, rt, kind, key, a](Outcome outcome) mutable {
-    // On the channel's I/O thread: the rest on a build worker, ahead of the builds waiting (it
-    // frees the partner's slot). The task takes this attempt's hold on the runtime along, so the
-    // runtime (which owns the channel and its I/O thread) is never released on that thread.
-    build_pool_.postFirst([this, rt = std::move(rt), kind, key = std::move(key), a = std::move(a),
-                           outcome = std::move(outcome)]() mutable {
-      complete(kind, key, runner_.finish(*rt, std::move(*a), std::move(outcome), random_()));
-    });
+    // On the channel's I/O thread: finishing only classifies and decides, so it runs here (no
+    // hand-off to a build worker, the partner's slot is free at once).
+    AttemptReport rep = runner_.finish(*rt, std::move(*a), std::move(outcome), random_());
+    releaseOffIoThread(std::move(rt));
+    complete(kind, key, std::move(rep));
   });
+}
+
+// The runtime owns its channels and their I/O threads: an attempt finished on such a thread must
+// not drop the last hold on it there. The current runtime is also held by rt_, which changes only
+// under mu_, so dropping a hold on it under mu_ is never the last; an older one (replaced by a
+// reload meanwhile) is dropped on a build worker.
+void Scheduler::releaseOffIoThread(RuntimeConstSharedPtr rt) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (rt == rt_) {
+      rt.reset();
+      return;
+    }
+  }
+  build_pool_.post([rt = std::move(rt)] {});
 }
 
 void Scheduler::complete(ClaimKind kind, const std::string& key, AttemptReport rep) {

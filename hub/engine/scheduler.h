@@ -74,6 +74,7 @@ class Scheduler {
   // channel's I/O thread (sendsAsync) or a send worker; complete() ends it.
   void run(RuntimeConstSharedPtr rt, DueDelivery d, ClaimKind kind);
   void complete(ClaimKind kind, const std::string& key, AttemptReport rep);
+  void releaseOffIoThread(RuntimeConstSharedPtr rt);
   PartnerGate& gate(const PartnerConfig& p);  // requires mu_
   void tellCaps(const RuntimeConstSharedPtr& rt);
 

@@ -23,14 +23,6 @@ void WorkerPool::post(std::function<void()> task) {
   cv_.notify_one();
 }
 
-void WorkerPool::postFirst(std::function<void()> task) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    tasks_.push_front(std::move(task));
-  }
-  cv_.notify_one();
-}
-
 void WorkerPool::stop() {
   {
     std::lock_guard<std::mutex> lock(mu_);

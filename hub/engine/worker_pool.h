@@ -1,6 +1,5 @@
 #pragma once
-// A fixed pool of worker threads running posted tasks in order; postFirst() puts a task ahead of
-// the queued ones (short tasks that free resources, such as finishing an attempt).
+// A fixed pool of worker threads running posted tasks in order.
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -17,7 +16,6 @@ class WorkerPool {
   explicit WorkerPool(int threads, const std::string& name = "kh-worker");
   ~WorkerPool();
   void post(std::function<void()> task);
-  void postFirst(std::function<void()> task);
   void stop();  // runs what is queued, then joins
   int size() const { return static_cast<int>(threads_.size()); }
 
