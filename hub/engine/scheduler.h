@@ -1,7 +1,7 @@
 #pragma once
 // Scheduler: the loop. One thread that claims due deliveries from the store and hands them to the
 // build workers (one per core); the exchange runs on the channel's I/O thread (sendsAsync) or a
-// send worker (channels that block), and a build worker finishes it. Everything else is delegated:
+// send worker (channels that block), which also finishes it. Everything else is delegated:
 //   PartnerGate (partner_gate.h)      per-partner concurrency cap and circuit breaker, updated on
 //                                     reload; decides how many the partner's coupling may take
 //   the store's claim queries          per-case order, due times, the fallback channel queues
@@ -94,11 +94,11 @@ class Scheduler {
   bool running_ = false;
   std::thread thread_;
   // Attempts dispatched and not completed (stop() waits for them: an exchange in flight on an
-  // I/O thread still finishes on a build worker). Guarded by mu_.
+  // I/O thread still finishes and reaches the store). Guarded by mu_.
   int attempts_running_ = 0;
   std::condition_variable attempts_cv_;
   WorkerPool pool_;        // send workers: exchanges that block ("kh-worker-N")
-  WorkerPool build_pool_;  // build workers: build, prepare, finish ("kh-build-N")
+  WorkerPool build_pool_;  // build workers: build and prepare ("kh-build-N")
 };
 
 }  // namespace hub::engine
