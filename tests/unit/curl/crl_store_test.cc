@@ -67,16 +67,8 @@ class CrlTest : public ::testing::Test {
     return c;
   }
   static HttpsTarget partner(std::vector<std::string> crl) {
-    HttpsTarget p;
-    p.code = "om";
-    p.endpoint = server_->url("/om");
-    p.tls.ca_files = {pki_->path("ca1.pem")};
-    p.tls.client_cert = pki_->path("client.pem");
-    p.tls.client_key = pki_->path("client.key");
+    HttpsTarget p = testing::partnerTarget(*pki_, server_->url("/om"), 1);
     p.tls.crl = std::move(crl);
-    p.concurrency = 1;
-    p.connect_timeout = Millis(3000);
-    p.request_timeout = Millis(5000);
     p.state_dir = pki_->path("state");
     return p;
   }

@@ -135,16 +135,7 @@ class HttpsClientAsyncTest : public ::testing::Test {
   }
 
   static HttpsTarget partner(const std::string& url, int concurrency = 4) {
-    HttpsTarget p;
-    p.code = "om";
-    p.endpoint = url;
-    p.tls.ca_files = {pki_->path("ca1.pem")};
-    p.tls.client_cert = pki_->path("client.pem");
-    p.tls.client_key = pki_->path("client.key");
-    p.concurrency = concurrency;
-    p.connect_timeout = Millis(3000);
-    p.request_timeout = Millis(5000);
-    return p;
+    return testing::partnerTarget(*pki_, url, concurrency);
   }
 
   static std::unique_ptr<HttpsClient> client(const HttpsTarget& p) {

@@ -40,16 +40,7 @@ class HttpsClientTest : public ::testing::Test {
   }
 
   static HttpsTarget partner(const std::string& url) {
-    HttpsTarget p;
-    p.code = "om";
-    p.endpoint = url;
-    p.tls.ca_files = {pki_->path("ca1.pem")};
-    p.tls.client_cert = pki_->path("client.pem");
-    p.tls.client_key = pki_->path("client.key");
-    p.concurrency = 2;
-    p.connect_timeout = Millis(3000);
-    p.request_timeout = Millis(5000);
-    return p;
+    return testing::partnerTarget(*pki_, url, 2);
   }
 
   static std::unique_ptr<RestXmlAdapter> adapter(const HttpsTarget& p) {

@@ -18,6 +18,8 @@
 #include <string>
 #include <vector>
 
+#include "hub/curl/client_settings.h"
+
 extern char** environ;
 
 namespace hub::curl::testing {
@@ -58,6 +60,21 @@ class TestPki {
  private:
   std::string dir_;
 };
+
+// The partner "om" at `url` as the test PKI makes it: CA ca1 trusted, client certificate
+// "client", 3 s to connect, 5 s per request.
+inline HttpsTarget partnerTarget(const TestPki& pki, const std::string& url, int concurrency) {
+  HttpsTarget p;
+  p.code = "om";
+  p.endpoint = url;
+  p.tls.ca_files = {pki.path("ca1.pem")};
+  p.tls.client_cert = pki.path("client.pem");
+  p.tls.client_key = pki.path("client.key");
+  p.concurrency = concurrency;
+  p.connect_timeout = Millis(3000);
+  p.request_timeout = Millis(5000);
+  return p;
+}
 
 // One tls_test_server.py process. Its log lists connections, failed handshakes and requests.
 class TestServer {
