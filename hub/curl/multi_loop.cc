@@ -49,11 +49,16 @@ MultiLoop::~MultiLoop() {
 }
 
 void MultiLoop::add(CURL* easy, Done done) {
+  bool wake = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
+    // One wake-up per batch: while pending_ is not empty, the wake-up sent when it stopped being
+    // empty is still due (the loop polls, sees it and takes the whole batch), so a second one
+    // would only cost a syscall here and a spurious poll return there.
+    wake = pending_.empty();
     pending_.emplace_back(easy, std::move(done));
   }
-  curl_multi_wakeup(multi_);
+  if (wake) curl_multi_wakeup(multi_);
 }
 
 void MultiLoop::takePending() {
