@@ -10,7 +10,8 @@
 # them, next to `openssl speed rsa2048` (one process) measured in the same run, plus the broker's
 # CPU. Last line is machine-readable.
 # Usage: bash bench/rabbitmq.sh [N]   (N default 10000; env: BUILD_DIR (default build-bench/),
-#        WORKERS (16, send workers), BUILD_WORKERS (0: one per core), CONCURRENCY (32), CREDIT (the hub's credit_window, 1000), PYTHON=0 to skip
+#        WORKERS (16, send workers), BUILD_WORKERS (0: one per core), CONCURRENCY (32), CREDIT (the hub's credit_window, 1000),
+#        GROUP_COMMIT (store.group_commit_max, 2000), PYTHON=0 to skip
 #        phase 3, PERF_HUB=file to record a perf profile of the hub during phase 1)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -112,7 +113,7 @@ intake:
   credit_window: ${CREDIT:-1000}
   connect:
     - {name: rabbit, urls: ["$RMQ_URL"], address: /amq/queue/$QUEUE, user: guest, password_file: rabbit.pass}
-store: {sqlite: hub.db, group_commit_max: 2000}
+store: {sqlite: hub.db, group_commit_max: ${GROUP_COMMIT:-2000}}
 signing: {key: pki/hub-sign.key, certificate: pki/hub-sign.crt}
 admin: {listen: "127.0.0.1:$ADMIN_PORT"}
 engine: {workers: ${WORKERS:-16}, build_workers: ${BUILD_WORKERS:-0}}

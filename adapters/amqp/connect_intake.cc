@@ -39,6 +39,7 @@ Result<void> ConnectIntake::start() {
   proton::connection_options opts;
   try {
     opts.handler(core_);
+    opts.max_frame_size(kIntakeMaxFrameBytes);
     proton::reconnect_options ro;
     ro.delay(proton::duration(src_.reconnect_initial.count()));
     ro.max_delay(proton::duration(src_.reconnect_max.count()));

@@ -68,6 +68,7 @@ Result<void> ListenIntake::start() {
   proton::connection_options server;
   try {
     server.handler(core_);
+    server.max_frame_size(kIntakeMaxFrameBytes);
     server.sasl_enabled(true);
     server.sasl_allowed_mechs(joinMechs(src_.sasl_mechanisms));
     server.sasl_allow_insecure_mechs(false);  // PLAIN only over TLS

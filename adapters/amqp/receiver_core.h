@@ -33,6 +33,13 @@ namespace hub::amqp {
 // and every TLS session is checked against it once more when its connection opens.
 inline constexpr std::string_view kIntakeTlsProfile = "ncsc-sufficient";
 
+// The largest AMQP frame the intakes take (the max-frame-size of their open frame). A larger
+// message still arrives, split over several transfer frames: every AMQP 1.0 peer splits to the
+// size its peer announced, and Proton joins them up to max_message_bytes. Without a limit, Proton
+// doubles a connection's read buffer each time it fills and never shrinks it: a broker's burst
+// of prefetched messages left it at 3.7 MB. With the limit it stops at this size.
+inline constexpr uint32_t kIntakeMaxFrameBytes = 128 * 1024;
+
 struct ReceiverCoreOptions {
   std::string source_name;  // for Envelope::source and logs
   std::string address;      // the only link address accepted / opened

@@ -157,6 +157,23 @@ TEST(ListenIntake, OversizeBodyIsFlagged) {
   EXPECT_EQ(small.body.size(), 16u);
 }
 
+// The listener announces a max-frame-size (kIntakeMaxFrameBytes): a larger message comes split
+// over several transfer frames and arrives whole, byte for byte.
+TEST(ListenIntake, MessageLargerThanAFrameArrivesWhole) {
+  Fixture f(/*window=*/10, /*max_bytes=*/1024 * 1024);
+  std::string body(5 * kIntakeMaxFrameBytes / 2, 'x');
+  for (size_t i = 0; i < body.size(); i += 997) body[i] = static_cast<char>('a' + i % 26);
+  TestSender s(f.url(), f.src.address);
+  s.send(eventMessage(std::string("large"), body));
+  s.send(eventMessage(std::string("after"), std::string(16, 'a')));
+  ASSERT_TRUE(f.sink.waitForCount(2));
+  Envelope large = f.sink.envelope(0);
+  EXPECT_FALSE(large.oversize);
+  EXPECT_EQ(large.message_id, "large");
+  EXPECT_TRUE(large.body == body) << "received " << large.body.size() << " of " << body.size();
+  EXPECT_EQ(f.sink.envelope(1).message_id, "after");
+}
+
 TEST(ListenIntake, RefusesOtherAddresses) {
   Fixture f;
   TestSender s(f.url(), "not.configured");
