@@ -37,7 +37,7 @@ void SqlStore::auditIntake(const IntakeRecord& rec, IntakeStatus status, const A
               : status == IntakeStatus::kQuarantined ? "quarantined"
                                                      : "accepted";
   a.detail = "event_type=" + rec.env.event_type + ";source=" + rec.env.source;
-  audit_.push_back(a);
+  audit_.push_back(std::move(a));
   if (status == IntakeStatus::kDuplicate) return;
   if (status == IntakeStatus::kQuarantined) {
     auto q = eventRecord(rec, "quarantined", at);

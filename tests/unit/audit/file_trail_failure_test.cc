@@ -178,6 +178,32 @@ TEST_F(FileTrailFailureTest, AFailedAppendLeavesNoCompleteRecordBehind) {
   EXPECT_EQ(readLines(path).size(), 2u);
 }
 
+// A large batch is written in several chunks before its one fdatasync: a write failing in a
+// later chunk takes the earlier chunks of the same batch with it (all or nothing as before).
+TEST_F(FileTrailFailureTest, ABatchFailingInALaterChunkLeavesNothingOfItBehind) {
+  auto t = open();
+  ASSERT_TRUE(t);
+  ASSERT_TRUE(t->append(batch(2)));
+  const std::string path = dir_.dayFile("2026-12-01");
+  const int64_t good = fileSize(path);
+  auto big = batch(1000);  // several hundred KB: more than one chunk
+  {
+    FileSizeLimit limit(good + 200 * 1024);  // the first chunks fit, a later one does not
+    ASSERT_TRUE(limit.ok());
+    auto r = t->append(big);
+    limit.release();
+    ASSERT_FALSE(r);
+  }
+  EXPECT_EQ(fileSize(path), good);
+  EXPECT_EQ(t->lastSeq(), 2);
+  ASSERT_TRUE(t->append(big));  // the same batch again, now whole
+  std::vector<int64_t> seqs;
+  auto rep = walk(dir_.path(), &seqs);
+  EXPECT_TRUE(rep.ok()) << rep.why;
+  EXPECT_EQ(seqs, iota(1, 1002));
+  EXPECT_GT(fileSize(path), good + 200 * 1024);
+}
+
 // A failed write just before midnight is cut off the old day file before the next day starts.
 TEST_F(FileTrailFailureTest, AWriteCutShortJustBeforeMidnightIsCutOffToo) {
   clock_.set(utcMs(2026, 12, 1, 23, 59, 59));
