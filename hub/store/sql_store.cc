@@ -48,10 +48,8 @@ Result<Connections> openSqlite(const SqlStore::Options& opts) {
   // every statement of the batch wrote two pwrite()s per page there: ~2 pages per delivery,
   // more syscalls than the WAL itself (bench/run.sh, strace of kh-store). Bounded by one
   // statement: every statement of the writer touches a bounded set of rows (purges go in batches).
-  // cache_size 4 MiB: the pages a delivery's writes touch are the tails of the tables and indexes,
-  // a few hundred pages; the rest is read back from the OS page cache when needed. 8 MiB cost
-  // ~4.5 MB more peak RSS in bench/run.sh and bench/rabbitmq.sh without lowering the writer's CPU
-  // there or in bench/backlog.sh (100,000 waiting deliveries).
+  // cache_size 4 MiB: the writes touch the tails of tables and indexes. 8 MiB cost 4.5 MB peak RSS
+  // for no less CPU in bench/run.sh, bench/rabbitmq.sh or bench/backlog.sh (100,000 waiting).
   for (const char* pragma :
        {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON",
         "PRAGMA wal_autocheckpoint=1000", "PRAGMA cache_size=-4096", "PRAGMA temp_store=MEMORY"}) {
@@ -211,7 +209,10 @@ void SqlStore::enqueue(Op op) {
     std::lock_guard<std::mutex> lock(mu_);
     if (!stopping_) {
       queue_.push_back(std::move(op));
-      cv_.notify_one();
+      // Wake the writer only if it may wait for this: the queue was empty (it waits for work) or
+      // is now full (it lingers until then). Else it takes the queue after its commit anyway.
+      if (queue_.size() == 1 || queue_.size() == static_cast<size_t>(opts_.group_commit_max))
+        cv_.notify_one();
       return;
     }
   }
