@@ -10,8 +10,8 @@
 # them, next to `openssl speed rsa2048` (one process) measured in the same run, plus the broker's
 # CPU. Last line is machine-readable.
 # Usage: bash bench/rabbitmq.sh [N]   (N default 10000; env: BUILD_DIR (default build-bench/),
-#        WORKERS (16, send workers), BUILD_WORKERS (0: one per core), CONCURRENCY (32), CREDIT (the hub's credit_window, 1000),
-#        GROUP_COMMIT (store.group_commit_max, 2000), PYTHON=0 to skip
+#        WORKERS (16, send workers), BUILD_WORKERS (0: one per core), CONCURRENCY (32), CREDIT (the hub's credit_window, 200),
+#        GROUP_COMMIT (store.group_commit_max, 512; both the hub's defaults), PYTHON=0 to skip
 #        phase 3, PERF_HUB=file to record a perf profile of the hub during phase 1)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -110,10 +110,10 @@ mkdir -p "$W/routes"
 cat >"$W/hub.yaml" <<YAML
 hub: {name: ketenhub-bench, oin: "00000099000000000001"}
 intake:
-  credit_window: ${CREDIT:-1000}
+  credit_window: ${CREDIT:-200}
   connect:
     - {name: rabbit, urls: ["$RMQ_URL"], address: /amq/queue/$QUEUE, user: guest, password_file: rabbit.pass}
-store: {sqlite: hub.db, group_commit_max: ${GROUP_COMMIT:-2000}}
+store: {sqlite: hub.db, group_commit_max: ${GROUP_COMMIT:-512}}
 signing: {key: pki/hub-sign.key, certificate: pki/hub-sign.crt}
 admin: {listen: "127.0.0.1:$ADMIN_PORT"}
 engine: {workers: ${WORKERS:-16}, build_workers: ${BUILD_WORKERS:-0}}
@@ -246,7 +246,7 @@ print(int(r["posted"] / (r["last_accept"] - r["first_receive"])), r["cpu_s"], r[
 fi
 
 echo
-echo "rabbitmq: RabbitMQ $(dpkg-query -W -f='${Version}' rabbitmq-server) (AMQP 1.0 plugin), durable classic queue, persistent messages; hub credit_window ${CREDIT:-1000}"
+echo "rabbitmq: RabbitMQ $(dpkg-query -W -f='${Version}' rabbitmq-server) (AMQP 1.0 plugin), durable classic queue, persistent messages; hub credit_window ${CREDIT:-200}, group_commit_max ${GROUP_COMMIT:-512}"
 echo "rabbitmq: partner-sim signature and schema checks OFF and nothing stored (as bench/run.sh)"
 echo "rabbitmq: signing key RSA-2048; hub build workers=${BUILD_WORKERS:-0} (0: one per core), send workers=${WORKERS:-16}, partner concurrency=${CONCURRENCY:-32}; $(nproc) cores shared by broker, hub, partner-sim"
 echo "rabbitmq: preload: $N events into the queue in ${PRE_WALL} s ($(awk -v n="$N" -v s="$PRE_WALL" 'BEGIN { printf "%d", n / s }')/s), CPU seconds: sender ${PRE_CPU}, broker ${PRE_BROKER_CPU} ($(per_delivery "$PRE_BROKER_CPU" "$N" "$SIGN_PER_S") per event)"
