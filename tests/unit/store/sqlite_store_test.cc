@@ -334,6 +334,47 @@ TEST_P(StoreTest, GroupCommitsConcurrentSubmissions) {
   EXPECT_EQ(due("om", 5000).size(), static_cast<size_t>(kN));
 }
 
+// Producers wake the writer only when the queue was empty or just became full (sql_store.cc).
+// An operation reaching an idle writer, and bursts from several threads with pauses shorter and
+// longer than the writer's linger (it is busy, lingering or asleep), all end committed: a lost
+// wake-up would leave an operation waiting for the next one.
+TEST_P(StoreTest, EveryOperationWakesAnIdleWriterAndBurstsAreAllCommitted) {
+  std::mutex mu;
+  std::condition_variable cv;
+  int done = 0, stored = 0;
+  auto submit = [&](const std::string& id) {
+    store_->submitIntake(event("b" + id, "B" + id, {"om"}), [&](Result<IntakeStatus> r) {
+      std::lock_guard<std::mutex> lock(mu);
+      ++done;
+      stored += r && *r == IntakeStatus::kStored;
+      cv.notify_all();
+    });
+  };
+  auto committed = [&](int n) {
+    std::unique_lock<std::mutex> lock(mu);
+    return cv.wait_for(lock, std::chrono::seconds(30), [&] { return done == n; });
+  };
+  for (int i = 0; i < 10; ++i) {  // one at a time, each to a writer that went idle
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    submit("idle-" + std::to_string(i));
+    ASSERT_TRUE(committed(i + 1)) << "operation " << i << " to an idle writer not committed";
+  }
+  constexpr int kThreads = 4, kPerThread = 300, kTotal = 10 + kThreads * kPerThread;
+  std::vector<std::thread> producers;
+  for (int t = 0; t < kThreads; ++t) {
+    producers.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        submit(std::to_string(t) + "-" + std::to_string(i));
+        if (i % 7 == 6) std::this_thread::sleep_for(std::chrono::microseconds(300 * (i % 11)));
+        if (i % 50 == 49) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+    });
+  }
+  for (auto& p : producers) p.join();
+  ASSERT_TRUE(committed(kTotal)) << done << " of " << kTotal << " committed";
+  EXPECT_EQ(stored, kTotal);
+}
+
 // When the store cannot commit (here: its size cap, as with a full disk), nothing is acknowledged,
 // writable() turns false (intake stops granting credit), and the batch is held, not dropped.
 TEST(StoreFull, HoldsTheBatchAndReportsNotWritable) {
