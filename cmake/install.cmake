@@ -12,6 +12,9 @@
 include(GNUInstallDirs)
 
 install(TARGETS ketenhub RUNTIME DESTINATION bin)
+# The letter renderer the print channel loads on first use (hub/pdf_loader/pdf_loader.h looks in
+# <binary dir>/../lib/ketenhub).
+install(TARGETS ketenhub-pdf LIBRARY DESTINATION lib/ketenhub)
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/schemas ${CMAKE_SOURCE_DIR}/mappings
         DESTINATION share/ketenhub)
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/examples/ DESTINATION share/ketenhub/examples)

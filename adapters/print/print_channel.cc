@@ -8,7 +8,7 @@
 #include "adapters/print/print_http.h"
 #include "hub/core/error_codes.h"
 #include "hub/core/time_format.h"
-#include "hub/pdf/pdf_renderer.h"
+#include "hub/pdf_loader/pdf_loader.h"
 #include "hub/tls/digest.h"
 #include "hub/xml/document.h"
 
@@ -39,6 +39,8 @@ Result<std::unique_ptr<Channel>> PrintChannel::create(const PrintHubOptions& hub
                                                       const std::string& mappings_dir,
                                                       const std::vector<std::string>& products) {
   std::unique_ptr<PrintChannel> ch(new PrintChannel(hub, partner, partner_cfg.code));
+  // The renderer module is loaded by the first letter; that it is there is checked now.
+  if (auto module = pdf_loader::locateModule(); !module) return unexpected(module.error());
   std::string errors;
   for (const auto& product : products) {
     if (ch->letters_.count(product)) continue;
@@ -99,7 +101,7 @@ Result<WireMessage> PrintChannel::prepare(const ChannelInput& in) const {
     return unexpected(errc::kInvalidInput, "print: delivery id unusable in a file name");
   auto model = letterModel(in);
   if (!model) return unexpected(model.error());
-  auto rendered = pdf::renderLetterPdf(*model);
+  auto rendered = pdf_loader::renderLetterPdf(*model);
   if (!rendered) return unexpected(rendered.error());
   Manifest m;
   m.recipient = partner_.address;

@@ -4,7 +4,8 @@
 //
 //   prepare(in)  pure: signed product -> mappings/<partner>/<product>.letter.xsl -> letter model
 //                (letter_model_reader.h) -> PDF (hub/pdf; the product's documents printed after
-//                the letter) + manifest (manifest.h). An enclosure that cannot be printed fails
+//                the letter; rendered by the module hub/pdf_loader loads on the first letter)
+//                + manifest (manifest.h). An enclosure that cannot be printed fails
 //                prepare with a reason naming it (so the attempt fails permanently). WireMessage:
 //                channel "print", target "spool:<name>.pdf" or the print service URL, media type
 //                application/pdf, body the PDF, parts [{"<name>.json", application/json,

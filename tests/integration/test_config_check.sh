@@ -2,7 +2,8 @@
 # config check on the repository's routes: accepted as shipped; refused, with a message naming what
 # is wrong, when a required recipient is removed, when a fallback chain cannot fit inside the legal
 # deadline, when the hub certificate carries another OIN than hub.yaml, when a listener's port is
-# not a number and when an AMQP URL carries credentials or a virtual host. On a fresh clone the
+# not a number, when an AMQP URL carries credentials or a virtual host, and when the print
+# channel's letter renderer module is missing next to the binary or writable by others. On a fresh clone the
 # example deploy/local/hub.yaml stops at the missing test PKI, and its first error names the
 # command that makes it.
 set -euo pipefail
@@ -90,6 +91,23 @@ grep -Eq "^error: hub\.yaml:[0-9]+:[0-9]+ \(intake\.connect\[0\]\.urls\[0\]\): m
 if grep -q s3cret "$WORK/check.log"; then kh_fail "the URL's password was repeated"; fi
 cp "$WORK/hub.yaml.orig" "$WORK/hub.yaml"
 check || kh_fail "restored config refused: $(cat "$WORK/check.log")"
+
+# The routes fall back to print: its letter renderer (libketenhub-pdf.so, loaded by the first
+# letter) must be installed with the binary, and not be writable by others.
+ALONE="$WORK/alone"
+mkdir -p "$ALONE"
+cp "$BIN" "$ALONE/ketenhub"
+check_alone() { "$ALONE/ketenhub" config check --config "$WORK/hub.yaml" >"$WORK/check.log" 2>&1; }
+if check_alone; then kh_fail "config check passed without the letter renderer module"; fi
+grep -q "print: the letter renderer libketenhub-pdf.so is not installed with the binary ($ALONE/libketenhub-pdf.so: not found; " \
+  "$WORK/check.log" || kh_fail "missing module message: $(cat "$WORK/check.log")"
+cp "$(dirname "$BIN")/libketenhub-pdf.so" "$ALONE/"
+chmod o+w "$ALONE/libketenhub-pdf.so"
+if check_alone; then kh_fail "config check accepted a letter renderer module writable by others"; fi
+grep -q "$ALONE/libketenhub-pdf.so: writable by others" "$WORK/check.log" ||
+  kh_fail "writable module message: $(cat "$WORK/check.log")"
+chmod o-w "$ALONE/libketenhub-pdf.so"
+check_alone || kh_fail "the binary with its module next to it refused: $(cat "$WORK/check.log")"
 
 # The hub's certificate must carry hub.oin.
 sed -i 's|oin: "00000099000000000001"|oin: "00000099000000000002"|' "$WORK/hub.yaml"

@@ -78,9 +78,13 @@ kh_log "phase 2: partner down, relay without STARTTLS -> print"
 fb_start_smtp plain nostarttls
 SMTP_URL="smtp://localhost:$SMTP_PORT_plain" FB_DEADLINE=1s SM_DEADLINE=2s fb_config "$OM_PORT"
 kh_start_hub
+# The letter renderer (cairo, pango, poppler) is a module the first letter loads: not mapped before.
+renderer_maps() { grep -cE '/libketenhub-pdf\.so|/libcairo\.so|/libpoppler' "/proc/$HUB_PID/maps" || true; }
+kh_assert_eq 0 "$(renderer_maps)" "renderer libraries mapped before the first letter"
 kh_send 1 >"$WORK/send.log" 2>&1 || kh_fail "send"
 kh_wait_until 25 fb_state_is delivered || kh_fail "not printed: $(kh_sql "SELECT state, current_channel, reasons FROM deliveries")"
 kh_assert_eq "delivered|print|2" "$(kh_sql "SELECT state, channel, channel_index FROM deliveries")" "state, channel, channel_index"
+[ "$(renderer_maps)" -ge 3 ] || kh_fail "the letter renderer module and its libraries are not mapped after a letter"
 chain=$(kh_sql "SELECT group_concat(channel, ' ') FROM (SELECT DISTINCT channel FROM attempts ORDER BY attempt)")
 kh_assert_eq "rest-xml securemail print" "$chain" "channels tried in order"
 [[ "$(kh_sql "SELECT reason FROM attempts WHERE channel='securemail' LIMIT 1")" == *[Ss][Tt][Aa][Rr][Tt][Tt][Ll][Ss]* ]] \

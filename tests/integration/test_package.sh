@@ -30,10 +30,12 @@ DEB=$(ls "$WORK"/pkg/ketenhub_*.deb)
 dpkg-deb -I "$DEB" >"$WORK/control.txt"
 grep -q "^ Depends:.*libqpid-proton-cpp12" "$WORK/control.txt" || kh_fail "Depends lacks Proton"
 grep -q "^ Depends:.*libxmlsec1-openssl" "$WORK/control.txt" || kh_fail "Depends lacks xmlsec"
+# The letter renderer is a module the binary loads (not links): its libraries come from it.
+grep -q "^ Depends:.*libpoppler-glib8" "$WORK/control.txt" || kh_fail "Depends lacks poppler-glib (the letter renderer module)"
 
 kh_log "installing $(basename "$DEB")"
 dpkg -i "$DEB" >"$WORK/dpkg.log" 2>&1 || { cat "$WORK/dpkg.log" >&2; kh_fail "dpkg -i failed"; }
-for f in /usr/bin/ketenhub /lib/systemd/system/ketenhub.service /etc/ketenhub/hub.yaml \
+for f in /usr/bin/ketenhub /usr/lib/ketenhub/libketenhub-pdf.so /lib/systemd/system/ketenhub.service /etc/ketenhub/hub.yaml \
   /etc/ketenhub/routes/partners.yaml /usr/share/ketenhub/schemas /usr/share/ketenhub/mappings \
   /usr/share/doc/ketenhub/README.md; do
   [ -e "$f" ] || kh_fail "$f not installed"
@@ -110,7 +112,7 @@ kh_log "notify protocol: $(tr '\n' '|' <"$WORK/notify.log")"
 
 kh_log "purging"
 dpkg --purge ketenhub >>"$WORK/dpkg.log" 2>&1 || { cat "$WORK/dpkg.log" >&2; kh_fail "purge failed"; }
-for f in /usr/bin/ketenhub /lib/systemd/system/ketenhub.service /etc/ketenhub /usr/share/ketenhub; do
+for f in /usr/bin/ketenhub /usr/lib/ketenhub /lib/systemd/system/ketenhub.service /etc/ketenhub /usr/share/ketenhub; do
   [ ! -e "$f" ] || kh_fail "$f left after purge"
 done
 [ -d /var/lib/ketenhub ] || kh_fail "purge removed the state directory (the audit trail must stay)"
