@@ -32,10 +32,8 @@ std::string unusable(const std::string& path) {
 }
 
 struct Loaded {
-  std::once_flag once;
-  std::atomic<bool> ok{false};
-  const pdf::PdfModuleApi* api = nullptr;  // set once, before ok
-  Error error;                             // when the load failed
+  std::mutex mu;                                // serialises loading
+  std::atomic<const pdf::PdfModuleApi*> api{};  // set once, when a load succeeded
 };
 
 Loaded& state() {
@@ -90,25 +88,21 @@ Result<std::string> locateModule() {
 
 Result<void> loadModule() {
   Loaded& s = state();
-  std::call_once(s.once, [&s] {
-    auto api = openModule();
-    if (!api) {
-      s.error = api.error();
-      return;
-    }
-    s.api = *api;
-    s.ok.store(true, std::memory_order_release);
-  });
-  if (!s.ok.load(std::memory_order_acquire)) return unexpected(s.error);
+  if (s.api.load(std::memory_order_acquire) != nullptr) return {};
+  std::lock_guard<std::mutex> lock(s.mu);
+  if (s.api.load(std::memory_order_acquire) != nullptr) return {};
+  auto api = openModule();
+  if (!api) return unexpected(api.error());
+  s.api.store(*api, std::memory_order_release);
   return {};
 }
 
-bool moduleLoaded() { return state().ok.load(std::memory_order_acquire); }
+bool moduleLoaded() { return state().api.load(std::memory_order_acquire) != nullptr; }
 
 Result<pdf::RenderedPdf> renderLetterPdf(const pdf::LetterModel& model,
                                          const pdf::EnclosureLimits& limits) {
   if (auto ok = loadModule(); !ok) return unexpected(ok.error());
-  return state().api->render(model, limits);
+  return state().api.load(std::memory_order_acquire)->render(model, limits);
 }
 
 }  // namespace hub::pdf_loader

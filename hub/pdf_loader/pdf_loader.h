@@ -9,8 +9,8 @@
 //   <binary dir>/../lib/ketenhub/libketenhub-pdf.so   an installed package (/usr/bin, /usr/lib)
 // A candidate must be a regular file that others cannot write.
 //
-// Thread-safe. The module is loaded at most once per process and never unloaded; a failed load is
-// remembered and returned again (the file does not change under a running hub).
+// Thread-safe. Once loaded the module stays (never unloaded: glib cannot be). A failed load is
+// tried again by the next letter, so a repaired install needs no restart.
 #include <string>
 #include <vector>
 
